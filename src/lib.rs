@@ -1,5 +1,17 @@
 //! topogy: Claude Enterprise Analytics in the terminal — client, store, sync, simulator, export.
+//!
+//! The layers, from the wire up: [`api`] (client, pacing, error classification), [`store`]
+//! (SQLite), [`sync`] (plans the fewest requests and fills the store), [`metrics`] (aggregates
+//! for views), [`export`] (JSON/CSV of those aggregates). [`sim`] imitates the API for `--demo`
+//! and the tests; it shares no types with [`api`].
 
 pub mod api;
+pub mod cli;
+pub mod context;
 pub mod credentials;
+pub mod export;
+pub mod logging;
+pub mod metrics;
 pub mod sim;
+pub mod store;
+pub mod sync;

@@ -1,1 +1,42 @@
-fn main() {}
+//! The `topogy` binary: parse the command line, set up logging, dispatch.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use topogy::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    if let Err(report) = color_eyre::install() {
+        eprintln!("topogy: {report}");
+    }
+    let cli = Cli::parse();
+    topogy::logging::init(&cli.global);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("topogy: could not start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let code = runtime.block_on(async {
+        match &cli.command {
+            Some(Command::Export(args)) => topogy::export::run(&cli.global, args).await,
+            Some(Command::Sim(args)) => match topogy::sim::run(args.config(&cli.global)).await {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("topogy: the simulator stopped: {e}");
+                    1
+                }
+            },
+            None => {
+                eprintln!(
+                    "topogy: the interactive dashboard is not part of this build yet; \
+                     try `topogy export developers --demo --from YYYY-MM-DD --to YYYY-MM-DD` \
+                     or `topogy --help`"
+                );
+                2
+            }
+        }
+    });
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}

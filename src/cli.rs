@@ -1,0 +1,122 @@
+//! The command line: global options and subcommands (clap).
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::sim::Fault;
+
+/// Claude Enterprise usage, Claude Code output and cost, in your terminal.
+#[derive(Debug, Parser)]
+#[command(name = "topogy", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command understands.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Use the built-in simulator instead of the real API (no key, no network)
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Read the API key from standard input (never pass a key as an argument)
+    #[arg(long, global = true)]
+    pub key_stdin: bool,
+    /// API base URL; /v1/organizations/analytics/... is appended
+    #[arg(
+        long,
+        global = true,
+        env = "TOPOGY_BASE_URL",
+        default_value = "https://api.anthropic.com"
+    )]
+    pub base_url: String,
+    /// Keeps several organizations apart, each with its own store
+    #[arg(long, global = true, env = "TOPOGY_PROFILE", default_value = "default")]
+    pub profile: String,
+    /// Requests per minute this process may make (the org-wide default limit is 60);
+    /// for `sim`, the limit the simulator enforces
+    #[arg(long, global = true, env = "TOPOGY_RPM", default_value_t = 60,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub rpm: u32,
+    /// With --demo or sim: make the simulator misbehave, to rehearse a failure
+    #[arg(long, global = true, value_name = "KIND")]
+    pub fault: Option<Fault>,
+    /// With --demo: how many people the simulated organization has
+    #[arg(long, global = true, default_value_t = 40, hide_short_help = true)]
+    pub demo_users: usize,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write per-person or per-day figures for a date range as JSON or CSV
+    Export(ExportArgs),
+    /// Run the simulator as an HTTP server on loopback
+    Sim(SimArgs),
+}
+
+/// Which table to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum View {
+    /// One row per person active in the range
+    Developers,
+    /// One row per day
+    Daily,
+}
+
+/// Output format of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Json,
+    Csv,
+}
+
+/// `topogy export VIEW --from --to`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    pub view: View,
+    /// First day, inclusive (UTC, YYYY-MM-DD)
+    #[arg(long)]
+    pub from: NaiveDate,
+    /// Last day, inclusive (UTC, YYYY-MM-DD)
+    #[arg(long)]
+    pub to: NaiveDate,
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+    /// Write to this file instead of standard output
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+/// `topogy sim`.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Loopback port to listen on (0 picks a free one)
+    #[arg(long, default_value_t = 8787)]
+    pub port: u16,
+    /// People in the simulated organization
+    #[arg(long, default_value_t = 40)]
+    pub users: usize,
+    /// Seed of the synthetic data
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    // The limit (--rpm) and the fault (--fault) are the global options.
+}
+
+impl SimArgs {
+    /// The simulator settings these options (and the global `--rpm`/`--fault`) ask for.
+    pub fn config(&self, global: &GlobalArgs) -> crate::sim::SimConfig {
+        crate::sim::SimConfig {
+            users: self.users,
+            seed: self.seed,
+            requests_per_window: global.rpm,
+            fault: global.fault,
+            port: self.port,
+            ..crate::sim::SimConfig::default()
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! `topogy export`: the same aggregates the dashboard shows, written as JSON or CSV.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::api::{ProgressSnapshot, WaitReason};
+use crate::cli::{ExportArgs, Format, GlobalArgs, View};
+use crate::context::Context;
+use crate::metrics;
+use crate::sync::{Need, SyncEvent, SyncOptions, SyncTask};
+
+/// Exit status for a usage error (bad dates), as clap uses for bad arguments.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Runs `topogy export` and returns the process exit status.
+pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
+    if args.from > args.to {
+        eprintln!(
+            "topogy: --from {} is after --to {}; both dates are inclusive, give the earlier one first",
+            args.from, args.to
+        );
+        return EXIT_USAGE;
+    }
+    let context = match Context::open(global, SyncOptions::default()).await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("topogy: {e}");
+            return e.exit_code();
+        }
+    };
+    if let Some(notice) = &context.store_notice {
+        eprintln!("topogy: {}", notice.0);
+    }
+    let need = match args.view {
+        View::Developers => Need::developers(args.from, args.to),
+        View::Daily => Need::daily(args.from, args.to),
+    };
+    let mut task = SyncTask::spawn(context.syncer);
+    let mut reporter = Reporter::new();
+    let outcome = task.run(need, |event| reporter.event(event)).await;
+    reporter.finish();
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("topogy: {e}");
+            return e.exit_code();
+        }
+    };
+    let syncer = match task.finish().await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("topogy: {e}");
+            return e.exit_code();
+        }
+    };
+    let written = match args.view {
+        View::Developers => metrics::developers(syncer.store(), &outcome.coverage)
+            .map_err(|e| e.to_string())
+            .and_then(|rows| write_rows(&rows, args.format, args.output.as_deref())),
+        View::Daily => metrics::daily(syncer.store(), args.from, args.to)
+            .map_err(|e| e.to_string())
+            .and_then(|rows| write_rows(&rows, args.format, args.output.as_deref())),
+    };
+    match written {
+        Ok(count) => {
+            let through = outcome
+                .coverage
+                .engagement_through
+                .map_or_else(|| "none yet".to_owned(), |d| d.to_string());
+            let target = args
+                .output
+                .as_ref()
+                .map_or_else(|| "standard output".to_owned(), |p| p.display().to_string());
+            eprintln!(
+                "topogy: {count} row(s) to {target}; engagement data through {through} \
+                 (it trails by 1–3 days; cost may be revised for 30 days); {} request(s) made",
+                outcome.requests
+            );
+            0
+        }
+        Err(message) => {
+            eprintln!("topogy: {message}");
+            1
+        }
+    }
+}
+
+/// Serializes rows as a JSON array (one object per line) or CSV with a header, to a file
+/// (written beside it first, then moved into place, so a failure never leaves half a file)
+/// or to standard output. Returns the number of rows.
+pub fn write_rows<T: Serialize>(
+    rows: &[T],
+    format: Format,
+    output: Option<&Path>,
+) -> Result<usize, String> {
+    let mut buffer = Vec::new();
+    render(rows, format, &mut buffer).map_err(|e| format!("could not format the export: {e}"))?;
+    match output {
+        Some(path) => write_atomically(path, &buffer),
+        None => std::io::stdout()
+            .lock()
+            .write_all(&buffer)
+            .map_err(|e| format!("could not write to standard output: {e}")),
+    }?;
+    Ok(rows.len())
+}
+
+/// Formats rows into `out`.
+pub fn render<T: Serialize>(
+    rows: &[T],
+    format: Format,
+    out: &mut impl Write,
+) -> Result<(), Box<dyn std::error::Error>> {
+    match format {
+        Format::Json => {
+            out.write_all(b"[")?;
+            for (i, row) in rows.iter().enumerate() {
+                out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+                serde_json::to_writer(&mut *out, row)?;
+            }
+            out.write_all(if rows.is_empty() { b"]\n" } else { b"\n]\n" })?;
+        }
+        Format::Csv => {
+            let mut writer = csv::Writer::from_writer(&mut *out);
+            for row in rows {
+                writer.serialize(row)?;
+            }
+            writer.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
+    let temp = dir.join(format!(".{name}.topogy-tmp"));
+    let fail = |e: std::io::Error| format!("could not write {}: {e}", path.display());
+    std::fs::write(&temp, bytes).map_err(fail)?;
+    std::fs::rename(&temp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        fail(e)
+    })
+}
+
+/// Shows sync progress on stderr once the work takes more than a moment: a bar on a terminal,
+/// a line every few seconds otherwise.
+struct Reporter {
+    started: Instant,
+    last_line: Option<Instant>,
+    bar: Option<indicatif::ProgressBar>,
+    terminal: bool,
+}
+
+/// How long the work may take before progress is shown.
+const QUIET_FOR: Duration = Duration::from_millis(800);
+/// How often a plain progress line is written when stderr is not a terminal.
+const LINE_EVERY: Duration = Duration::from_secs(5);
+
+impl Reporter {
+    fn new() -> Self {
+        Self {
+            started: Instant::now(),
+            last_line: None,
+            bar: None,
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn event(&mut self, event: &SyncEvent) {
+        match event {
+            SyncEvent::Notice(text) => self.say(&format!("topogy: note: {text}")),
+            SyncEvent::Progress(p) => self.progress(p),
+            SyncEvent::Finished(_) => {}
+        }
+    }
+
+    fn say(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(text),
+            None => eprintln!("{text}"),
+        }
+    }
+
+    fn progress(&mut self, p: &ProgressSnapshot) {
+        if self.started.elapsed() < QUIET_FOR {
+            return;
+        }
+        let status = describe(p);
+        if self.terminal {
+            let bar = self.bar.get_or_insert_with(|| {
+                let bar = indicatif::ProgressBar::new(p.planned);
+                let style = indicatif::ProgressStyle::with_template(
+                    "{spinner} fetching [{bar:30}] {pos}/{len} requests {msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+                bar.set_style(style.progress_chars("=> "));
+                bar.enable_steady_tick(Duration::from_millis(120));
+                bar
+            });
+            bar.set_length(p.planned.max(p.done));
+            bar.set_position(p.done);
+            bar.set_message(status);
+        } else if self.last_line.is_none_or(|t| t.elapsed() >= LINE_EVERY) {
+            self.last_line = Some(Instant::now());
+            eprintln!("topogy: fetching: {}/{} requests {status}", p.done, p.planned.max(p.done));
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The wait part of a progress line, in words.
+pub fn describe(p: &ProgressSnapshot) -> String {
+    match (p.waiting, p.waiting_reason) {
+        (Some(wait), Some(reason)) => {
+            let why = match reason {
+                WaitReason::Budget => "for the request budget",
+                WaitReason::RetryAfter => "as the API asked (rate limited)",
+                WaitReason::Backoff => "before retrying",
+            };
+            format!("(waiting {}s {why})", wait.as_secs_f32().ceil())
+        }
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,182 @@
+//! Aggregates for views and exports: per-person totals and the daily series, from the store.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::store::{Activity, Store, StoreError, next_day};
+use crate::sync::{Coverage, Segment};
+
+/// One person's totals over a range: engagement, Claude Code output and cost.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Developer {
+    pub user_id: String,
+    pub email: String,
+    pub messages: u64,
+    pub conversations: u64,
+    pub claude_code_sessions: u64,
+    pub commits: u64,
+    pub pull_requests: u64,
+    pub lines_added: u64,
+    pub lines_removed: u64,
+    pub tool_accepted: u64,
+    pub tool_rejected: u64,
+    /// Cost after discount, in US dollars.
+    #[serde(with = "rust_decimal::serde::float")]
+    pub cost_usd: Decimal,
+    /// Cost at list price, in US dollars.
+    #[serde(with = "rust_decimal::serde::float")]
+    pub list_cost_usd: Decimal,
+}
+
+impl Developer {
+    fn add_activity(&mut self, a: &Activity) {
+        if self.email.is_empty() {
+            self.email.clone_from(&a.email);
+        }
+        self.messages += a.messages;
+        self.conversations += a.conversations;
+        self.claude_code_sessions += a.sessions;
+        self.commits += a.commits;
+        self.pull_requests += a.pull_requests;
+        self.lines_added += a.lines_added;
+        self.lines_removed += a.lines_removed;
+        self.tool_accepted += a.tool_accepted;
+        self.tool_rejected += a.tool_rejected;
+    }
+}
+
+/// Converts cents (the API's unit) to dollars, exactly.
+pub fn cents_to_usd(cents: Decimal) -> Decimal {
+    (cents / Decimal::ONE_HUNDRED).normalize()
+}
+
+/// Per-person totals over the range a sync covered, one row per person active in it (with
+/// engagement or cost), ordered by e-mail.
+pub fn developers(store: &Store, coverage: &Coverage) -> Result<Vec<Developer>, StoreError> {
+    let mut people: BTreeMap<String, Developer> = BTreeMap::new();
+    for segment in &coverage.engagement {
+        match *segment {
+            Segment::Days { start, end } => {
+                let last = end.pred_opt().unwrap_or(end);
+                for (_, a) in store.user_days(start, last)? {
+                    person(&mut people, &a.user_id).add_activity(&a);
+                }
+            }
+            Segment::Rollup { start, end } => {
+                for a in store.rollup(start, end)? {
+                    person(&mut people, &a.user_id).add_activity(&a);
+                }
+            }
+        }
+    }
+    let mut amounts: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
+    for &(start, end) in &coverage.cost_windows {
+        for c in store.user_cost(start, end)? {
+            let dev = person(&mut people, &c.user_id);
+            if dev.email.is_empty() {
+                dev.email.clone_from(&c.email);
+            }
+            let sum = amounts.entry(c.user_id).or_default();
+            sum.0 += c.amount_cents;
+            sum.1 += c.list_amount_cents;
+        }
+    }
+    for (id, (amount, list)) in amounts {
+        if let Some(dev) = people.get_mut(&id) {
+            dev.cost_usd = cents_to_usd(amount);
+            dev.list_cost_usd = cents_to_usd(list);
+        }
+    }
+    let mut rows: Vec<Developer> = people.into_values().collect();
+    rows.sort_by(|a, b| a.email.cmp(&b.email).then_with(|| a.user_id.cmp(&b.user_id)));
+    Ok(rows)
+}
+
+/// One day of the organization: activity counts, Claude Code output and cost. A field is
+/// `None` when that dataset has no data for the day yet (engagement trails by days).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Day {
+    pub date: NaiveDate,
+    pub dau: Option<u64>,
+    pub wau: Option<u64>,
+    pub mau: Option<u64>,
+    pub commits: Option<u64>,
+    pub pull_requests: Option<u64>,
+    pub lines_added: Option<u64>,
+    pub lines_removed: Option<u64>,
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub cost_usd: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub list_cost_usd: Option<Decimal>,
+}
+
+fn person<'a>(people: &'a mut BTreeMap<String, Developer>, id: &str) -> &'a mut Developer {
+    people.entry(id.to_owned()).or_insert_with(|| Developer {
+        user_id: id.to_owned(),
+        ..Developer::default()
+    })
+}
+
+/// The daily series over `[from, to]`, one row per day, from whatever the store holds.
+pub fn daily(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Day>, StoreError> {
+    let mut days: BTreeMap<NaiveDate, Day> = BTreeMap::new();
+    let mut day = from;
+    while day <= to {
+        days.insert(day, Day { date: day, ..Day::default() });
+        let next = next_day(day);
+        if next == day {
+            break;
+        }
+        day = next;
+    }
+    for s in store.summaries(from, to)? {
+        if let Some(d) = days.get_mut(&s.date) {
+            d.dau = Some(s.dau);
+            d.wau = Some(s.wau);
+            d.mau = Some(s.mau);
+        }
+    }
+    let held: Vec<NaiveDate> = store
+        .fetch_entries(crate::store::Dataset::UsersDay, from, to)?
+        .into_iter()
+        .map(|e| e.start)
+        .collect();
+    for date in held {
+        if let Some(d) = days.get_mut(&date) {
+            d.commits = Some(0);
+            d.pull_requests = Some(0);
+            d.lines_added = Some(0);
+            d.lines_removed = Some(0);
+        }
+    }
+    for (date, a) in store.user_days(from, to)? {
+        if let Some(d) = days.get_mut(&date) {
+            *d.commits.get_or_insert(0) += a.commits;
+            *d.pull_requests.get_or_insert(0) += a.pull_requests;
+            *d.lines_added.get_or_insert(0) += a.lines_added;
+            *d.lines_removed.get_or_insert(0) += a.lines_removed;
+        }
+    }
+    let cost_held: Vec<NaiveDate> = store
+        .fetch_entries(crate::store::Dataset::CostDaily, from, to)?
+        .into_iter()
+        .map(|e| e.start)
+        .collect();
+    let mut cents: BTreeMap<NaiveDate, (Decimal, Decimal)> =
+        cost_held.into_iter().map(|d| (d, Default::default())).collect();
+    for line in store.cost_days(from, to)? {
+        let sum = cents.entry(line.date).or_default();
+        sum.0 += line.amount_cents;
+        sum.1 += line.list_amount_cents;
+    }
+    for (date, (amount, list)) in cents {
+        if let Some(d) = days.get_mut(&date) {
+            d.cost_usd = Some(cents_to_usd(amount));
+            d.list_cost_usd = Some(cents_to_usd(list));
+        }
+    }
+    Ok(days.into_values().collect())
+}

@@ -1,0 +1,799 @@
+//! The local SQLite store: per-day engagement, summaries, cost and a fetch log, replaced a unit at a time.
+
+mod schema;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rust_decimal::Decimal;
+
+pub use schema::SCHEMA_VERSION;
+
+/// What went wrong with the local store, worded as advice.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the local store at {path} could not be used: {source}")]
+    Sqlite {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("could not prepare the data directory {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the local store holds a value it cannot read ({0}); delete the store file to rebuild it")]
+    Corrupt(String),
+}
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// The kinds of data the store keeps, each with its own fetch-log entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dataset {
+    /// `/users` for one day: per-person engagement of that day.
+    UsersDay,
+    /// `/users` in range mode: per-person totals over a window.
+    UsersRange,
+    /// `/summaries`: DAU/WAU/MAU, seats and invites per day.
+    Summaries,
+    /// `cost_report` with `1d` buckets: org cost per day by product and model.
+    CostDaily,
+    /// `user_cost_report` over a window: per-person cost.
+    UserCost,
+}
+
+impl Dataset {
+    /// All datasets, in the order the Status screen lists them.
+    pub const ALL: [Dataset; 5] = [
+        Dataset::UsersDay,
+        Dataset::UsersRange,
+        Dataset::Summaries,
+        Dataset::CostDaily,
+        Dataset::UserCost,
+    ];
+
+    /// The stable name used in the fetch log.
+    pub fn key(self) -> &'static str {
+        match self {
+            Dataset::UsersDay => "users_day",
+            Dataset::UsersRange => "users_range",
+            Dataset::Summaries => "summaries",
+            Dataset::CostDaily => "cost_daily",
+            Dataset::UserCost => "user_cost",
+        }
+    }
+}
+
+/// One person's engagement counters, for a day or summed over a window.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Activity {
+    pub user_id: String,
+    pub email: String,
+    pub messages: u64,
+    pub conversations: u64,
+    pub sessions: u64,
+    pub commits: u64,
+    pub pull_requests: u64,
+    pub lines_added: u64,
+    pub lines_removed: u64,
+    pub tool_accepted: u64,
+    pub tool_rejected: u64,
+}
+
+impl Activity {
+    /// Adds another row's counters into this one (same person).
+    pub fn add(&mut self, other: &Activity) {
+        self.messages += other.messages;
+        self.conversations += other.conversations;
+        self.sessions += other.sessions;
+        self.commits += other.commits;
+        self.pull_requests += other.pull_requests;
+        self.lines_added += other.lines_added;
+        self.lines_removed += other.lines_removed;
+        self.tool_accepted += other.tool_accepted;
+        self.tool_rejected += other.tool_rejected;
+    }
+}
+
+/// One day of the organization summary.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SummaryDay {
+    pub date: NaiveDate,
+    pub dau: u64,
+    pub wau: u64,
+    pub mau: u64,
+    pub assigned_seats: Option<u64>,
+    pub pending_invites: Option<u64>,
+}
+
+/// Org cost of one day for one product and model, in cents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CostLine {
+    pub date: NaiveDate,
+    pub product: String,
+    pub model: String,
+    pub amount_cents: Decimal,
+    pub list_amount_cents: Decimal,
+}
+
+/// One person's cost over a window, in cents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonCost {
+    pub user_id: String,
+    pub email: String,
+    pub name: String,
+    pub amount_cents: Decimal,
+    pub list_amount_cents: Decimal,
+}
+
+/// A fetch-log entry: which unit of data was fetched, when, and how fresh the server said it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchEntry {
+    pub dataset: Dataset,
+    /// First day covered.
+    pub start: NaiveDate,
+    /// Day after the last covered (exclusive).
+    pub end: NaiveDate,
+    pub fetched_at: DateTime<Utc>,
+    pub data_refreshed_at: Option<DateTime<Utc>>,
+    pub rows: u64,
+}
+
+/// Facts about one fetch, recorded with the data it brought.
+#[derive(Debug, Clone, Copy)]
+pub struct FetchMeta {
+    pub fetched_at: DateTime<Utc>,
+    pub data_refreshed_at: Option<DateTime<Utc>>,
+}
+
+/// The store. Writers replace whole units (a day, a window) in one transaction, so a failure
+/// part-way leaves the previous copy intact.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+/// Something the user should know about how the store was opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenNotice(pub String);
+
+impl Store {
+    /// Where a profile's store lives: `<platform data dir>/<profile>/topogy.db`.
+    pub fn default_path(profile: &str) -> Option<PathBuf> {
+        let dirs = directories::ProjectDirs::from("", "", "topogy")?;
+        Some(dirs.data_dir().join(profile).join("topogy.db"))
+    }
+
+    /// Opens (creating if needed) the store at `path`, in WAL mode, migrated to the current
+    /// schema. A file that is not a database, or that a newer topogy wrote, is moved aside
+    /// (never overwritten) and a fresh store is built; the notice says where the old file went.
+    pub fn open(path: &Path) -> Result<(Store, Option<OpenNotice>)> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        match Self::open_existing(path) {
+            Ok(store) => Ok((store, None)),
+            Err(Unusable::Error(e)) => Err(e),
+            Err(Unusable::MoveAside(reason)) => {
+                let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
+                let aside = path.with_extension(format!("db.{reason_tag}-{stamp}", reason_tag = reason.tag()));
+                for suffix in ["", "-wal", "-shm"] {
+                    let from = PathBuf::from(format!("{}{suffix}", path.display()));
+                    if from.exists() {
+                        let to = PathBuf::from(format!("{}{suffix}", aside.display()));
+                        std::fs::rename(&from, &to).map_err(|source| StoreError::Io {
+                            path: from.display().to_string(),
+                            source,
+                        })?;
+                    }
+                }
+                let notice = OpenNotice(format!(
+                    "the local store {} {}; it was moved to {} and a new store was built \
+                     (data will be fetched again)",
+                    path.display(),
+                    reason.describe(),
+                    aside.display()
+                ));
+                let store = Self::open_existing(path).map_err(|e| match e {
+                    Unusable::Error(e) => e,
+                    Unusable::MoveAside(r) => StoreError::Corrupt(r.describe()),
+                })?;
+                Ok((store, Some(notice)))
+            }
+        }
+    }
+
+    fn open_existing(path: &Path) -> std::result::Result<Store, Unusable> {
+        let sqlite = |source| StoreError::Sqlite {
+            path: path.display().to_string(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(|e| Unusable::Error(sqlite(e)))?;
+        // The first statement reads the header: a non-database file fails here.
+        let version: i64 = match conn.query_row("PRAGMA user_version", [], |r| r.get(0)) {
+            Ok(v) => v,
+            Err(e) if is_not_a_database(&e) => return Err(Unusable::MoveAside(AsideReason::Corrupt)),
+            Err(e) => return Err(Unusable::Error(sqlite(e))),
+        };
+        if version > SCHEMA_VERSION {
+            return Err(Unusable::MoveAside(AsideReason::Newer(version)));
+        }
+        match conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)) {
+            Ok(ok) if ok == "ok" => {}
+            Ok(_) => return Err(Unusable::MoveAside(AsideReason::Corrupt)),
+            Err(e) if is_not_a_database(&e) => return Err(Unusable::MoveAside(AsideReason::Corrupt)),
+            Err(e) => return Err(Unusable::Error(sqlite(e))),
+        }
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
+        store
+            .prepare_connection()
+            .map_err(Unusable::Error)?;
+        Ok(store)
+    }
+
+    /// An in-memory store, for tests and one-shot runs.
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Sqlite {
+            path: ":memory:".into(),
+            source,
+        })?;
+        let mut store = Store { conn, path: None };
+        store.prepare_connection()?;
+        Ok(store)
+    }
+
+    fn prepare_connection(&mut self) -> Result<()> {
+        let path = self.path_label();
+        let sqlite = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        self.conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(sqlite)?;
+        self.conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sqlite)?;
+        self.conn
+            .busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(sqlite)?;
+        schema::migrate(&mut self.conn).map_err(sqlite)
+    }
+
+    /// The file behind the store, if any.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    fn path_label(&self) -> String {
+        self.path
+            .as_ref()
+            .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string())
+    }
+
+    fn err(&self, source: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite {
+            path: self.path_label(),
+            source,
+        }
+    }
+
+    fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>) -> Result<T> {
+        let result = (|| {
+            let tx = self.conn.transaction()?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        result.map_err(|e| self.err(e))
+    }
+
+    // ----- meta -------------------------------------------------------------------------------
+
+    /// Reads a small named value (e.g. the latest available engagement day).
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Stores a small named value.
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+            Ok(())
+        })
+    }
+
+    // ----- fetch log --------------------------------------------------------------------------
+
+    /// The fetch-log entry for exactly this unit, if it was ever fetched.
+    pub fn fetch_entry(
+        &self,
+        dataset: Dataset,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<Option<FetchEntry>> {
+        let entries = self.query_fetch_log(
+            "WHERE dataset = ?1 AND start = ?2 AND end = ?3",
+            params![dataset.key(), start, end],
+        )?;
+        Ok(entries.into_iter().next())
+    }
+
+    /// Every entry of a dataset whose unit starts within `[from, to]`.
+    pub fn fetch_entries(
+        &self,
+        dataset: Dataset,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<FetchEntry>> {
+        self.query_fetch_log(
+            "WHERE dataset = ?1 AND start >= ?2 AND start <= ?3 ORDER BY start",
+            params![dataset.key(), from, to],
+        )
+    }
+
+    /// The newest fetch of each dataset, for the Status screen.
+    pub fn last_fetches(&self) -> Result<Vec<FetchEntry>> {
+        self.query_fetch_log(
+            "WHERE rowid IN (SELECT rowid FROM fetch_log f WHERE f.fetched_at =
+                (SELECT MAX(g.fetched_at) FROM fetch_log g WHERE g.dataset = f.dataset))
+             GROUP BY dataset ORDER BY dataset",
+            params![],
+        )
+    }
+
+    fn query_fetch_log(
+        &self,
+        clause: &str,
+        args: impl rusqlite::Params,
+    ) -> Result<Vec<FetchEntry>> {
+        let sql = format!(
+            "SELECT dataset, start, end, fetched_at, data_refreshed_at, rows FROM fetch_log {clause}"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(args, |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, NaiveDate>(1)?,
+                    r.get::<_, NaiveDate>(2)?,
+                    r.get::<_, DateTime<Utc>>(3)?,
+                    r.get::<_, Option<DateTime<Utc>>>(4)?,
+                    r.get::<_, i64>(5)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.err(e))?;
+        rows.into_iter()
+            .map(|(dataset, start, end, fetched_at, data_refreshed_at, n)| {
+                let dataset = Dataset::ALL
+                    .into_iter()
+                    .find(|d| d.key() == dataset)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unknown dataset {dataset:?}")))?;
+                Ok(FetchEntry {
+                    dataset,
+                    start,
+                    end,
+                    fetched_at,
+                    data_refreshed_at,
+                    rows: u64::try_from(n).unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+
+    // ----- writers: one unit, one transaction ------------------------------------------------
+
+    /// Replaces one day of per-person engagement.
+    pub fn replace_user_day(&mut self, date: NaiveDate, rows: &[Activity], meta: FetchMeta) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM user_day WHERE date = ?1", [date])?;
+            insert_activity(tx, "user_day", "date", &date, None, rows)?;
+            log_fetch(tx, Dataset::UsersDay, date, next_day(date), meta, rows.len())
+        })
+    }
+
+    /// Replaces the per-person totals of one window `[start, end)`.
+    pub fn replace_rollup(
+        &mut self,
+        start: NaiveDate,
+        end: NaiveDate,
+        rows: &[Activity],
+        meta: FetchMeta,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM user_rollup WHERE start = ?1 AND end = ?2",
+                params![start, end],
+            )?;
+            insert_activity(tx, "user_rollup", "start", &start, Some(&end), rows)?;
+            log_fetch(tx, Dataset::UsersRange, start, end, meta, rows.len())
+        })
+    }
+
+    /// Replaces the summary days of `[start, end)`; each day gets its own fetch-log entry.
+    pub fn replace_summaries(
+        &mut self,
+        start: NaiveDate,
+        end: NaiveDate,
+        days: &[SummaryDay],
+        meta: FetchMeta,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM summary_day WHERE date >= ?1 AND date < ?2",
+                params![start, end],
+            )?;
+            let mut stmt = tx.prepare(
+                "INSERT INTO summary_day(date, dau, wau, mau, assigned_seats, pending_invites)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for d in days.iter().filter(|d| d.date >= start && d.date < end) {
+                stmt.execute(params![
+                    d.date,
+                    to_i64(d.dau),
+                    to_i64(d.wau),
+                    to_i64(d.mau),
+                    d.assigned_seats.map(to_i64),
+                    d.pending_invites.map(to_i64)
+                ])?;
+                log_fetch(tx, Dataset::Summaries, d.date, next_day(d.date), meta, 1)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Replaces the org cost lines of the days `[start, end)`; each day gets a fetch-log entry.
+    pub fn replace_cost_days(
+        &mut self,
+        start: NaiveDate,
+        end: NaiveDate,
+        lines: &[CostLine],
+        meta: FetchMeta,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM cost_day WHERE date >= ?1 AND date < ?2",
+                params![start, end],
+            )?;
+            let mut stmt = tx.prepare(
+                "INSERT INTO cost_day(date, product, model, amount, list_amount)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut merged: std::collections::BTreeMap<(NaiveDate, &str, &str), (Decimal, Decimal)> =
+                std::collections::BTreeMap::new();
+            for l in lines.iter().filter(|l| l.date >= start && l.date < end) {
+                let e = merged
+                    .entry((l.date, l.product.as_str(), l.model.as_str()))
+                    .or_default();
+                e.0 += l.amount_cents;
+                e.1 += l.list_amount_cents;
+            }
+            for ((date, product, model), (amount, list)) in &merged {
+                stmt.execute(params![date, product, model, amount.to_string(), list.to_string()])?;
+            }
+            let mut day = start;
+            while day < end {
+                let n = merged.keys().filter(|k| k.0 == day).count();
+                log_fetch(tx, Dataset::CostDaily, day, next_day(day), meta, n)?;
+                day = next_day(day);
+            }
+            Ok(())
+        })
+    }
+
+    /// Replaces the per-person cost of one window `[start, end)`.
+    pub fn replace_user_cost(
+        &mut self,
+        start: NaiveDate,
+        end: NaiveDate,
+        rows: &[PersonCost],
+        meta: FetchMeta,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM user_cost WHERE start = ?1 AND end = ?2",
+                params![start, end],
+            )?;
+            let mut stmt = tx.prepare(
+                "INSERT INTO user_cost(start, end, user_id, email, name, amount, list_amount)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for r in rows {
+                stmt.execute(params![
+                    start,
+                    end,
+                    r.user_id,
+                    r.email,
+                    r.name,
+                    r.amount_cents.to_string(),
+                    r.list_amount_cents.to_string()
+                ])?;
+            }
+            log_fetch(tx, Dataset::UserCost, start, end, meta, rows.len())
+        })
+    }
+
+    // ----- readers ----------------------------------------------------------------------------
+
+    /// Per-person engagement of each stored day in `[from, to]`.
+    pub fn user_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(NaiveDate, Activity)>> {
+        self.read_activity(
+            "SELECT date, user_id, email, messages, conversations, sessions, commits, pull_requests,
+                    lines_added, lines_removed, tool_accepted, tool_rejected
+             FROM user_day WHERE date >= ?1 AND date <= ?2 ORDER BY date, user_id",
+            params![from, to],
+        )
+    }
+
+    /// Per-person totals stored for exactly the window `[start, end)`.
+    pub fn rollup(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<Activity>> {
+        Ok(self
+            .read_activity(
+                "SELECT start, user_id, email, messages, conversations, sessions, commits,
+                        pull_requests, lines_added, lines_removed, tool_accepted, tool_rejected
+                 FROM user_rollup WHERE start = ?1 AND end = ?2 ORDER BY user_id",
+                params![start, end],
+            )?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect())
+    }
+
+    fn read_activity(
+        &self,
+        sql: &str,
+        args: impl rusqlite::Params,
+    ) -> Result<Vec<(NaiveDate, Activity)>> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+        stmt.query_map(args, |r| {
+            let n = |i| r.get::<_, i64>(i).map(to_u64);
+            Ok((
+                r.get(0)?,
+                Activity {
+                    user_id: r.get(1)?,
+                    email: r.get(2)?,
+                    messages: n(3)?,
+                    conversations: n(4)?,
+                    sessions: n(5)?,
+                    commits: n(6)?,
+                    pull_requests: n(7)?,
+                    lines_added: n(8)?,
+                    lines_removed: n(9)?,
+                    tool_accepted: n(10)?,
+                    tool_rejected: n(11)?,
+                },
+            ))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(|e| self.err(e))
+    }
+
+    /// Summary days stored within `[from, to]`.
+    pub fn summaries(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<SummaryDay>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT date, dau, wau, mau, assigned_seats, pending_invites FROM summary_day
+                 WHERE date >= ?1 AND date <= ?2 ORDER BY date",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map(params![from, to], |r| {
+            Ok(SummaryDay {
+                date: r.get(0)?,
+                dau: to_u64(r.get(1)?),
+                wau: to_u64(r.get(2)?),
+                mau: to_u64(r.get(3)?),
+                assigned_seats: r.get::<_, Option<i64>>(4)?.map(to_u64),
+                pending_invites: r.get::<_, Option<i64>>(5)?.map(to_u64),
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(|e| self.err(e))
+    }
+
+    /// Org cost lines stored within `[from, to]`.
+    pub fn cost_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<CostLine>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT date, product, model, amount, list_amount FROM cost_day
+                 WHERE date >= ?1 AND date <= ?2 ORDER BY date, product, model",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![from, to], |r| {
+                Ok((
+                    r.get::<_, NaiveDate>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.err(e))?;
+        rows.into_iter()
+            .map(|(date, product, model, amount, list)| {
+                Ok(CostLine {
+                    date,
+                    product,
+                    model,
+                    amount_cents: decimal(&amount)?,
+                    list_amount_cents: decimal(&list)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Per-person cost stored for exactly the window `[start, end)`.
+    pub fn user_cost(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<PersonCost>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT user_id, email, name, amount, list_amount FROM user_cost
+                 WHERE start = ?1 AND end = ?2 ORDER BY user_id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![start, end], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.err(e))?;
+        rows.into_iter()
+            .map(|(user_id, email, name, amount, list)| {
+                Ok(PersonCost {
+                    user_id,
+                    email,
+                    name,
+                    amount_cents: decimal(&amount)?,
+                    list_amount_cents: decimal(&list)?,
+                })
+            })
+            .collect()
+    }
+}
+
+enum Unusable {
+    Error(StoreError),
+    MoveAside(AsideReason),
+}
+
+enum AsideReason {
+    Corrupt,
+    Newer(i64),
+}
+
+impl AsideReason {
+    fn tag(&self) -> &'static str {
+        match self {
+            AsideReason::Corrupt => "corrupt",
+            AsideReason::Newer(_) => "newer",
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            AsideReason::Corrupt => "is damaged or is not a topogy database".to_owned(),
+            AsideReason::Newer(v) => format!(
+                "was written by a newer topogy (schema {v}, this one knows {SCHEMA_VERSION})"
+            ),
+        }
+    }
+}
+
+fn is_not_a_database(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+    )
+}
+
+fn insert_activity(
+    tx: &Transaction<'_>,
+    table: &str,
+    key_column: &str,
+    key: &NaiveDate,
+    end: Option<&NaiveDate>,
+    rows: &[Activity],
+) -> rusqlite::Result<()> {
+    let (end_col, end_arg) = match end {
+        Some(_) => (", end", ", ?13"),
+        None => ("", ""),
+    };
+    let sql = format!(
+        "INSERT INTO {table}({key_column}{end_col}, user_id, email, messages, conversations,
+            sessions, commits, pull_requests, lines_added, lines_removed, tool_accepted,
+            tool_rejected)
+         VALUES (?1{end_arg}, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+    );
+    let mut stmt = tx.prepare(&sql)?;
+    for a in rows {
+        let counts = [
+            a.messages,
+            a.conversations,
+            a.sessions,
+            a.commits,
+            a.pull_requests,
+            a.lines_added,
+            a.lines_removed,
+            a.tool_accepted,
+            a.tool_rejected,
+        ]
+        .map(to_i64);
+        let mut args: Vec<&dyn rusqlite::ToSql> = vec![key, &a.user_id, &a.email];
+        args.extend(counts.iter().map(|c| c as &dyn rusqlite::ToSql));
+        if let Some(end) = end {
+            args.push(end);
+        }
+        stmt.execute(args.as_slice())?;
+    }
+    Ok(())
+}
+
+fn log_fetch(
+    tx: &Transaction<'_>,
+    dataset: Dataset,
+    start: NaiveDate,
+    end: NaiveDate,
+    meta: FetchMeta,
+    rows: usize,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO fetch_log(dataset, start, end, fetched_at, data_refreshed_at, rows)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(dataset, start, end) DO UPDATE SET fetched_at = excluded.fetched_at,
+           data_refreshed_at = excluded.data_refreshed_at, rows = excluded.rows",
+        params![
+            dataset.key(),
+            start,
+            end,
+            meta.fetched_at,
+            meta.data_refreshed_at,
+            i64::try_from(rows).unwrap_or(i64::MAX)
+        ],
+    )?;
+    Ok(())
+}
+
+/// The day after `date` (saturating at the calendar's end).
+pub fn next_day(date: NaiveDate) -> NaiveDate {
+    date.succ_opt().unwrap_or(date)
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn to_u64(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+fn decimal(text: &str) -> Result<Decimal> {
+    text.parse()
+        .map_err(|_| StoreError::Corrupt(format!("amount {text:?}")))
+}

@@ -1,0 +1,69 @@
+//! The store's schema and its migrations, applied in order and recorded in `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+/// The schema version this build writes. A file with a higher version came from a newer topogy.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Each entry migrates from version `index` to `index + 1`.
+const MIGRATIONS: &[&str] = &[r"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE fetch_log (
+    dataset           TEXT NOT NULL,
+    start             TEXT NOT NULL,
+    end               TEXT NOT NULL,
+    fetched_at        TEXT NOT NULL,
+    data_refreshed_at TEXT,
+    rows              INTEGER NOT NULL,
+    PRIMARY KEY (dataset, start, end)
+);
+CREATE TABLE user_day (
+    date TEXT NOT NULL, user_id TEXT NOT NULL, email TEXT NOT NULL,
+    messages INTEGER NOT NULL, conversations INTEGER NOT NULL, sessions INTEGER NOT NULL,
+    commits INTEGER NOT NULL, pull_requests INTEGER NOT NULL,
+    lines_added INTEGER NOT NULL, lines_removed INTEGER NOT NULL,
+    tool_accepted INTEGER NOT NULL, tool_rejected INTEGER NOT NULL,
+    PRIMARY KEY (date, user_id)
+);
+CREATE TABLE user_rollup (
+    start TEXT NOT NULL, end TEXT NOT NULL, user_id TEXT NOT NULL, email TEXT NOT NULL,
+    messages INTEGER NOT NULL, conversations INTEGER NOT NULL, sessions INTEGER NOT NULL,
+    commits INTEGER NOT NULL, pull_requests INTEGER NOT NULL,
+    lines_added INTEGER NOT NULL, lines_removed INTEGER NOT NULL,
+    tool_accepted INTEGER NOT NULL, tool_rejected INTEGER NOT NULL,
+    PRIMARY KEY (start, end, user_id)
+);
+CREATE TABLE summary_day (
+    date TEXT PRIMARY KEY,
+    dau INTEGER NOT NULL, wau INTEGER NOT NULL, mau INTEGER NOT NULL,
+    assigned_seats INTEGER, pending_invites INTEGER
+);
+CREATE TABLE cost_day (
+    date TEXT NOT NULL, product TEXT NOT NULL, model TEXT NOT NULL,
+    amount TEXT NOT NULL, list_amount TEXT NOT NULL,
+    PRIMARY KEY (date, product, model)
+);
+CREATE TABLE user_cost (
+    start TEXT NOT NULL, end TEXT NOT NULL, user_id TEXT NOT NULL,
+    email TEXT NOT NULL, name TEXT NOT NULL,
+    amount TEXT NOT NULL, list_amount TEXT NOT NULL,
+    PRIMARY KEY (start, end, user_id)
+);
+"];
+
+/// Brings the database up to [`SCHEMA_VERSION`], one transaction per step.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(current).unwrap_or(0)) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+const _: () = assert!(MIGRATIONS.len() as i64 == SCHEMA_VERSION);

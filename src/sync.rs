@@ -1,0 +1,256 @@
+//! The sync engine: plans the fewest requests for what a view needs, skips what the store holds,
+//! and runs as a background task that reports progress as messages.
+
+mod plan;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use tokio::sync::mpsc;
+
+use crate::api::{ApiError, Client, ProgressSnapshot};
+use crate::store::{Store, StoreError};
+
+pub use plan::{Coverage, Segment};
+
+/// The earliest day the API serves.
+pub const API_FLOOR: NaiveDate = match NaiveDate::from_ymd_opt(2026, 1, 1) {
+    Some(d) => d,
+    None => panic!("valid date"),
+};
+
+/// Where "now" comes from: the system clock, or a fixed instant for tests and snapshots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    /// The current instant.
+    pub fn now(self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => t,
+        }
+    }
+}
+
+/// How eagerly the engine re-fetches what it already holds.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Data still in its settling window is re-fetched once its copy is older than this.
+    pub ttl: Duration,
+    /// Engagement days may still be revised this many days after the day itself.
+    pub engagement_settle_days: i64,
+    /// Cost may be revised for this many days (the API documents 30).
+    pub cost_settle_days: i64,
+    /// The engagement endpoints serve roughly this many days back.
+    pub history_days: i64,
+    /// The cost endpoints serve this many days back.
+    pub cost_history_days: i64,
+    pub clock: Clock,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self {
+            ttl: Duration::hours(1),
+            engagement_settle_days: 7,
+            cost_settle_days: 30,
+            history_days: 90,
+            cost_history_days: 365,
+            clock: Clock::System,
+        }
+    }
+}
+
+/// What a view needs: an inclusive UTC date range and the datasets over it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Need {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Per-person engagement totals over the range.
+    pub people_totals: bool,
+    /// Per-person engagement for each day of the range.
+    pub people_daily: bool,
+    /// DAU/WAU/MAU, seats and invites per day.
+    pub summaries: bool,
+    /// Org cost per day.
+    pub cost_daily: bool,
+    /// Per-person cost over the range.
+    pub people_cost: bool,
+}
+
+impl Need {
+    /// What `export developers` needs.
+    pub fn developers(from: NaiveDate, to: NaiveDate) -> Self {
+        Self {
+            from,
+            to,
+            people_totals: true,
+            people_daily: false,
+            summaries: false,
+            cost_daily: false,
+            people_cost: true,
+        }
+    }
+
+    /// What `export daily` needs.
+    pub fn daily(from: NaiveDate, to: NaiveDate) -> Self {
+        Self {
+            from,
+            to,
+            people_totals: false,
+            people_daily: true,
+            summaries: true,
+            cost_daily: true,
+            people_cost: false,
+        }
+    }
+}
+
+/// What went wrong during a sync.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the background sync stopped unexpectedly")]
+    Stopped,
+}
+
+impl SyncError {
+    /// The process exit status for this failure (see the command-line contract).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            SyncError::Api(e) => e.exit_code(),
+            SyncError::Store(_) | SyncError::Stopped => 1,
+        }
+    }
+}
+
+/// The result of one sync: what the store now covers, and what it cost in requests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncOutcome {
+    pub coverage: Coverage,
+    /// HTTP requests made by this sync (attempts, including retries).
+    pub requests: u64,
+}
+
+/// Messages from the background task.
+#[derive(Debug)]
+pub enum SyncEvent {
+    /// Requests done and planned, and any current wait.
+    Progress(ProgressSnapshot),
+    /// Something the user should know (e.g. days the API no longer serves).
+    Notice(String),
+    /// The sync of one [`Need`] ended.
+    Finished(Result<SyncOutcome, SyncError>),
+}
+
+/// The engine: owns the client and the store's writer.
+pub struct Syncer {
+    client: Client,
+    store: Store,
+    options: SyncOptions,
+}
+
+impl Syncer {
+    pub fn new(client: Client, store: Store, options: SyncOptions) -> Self {
+        Self {
+            client,
+            store,
+            options,
+        }
+    }
+
+    /// The store, for reading aggregates after a sync.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The client, for its progress and request log.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Brings the store up to date for `need`, making only the requests it must.
+    pub async fn sync(
+        &mut self,
+        need: &Need,
+        notices: &mpsc::UnboundedSender<SyncEvent>,
+    ) -> Result<SyncOutcome, SyncError> {
+        let before = self.client.subscribe_progress().borrow().done;
+        let coverage = plan::run(self, need, notices).await?;
+        let after = self.client.subscribe_progress().borrow().done;
+        Ok(SyncOutcome {
+            coverage,
+            requests: after.saturating_sub(before),
+        })
+    }
+}
+
+/// The handle of the background sync task: send it needs, read its events.
+pub struct SyncTask {
+    needs: mpsc::UnboundedSender<Need>,
+    pub events: mpsc::UnboundedReceiver<SyncEvent>,
+    join: tokio::task::JoinHandle<Syncer>,
+}
+
+impl SyncTask {
+    /// Starts the task. It runs one need at a time, in the order sent.
+    pub fn spawn(mut syncer: Syncer) -> Self {
+        let (needs, mut need_rx) = mpsc::unbounded_channel::<Need>();
+        let (event_tx, events) = mpsc::unbounded_channel();
+        let join = tokio::spawn(async move {
+            let mut progress = syncer.client.subscribe_progress();
+            while let Some(need) = need_rx.recv().await {
+                let result = {
+                    let run = syncer.sync(&need, &event_tx);
+                    tokio::pin!(run);
+                    loop {
+                        tokio::select! {
+                            result = &mut run => break result,
+                            changed = progress.changed() => {
+                                if changed.is_ok() {
+                                    let snapshot = progress.borrow_and_update().clone();
+                                    let _ = event_tx.send(SyncEvent::Progress(snapshot));
+                                }
+                            }
+                        }
+                    }
+                };
+                let _ = event_tx.send(SyncEvent::Finished(result));
+            }
+            syncer
+        });
+        Self { needs, events, join }
+    }
+
+    /// Asks the task to bring the store up to date for `need`.
+    pub fn request(&self, need: Need) -> Result<(), SyncError> {
+        self.needs.send(need).map_err(|_| SyncError::Stopped)
+    }
+
+    /// Runs one need to completion, passing every event on to `on_event`.
+    pub async fn run(
+        &mut self,
+        need: Need,
+        mut on_event: impl FnMut(&SyncEvent),
+    ) -> Result<SyncOutcome, SyncError> {
+        self.request(need)?;
+        while let Some(event) = self.events.recv().await {
+            on_event(&event);
+            if let SyncEvent::Finished(result) = event {
+                return result;
+            }
+        }
+        Err(SyncError::Stopped)
+    }
+
+    /// Stops taking needs and returns the engine once the current one ends.
+    pub async fn finish(self) -> Result<Syncer, SyncError> {
+        drop(self.needs);
+        self.join.await.map_err(|_| SyncError::Stopped)
+    }
+}

@@ -1,0 +1,510 @@
+//! Planning and running the fetches of one need: fewest requests first, store replaced per unit.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
+use tokio::sync::mpsc;
+
+use super::{API_FLOOR, Need, SyncError, SyncEvent, Syncer};
+use crate::api::{ApiError, CostBucket, DaySummary, UserActivity, UserCostRow};
+use crate::store::{
+    Activity, CostLine, Dataset, FetchEntry, FetchMeta, PersonCost, SummaryDay, next_day,
+};
+
+/// Longest window the cost and summaries endpoints accept in one request.
+const MAX_WINDOW_DAYS: i64 = 31;
+/// How often a plan may be redone after the server names a later-than-guessed lag.
+const LATEST_DAY_ATTEMPTS: usize = 3;
+const META_LATEST: &str = "engagement_latest";
+const META_RANGE_REFUSED: &str = "users_range_refused_on";
+
+/// How per-person totals over a range are assembled from the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// Sum the stored per-day rows of `[start, end)`.
+    Days { start: NaiveDate, end: NaiveDate },
+    /// Use the stored range-mode totals of exactly `[start, end)`.
+    Rollup { start: NaiveDate, end: NaiveDate },
+}
+
+/// What the store covers for a need after a sync.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Coverage {
+    /// The last engagement day that is in the data (engagement trails real time).
+    pub engagement_through: Option<NaiveDate>,
+    /// How to assemble per-person engagement totals for the range.
+    pub engagement: Vec<Segment>,
+    /// The per-person cost windows `[start, end)` that tile the range.
+    pub cost_windows: Vec<(NaiveDate, NaiveDate)>,
+    /// The newest `data_refreshed_at` the cost endpoints reported.
+    pub cost_refreshed_at: Option<DateTime<Utc>>,
+    /// Days of the range the API no longer serves and the store does not hold.
+    pub missing_days: Vec<NaiveDate>,
+}
+
+/// Runs every part of `need` in priority order.
+pub(super) async fn run(
+    syncer: &mut Syncer,
+    need: &Need,
+    notices: &mpsc::UnboundedSender<SyncEvent>,
+) -> Result<Coverage, SyncError> {
+    let mut coverage = Coverage::default();
+    let mut attempts = 0;
+    // Engagement: the latest available day is learned from the server when the guess is late.
+    loop {
+        attempts += 1;
+        match engagement(syncer, need, &mut coverage).await {
+            Ok(()) => break,
+            Err(SyncError::Api(ApiError::DateNotYetAvailable {
+                latest_available, ..
+            })) if attempts < LATEST_DAY_ATTEMPTS => {
+                let guess = latest_engagement_day(syncer)?;
+                let latest = latest_available
+                    .filter(|d| *d < guess)
+                    .unwrap_or_else(|| guess.pred_opt().unwrap_or(guess));
+                remember_latest(syncer, latest)?;
+                coverage = Coverage::default();
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if need.people_cost {
+        people_cost(syncer, need, &mut coverage).await?;
+    }
+    if need.cost_daily {
+        cost_daily(syncer, need, &mut coverage).await?;
+    }
+    if let (Some(first), Some(last)) = (coverage.missing_days.first(), coverage.missing_days.last()) {
+        let _ = notices.send(SyncEvent::Notice(format!(
+            "{} day(s) from {first} to {last} are older than the API's {}-day engagement \
+             history and are not in the local store; totals leave them out",
+            coverage.missing_days.len(),
+            syncer.options.history_days
+        )));
+    }
+    Ok(coverage)
+}
+
+fn now(syncer: &Syncer) -> DateTime<Utc> {
+    syncer.options.clock.now()
+}
+
+fn today(syncer: &Syncer) -> NaiveDate {
+    now(syncer).date_naive()
+}
+
+/// The latest engagement day believed available: learned from the server today, or guessed
+/// from the documented lag (about 13:30 UTC the following day; until then two days back).
+fn latest_engagement_day(syncer: &Syncer) -> Result<NaiveDate, SyncError> {
+    let now = now(syncer);
+    let today = now.date_naive();
+    if let Some(text) = syncer.store.meta(META_LATEST)? {
+        if let Some((day, learned)) = text.split_once('@') {
+            if let (Ok(day), Ok(learned)) = (day.parse::<NaiveDate>(), learned.parse::<NaiveDate>()) {
+                if learned == today {
+                    return Ok(day);
+                }
+            }
+        }
+    }
+    let lag = if now.hour() >= 14 { 1 } else { 2 };
+    Ok(today - Duration::days(lag))
+}
+
+fn remember_latest(syncer: &mut Syncer, latest: NaiveDate) -> Result<(), SyncError> {
+    let learned = today(syncer);
+    syncer
+        .store
+        .set_meta(META_LATEST, &format!("{latest}@{learned}"))?;
+    Ok(())
+}
+
+/// True when a stored unit need not be fetched again: it was fetched after its last day
+/// settled, or it is younger than the TTL.
+fn usable(syncer: &Syncer, entry: Option<&FetchEntry>, settle_days: i64) -> bool {
+    let Some(entry) = entry else { return false };
+    let last_day = entry.end.pred_opt().unwrap_or(entry.end);
+    let settled = entry.fetched_at.date_naive() >= last_day + Duration::days(settle_days);
+    settled || now(syncer) - entry.fetched_at < syncer.options.ttl
+}
+
+fn days(start: NaiveDate, end_inclusive: NaiveDate) -> impl DoubleEndedIterator<Item = NaiveDate> {
+    let n = (end_inclusive - start).num_days().max(-1) + 1;
+    (0..n).map(move |i| start + Duration::days(i))
+}
+
+/// Days of `[start, end]` whose stored copy of `dataset` is missing or stale.
+fn stale_days(
+    syncer: &Syncer,
+    dataset: Dataset,
+    start: NaiveDate,
+    end: NaiveDate,
+    settle_days: i64,
+) -> Result<Vec<NaiveDate>, SyncError> {
+    if start > end {
+        return Ok(Vec::new());
+    }
+    let held: BTreeMap<NaiveDate, FetchEntry> = syncer
+        .store
+        .fetch_entries(dataset, start, end)?
+        .into_iter()
+        .filter(|e| e.end == next_day(e.start))
+        .map(|e| (e.start, e))
+        .collect();
+    Ok(days(start, end)
+        .filter(|d| !usable(syncer, held.get(d), settle_days))
+        .collect())
+}
+
+/// Groups sorted days into runs of consecutive days, each at most `MAX_WINDOW_DAYS` long,
+/// as `[start, end)` windows.
+fn windows(days: &[NaiveDate]) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for &day in days {
+        match out.last_mut() {
+            Some((start, end)) if *end == day && (day - *start).num_days() < MAX_WINDOW_DAYS => {
+                *end = next_day(day);
+            }
+            _ => out.push((day, next_day(day))),
+        }
+    }
+    out
+}
+
+fn meta(syncer: &Syncer) -> FetchMeta {
+    FetchMeta {
+        fetched_at: now(syncer),
+        data_refreshed_at: None,
+    }
+}
+
+// ----- engagement ------------------------------------------------------------------------------
+
+async fn engagement(
+    syncer: &mut Syncer,
+    need: &Need,
+    coverage: &mut Coverage,
+) -> Result<(), SyncError> {
+    if !(need.people_totals || need.people_daily || need.summaries) {
+        return Ok(());
+    }
+    let latest = latest_engagement_day(syncer)?;
+    let floor = API_FLOOR.max(today(syncer) - Duration::days(syncer.options.history_days));
+    let last = need.to.min(latest);
+    coverage.engagement_through = (need.from <= last).then_some(last);
+    if need.from > last {
+        return Ok(());
+    }
+    let served_from = need.from.max(floor);
+    let settle = syncer.options.engagement_settle_days;
+
+    if need.people_totals {
+        // Days older than the API serves can only come from the store.
+        if need.from < served_from {
+            let old_end = served_from.pred_opt().unwrap_or(served_from).min(last);
+            let held: Vec<NaiveDate> = syncer
+                .store
+                .fetch_entries(Dataset::UsersDay, need.from, old_end)?
+                .into_iter()
+                .map(|e| e.start)
+                .collect();
+            coverage
+                .missing_days
+                .extend(days(need.from, old_end).filter(|d| !held.contains(d)));
+            coverage.engagement.push(Segment::Days {
+                start: need.from,
+                end: next_day(old_end),
+            });
+        }
+        if served_from <= last {
+            let segment = people_totals(syncer, served_from, last, settle).await?;
+            coverage.engagement.push(segment);
+        }
+    }
+    if need.summaries && served_from <= last {
+        let stale = stale_days(syncer, Dataset::Summaries, served_from, last, settle)?;
+        let plan = windows(&stale);
+        syncer.client.add_planned(plan.len() as u64);
+        for (start, end) in plan {
+            let days = syncer.client.summaries(start, end).await?;
+            let rows: Vec<SummaryDay> = days.iter().map(summary_day).collect();
+            syncer.store.replace_summaries(start, end, &rows, meta(syncer))?;
+        }
+    }
+    if need.people_daily && served_from <= last {
+        per_day(syncer, served_from, last, settle).await?;
+    }
+    Ok(())
+}
+
+/// Per-person totals over `[start, end]`: from stored days when they are all there, else
+/// one range-mode request (a few pages), else day by day when the server refuses range mode.
+async fn people_totals(
+    syncer: &mut Syncer,
+    start: NaiveDate,
+    end: NaiveDate,
+    settle: i64,
+) -> Result<Segment, SyncError> {
+    let end_excl = next_day(end);
+    let days_segment = Segment::Days {
+        start,
+        end: end_excl,
+    };
+    if stale_days(syncer, Dataset::UsersDay, start, end, settle)?.is_empty() {
+        return Ok(days_segment);
+    }
+    let rollup = Segment::Rollup {
+        start,
+        end: end_excl,
+    };
+    let entry = syncer
+        .store
+        .fetch_entry(Dataset::UsersRange, start, end_excl)?;
+    if usable(syncer, entry.as_ref(), settle) {
+        return Ok(rollup);
+    }
+    if !range_mode_refused(syncer)? {
+        syncer.client.add_planned(1);
+        match syncer.client.users_range(start, end_excl).await {
+            Ok(users) => {
+                let rows = merge_activity(&users);
+                syncer
+                    .store
+                    .replace_rollup(start, end_excl, &rows, meta(syncer))?;
+                return Ok(rollup);
+            }
+            Err(ApiError::RangeModeRefused { .. }) => {
+                let on = today(syncer).to_string();
+                syncer.store.set_meta(META_RANGE_REFUSED, &on)?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    per_day(syncer, start, end, settle).await?;
+    Ok(days_segment)
+}
+
+/// Range mode is retried a week after the server last refused it.
+fn range_mode_refused(syncer: &Syncer) -> Result<bool, SyncError> {
+    Ok(syncer
+        .store
+        .meta(META_RANGE_REFUSED)?
+        .and_then(|d| d.parse::<NaiveDate>().ok())
+        .is_some_and(|on| today(syncer) - on < Duration::days(7)))
+}
+
+/// Fetches each missing or stale day of `[start, end]`, newest first, one transaction a day.
+async fn per_day(
+    syncer: &mut Syncer,
+    start: NaiveDate,
+    end: NaiveDate,
+    settle: i64,
+) -> Result<(), SyncError> {
+    let mut stale = stale_days(syncer, Dataset::UsersDay, start, end, settle)?;
+    stale.reverse();
+    syncer.client.add_planned(stale.len() as u64);
+    for day in stale {
+        let users = syncer.client.users_day(day).await?;
+        let rows = merge_activity(&users);
+        syncer.store.replace_user_day(day, &rows, meta(syncer))?;
+    }
+    Ok(())
+}
+
+/// One store row per person (grouped rows without a user are dropped; a person's repeated
+/// rows are added together).
+fn merge_activity(users: &[UserActivity]) -> Vec<Activity> {
+    let mut by_id: BTreeMap<String, Activity> = BTreeMap::new();
+    for u in users {
+        let Some(user) = u.user.as_ref() else { continue };
+        let core = &u.claude_code_metrics.core_metrics;
+        let row = Activity {
+            user_id: user.id.clone(),
+            email: user.email_address.clone().unwrap_or_default(),
+            messages: u.chat_metrics.message_count,
+            conversations: u.chat_metrics.distinct_conversation_count.unwrap_or(0),
+            sessions: core.distinct_session_count.unwrap_or(0),
+            commits: core.commit_count,
+            pull_requests: core.pull_request_count,
+            lines_added: core.lines_of_code.added_count,
+            lines_removed: core.lines_of_code.removed_count,
+            tool_accepted: u.tool_accepted(),
+            tool_rejected: u.tool_rejected(),
+        };
+        by_id
+            .entry(row.user_id.clone())
+            .and_modify(|a| a.add(&row))
+            .or_insert(row);
+    }
+    by_id.into_values().collect()
+}
+
+fn summary_day(d: &DaySummary) -> SummaryDay {
+    SummaryDay {
+        date: d.date,
+        dau: d.daily_active_user_count,
+        wau: d.weekly_active_user_count,
+        mau: d.monthly_active_user_count,
+        assigned_seats: d.assigned_seat_count,
+        pending_invites: d.pending_invite_count,
+    }
+}
+
+// ----- cost ------------------------------------------------------------------------------------
+
+/// The instant a cost request may end at: the end of the window or now (floored to the hour),
+/// whichever is earlier — the API serves nothing later.
+fn cost_end(syncer: &Syncer, end_excl: NaiveDate) -> DateTime<Utc> {
+    let now = now(syncer);
+    let floored = now
+        .with_minute(0)
+        .and_then(|t| t.with_second(0))
+        .and_then(|t| t.with_nanosecond(0))
+        .unwrap_or(now);
+    midnight(end_excl).min(floored)
+}
+
+fn midnight(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(NaiveTime::MIN).and_utc()
+}
+
+fn cost_floor(syncer: &Syncer) -> NaiveDate {
+    API_FLOOR.max(today(syncer) - Duration::days(syncer.options.cost_history_days - 1))
+}
+
+async fn people_cost(
+    syncer: &mut Syncer,
+    need: &Need,
+    coverage: &mut Coverage,
+) -> Result<(), SyncError> {
+    let start = need.from.max(cost_floor(syncer));
+    let end_excl = next_day(need.to.min(today(syncer)));
+    let mut plan = Vec::new();
+    let mut ws = start;
+    while ws < end_excl {
+        let we = (ws + Duration::days(MAX_WINDOW_DAYS)).min(end_excl);
+        coverage.cost_windows.push((ws, we));
+        let entry = syncer.store.fetch_entry(Dataset::UserCost, ws, we)?;
+        if !usable(syncer, entry.as_ref(), syncer.options.cost_settle_days) {
+            plan.push((ws, we));
+        } else if let Some(at) = entry.and_then(|e| e.data_refreshed_at) {
+            note_refreshed(coverage, at);
+        }
+        ws = we;
+    }
+    syncer.client.add_planned(plan.len() as u64);
+    for (ws, we) in plan {
+        let request_end = cost_end(syncer, we);
+        let mut fetched = meta(syncer);
+        let rows = if request_end > midnight(ws) {
+            let report = syncer
+                .client
+                .user_cost_report(midnight(ws), request_end, &[])
+                .await?;
+            fetched.data_refreshed_at = report.data_refreshed_at;
+            if let Some(at) = report.data_refreshed_at {
+                note_refreshed(coverage, at);
+            }
+            merge_cost(&report.data)
+        } else {
+            Vec::new()
+        };
+        syncer.store.replace_user_cost(ws, we, &rows, fetched)?;
+    }
+    Ok(())
+}
+
+fn note_refreshed(coverage: &mut Coverage, at: DateTime<Utc>) {
+    coverage.cost_refreshed_at = Some(coverage.cost_refreshed_at.map_or(at, |c| c.max(at)));
+}
+
+/// One row per person, amounts summed over any product/model split.
+fn merge_cost(rows: &[UserCostRow]) -> Vec<PersonCost> {
+    let mut by_id: BTreeMap<String, PersonCost> = BTreeMap::new();
+    for r in rows {
+        let entry = by_id
+            .entry(r.actor.user_id.clone())
+            .or_insert_with(|| PersonCost {
+                user_id: r.actor.user_id.clone(),
+                email: r.actor.email.clone().unwrap_or_default(),
+                name: r.actor.name.clone().unwrap_or_default(),
+                amount_cents: Default::default(),
+                list_amount_cents: Default::default(),
+            });
+        entry.amount_cents += r.amount;
+        entry.list_amount_cents += r.list_amount;
+    }
+    by_id.into_values().collect()
+}
+
+async fn cost_daily(
+    syncer: &mut Syncer,
+    need: &Need,
+    coverage: &mut Coverage,
+) -> Result<(), SyncError> {
+    let start = need.from.max(cost_floor(syncer));
+    let end = need.to.min(today(syncer));
+    let settle = syncer.options.cost_settle_days;
+    let stale = stale_days(syncer, Dataset::CostDaily, start, end, settle)?;
+    let plan = windows(&stale);
+    syncer.client.add_planned(plan.len() as u64);
+    for (ws, we) in plan {
+        let request_end = cost_end(syncer, we);
+        let mut fetched = meta(syncer);
+        let lines = if request_end > midnight(ws) {
+            let report = syncer
+                .client
+                .cost_report(midnight(ws), request_end, &["product", "model"])
+                .await?;
+            fetched.data_refreshed_at = report.data_refreshed_at;
+            if let Some(at) = report.data_refreshed_at {
+                note_refreshed(coverage, at);
+            }
+            cost_lines(&report.data)
+        } else {
+            Vec::new()
+        };
+        syncer.store.replace_cost_days(ws, we, &lines, fetched)?;
+    }
+    Ok(())
+}
+
+fn cost_lines(buckets: &[CostBucket]) -> Vec<CostLine> {
+    buckets
+        .iter()
+        .flat_map(|b| {
+            let date = b.starting_at.date_naive();
+            b.results.iter().map(move |r| CostLine {
+                date,
+                product: r.product.clone().unwrap_or_else(|| "unattributed".into()),
+                model: r.model.clone().unwrap_or_else(|| "unattributed".into()),
+                amount_cents: r.amount,
+                list_amount_cents: r.list_amount,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap_or(API_FLOOR)
+    }
+
+    #[test]
+    fn windows_split_runs_at_gaps_and_at_31_days() {
+        let mut all: Vec<NaiveDate> = days(d("2026-03-01"), d("2026-04-09")).collect();
+        all.retain(|x| *x != d("2026-03-05"));
+        let w = windows(&all);
+        assert_eq!(
+            w,
+            vec![
+                (d("2026-03-01"), d("2026-03-05")),
+                (d("2026-03-06"), d("2026-04-06")),
+                (d("2026-04-06"), d("2026-04-10")),
+            ]
+        );
+    }
+}

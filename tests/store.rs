@@ -1,0 +1,160 @@
+//! The local store: atomic replacement, migrations, damaged and newer files moved aside.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use rust_decimal::Decimal;
+use topogy::store::{Activity, CostLine, Dataset, FetchMeta, SCHEMA_VERSION, Store};
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn meta() -> FetchMeta {
+    FetchMeta {
+        fetched_at: Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap(),
+        data_refreshed_at: None,
+    }
+}
+
+fn person(id: &str, commits: u64) -> Activity {
+    Activity {
+        user_id: id.into(),
+        email: format!("{id}@example.com"),
+        commits,
+        messages: 3,
+        ..Activity::default()
+    }
+}
+
+#[test]
+fn a_failure_in_the_middle_of_a_day_leaves_the_old_rows() {
+    let mut store = Store::open_in_memory().unwrap();
+    let d = day("2026-11-01");
+    let old = vec![person("user_a", 1), person("user_b", 2)];
+    store.replace_user_day(d, &old, meta()).unwrap();
+
+    // The second row of the new copy collides with the first: the insert fails part-way.
+    let broken = vec![person("user_c", 5), person("user_c", 6), person("user_d", 7)];
+    assert!(store.replace_user_day(d, &broken, meta()).is_err());
+
+    let rows: Vec<Activity> = store.user_days(d, d).unwrap().into_iter().map(|(_, a)| a).collect();
+    assert_eq!(rows, old);
+    let entry = store.fetch_entry(Dataset::UsersDay, d, day("2026-11-02")).unwrap().unwrap();
+    assert_eq!(entry.rows, 2);
+}
+
+#[test]
+fn replacing_a_day_swaps_the_whole_day_and_leaves_others() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.replace_user_day(day("2026-11-01"), &[person("user_a", 1)], meta()).unwrap();
+    store.replace_user_day(day("2026-11-02"), &[person("user_a", 4)], meta()).unwrap();
+    store
+        .replace_user_day(day("2026-11-01"), &[person("user_b", 9)], meta())
+        .unwrap();
+    let rows = store.user_days(day("2026-11-01"), day("2026-11-02")).unwrap();
+    let got: Vec<(String, String, u64)> = rows
+        .into_iter()
+        .map(|(d, a)| (d.to_string(), a.user_id, a.commits))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("2026-11-01".into(), "user_b".into(), 9),
+            ("2026-11-02".into(), "user_a".into(), 4)
+        ]
+    );
+}
+
+#[test]
+fn cost_days_keep_exact_decimal_cents_and_log_every_day() {
+    let mut store = Store::open_in_memory().unwrap();
+    let line = |date: &str, amount: &str| CostLine {
+        date: day(date),
+        product: "claude_code".into(),
+        model: "claude-opus-4-6".into(),
+        amount_cents: amount.parse().unwrap(),
+        list_amount_cents: amount.parse::<Decimal>().unwrap() * Decimal::from(2),
+    };
+    let lines = vec![
+        line("2026-11-01", "0.100000"),
+        line("2026-11-01", "0.200000"),
+        line("2026-11-03", "41280.000001"),
+    ];
+    store
+        .replace_cost_days(day("2026-11-01"), day("2026-11-04"), &lines, meta())
+        .unwrap();
+    let stored = store.cost_days(day("2026-11-01"), day("2026-11-03")).unwrap();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[0].amount_cents, "0.300000".parse::<Decimal>().unwrap());
+    assert_eq!(stored[1].amount_cents, "41280.000001".parse::<Decimal>().unwrap());
+    // The empty day in between is still known to be fetched.
+    let held = store
+        .fetch_entries(Dataset::CostDaily, day("2026-11-01"), day("2026-11-03"))
+        .unwrap();
+    assert_eq!(held.len(), 3);
+    assert_eq!(held[1].rows, 0);
+}
+
+#[test]
+fn a_store_survives_reopening_at_the_current_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p").join("topogy.db");
+    {
+        let (mut store, notice) = Store::open(&path).unwrap();
+        assert_eq!(notice, None);
+        store.replace_user_day(day("2026-11-01"), &[person("user_a", 1)], meta()).unwrap();
+    }
+    let (store, notice) = Store::open(&path).unwrap();
+    assert_eq!(notice, None);
+    assert_eq!(store.user_days(day("2026-11-01"), day("2026-11-01")).unwrap().len(), 1);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn a_damaged_file_is_moved_aside_not_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("topogy.db");
+    let garbage = b"this is not a database, it is a shopping list\n".repeat(200);
+    std::fs::write(&path, &garbage).unwrap();
+
+    let (store, notice) = Store::open(&path).unwrap();
+    let notice = notice.expect("a notice about the moved file").0;
+    assert!(notice.contains("is damaged or is not a topogy database"), "{notice}");
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".db.corrupt-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert_eq!(std::fs::read(&aside[0]).unwrap(), garbage);
+    assert!(notice.contains(&aside[0].display().to_string()));
+    assert_eq!(store.user_days(day("2026-11-01"), day("2026-11-01")).unwrap().len(), 0);
+}
+
+#[test]
+fn a_file_from_a_newer_version_is_moved_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("topogy.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE future (x); INSERT INTO future VALUES (1);")
+            .unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+    }
+    let (_store, notice) = Store::open(&path).unwrap();
+    let notice = notice.expect("a notice").0;
+    assert!(notice.contains("written by a newer topogy"), "{notice}");
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".db.newer-"))
+        .collect();
+    assert_eq!(aside.len(), 1);
+    let old = rusqlite::Connection::open(&aside[0]).unwrap();
+    let x: i64 = old.query_row("SELECT x FROM future", [], |r| r.get(0)).unwrap();
+    assert_eq!(x, 1);
+}
