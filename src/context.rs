@@ -34,9 +34,7 @@ pub enum ContextError {
     Store(#[from] crate::store::StoreError),
     #[error("could not start the built-in simulator: {0}")]
     Simulator(std::io::Error),
-    #[error(
-        "no data directory could be found for the local store; set XDG_DATA_HOME or HOME"
-    )]
+    #[error("no data directory could be found for the local store; set XDG_DATA_HOME or HOME")]
     NoDataDir,
 }
 
@@ -72,7 +70,12 @@ impl Context {
             .await
             .map_err(ContextError::Simulator)?;
             let url = handle.base_url();
-            (ApiKey::new(sim::DEMO_KEY), KeySource::Demo, url, Some(handle))
+            (
+                ApiKey::new(sim::DEMO_KEY),
+                KeySource::Demo,
+                url,
+                Some(handle),
+            )
         } else {
             let (key, source) = credentials::resolve(global.key_stdin)?;
             (key, source, global.base_url.clone(), None)

@@ -211,7 +211,11 @@ impl Reporter {
             bar.set_message(status);
         } else if self.last_line.is_none_or(|t| t.elapsed() >= LINE_EVERY) {
             self.last_line = Some(Instant::now());
-            eprintln!("topogy: fetching: {}/{} requests {status}", p.done, p.planned.max(p.done));
+            eprintln!(
+                "topogy: fetching: {}/{} requests {status}",
+                p.done,
+                p.planned.max(p.done)
+            );
         }
     }
 

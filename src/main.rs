@@ -11,7 +11,10 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     topogy::logging::init(&cli.global);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("topogy: could not start the async runtime: {e}");

@@ -91,7 +91,11 @@ pub fn developers(store: &Store, coverage: &Coverage) -> Result<Vec<Developer>, 
         }
     }
     let mut rows: Vec<Developer> = people.into_values().collect();
-    rows.sort_by(|a, b| a.email.cmp(&b.email).then_with(|| a.user_id.cmp(&b.user_id)));
+    rows.sort_by(|a, b| {
+        a.email
+            .cmp(&b.email)
+            .then_with(|| a.user_id.cmp(&b.user_id))
+    });
     Ok(rows)
 }
 
@@ -125,7 +129,13 @@ pub fn daily(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Day>, 
     let mut days: BTreeMap<NaiveDate, Day> = BTreeMap::new();
     let mut day = from;
     while day <= to {
-        days.insert(day, Day { date: day, ..Day::default() });
+        days.insert(
+            day,
+            Day {
+                date: day,
+                ..Day::default()
+            },
+        );
         let next = next_day(day);
         if next == day {
             break;
@@ -165,8 +175,10 @@ pub fn daily(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Day>, 
         .into_iter()
         .map(|e| e.start)
         .collect();
-    let mut cents: BTreeMap<NaiveDate, (Decimal, Decimal)> =
-        cost_held.into_iter().map(|d| (d, Default::default())).collect();
+    let mut cents: BTreeMap<NaiveDate, (Decimal, Decimal)> = cost_held
+        .into_iter()
+        .map(|d| (d, Default::default()))
+        .collect();
     for line in store.cost_days(from, to)? {
         let sum = cents.entry(line.date).or_default();
         sum.0 += line.amount_cents;

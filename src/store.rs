@@ -25,7 +25,9 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
-    #[error("the local store holds a value it cannot read ({0}); delete the store file to rebuild it")]
+    #[error(
+        "the local store holds a value it cannot read ({0}); delete the store file to rebuild it"
+    )]
     Corrupt(String),
 }
 
@@ -183,7 +185,10 @@ impl Store {
             Err(Unusable::Error(e)) => Err(e),
             Err(Unusable::MoveAside(reason)) => {
                 let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
-                let aside = path.with_extension(format!("db.{reason_tag}-{stamp}", reason_tag = reason.tag()));
+                let aside = path.with_extension(format!(
+                    "db.{reason_tag}-{stamp}",
+                    reason_tag = reason.tag()
+                ));
                 for suffix in ["", "-wal", "-shm"] {
                     let from = PathBuf::from(format!("{}{suffix}", path.display()));
                     if from.exists() {
@@ -219,7 +224,9 @@ impl Store {
         // The first statement reads the header: a non-database file fails here.
         let version: i64 = match conn.query_row("PRAGMA user_version", [], |r| r.get(0)) {
             Ok(v) => v,
-            Err(e) if is_not_a_database(&e) => return Err(Unusable::MoveAside(AsideReason::Corrupt)),
+            Err(e) if is_not_a_database(&e) => {
+                return Err(Unusable::MoveAside(AsideReason::Corrupt));
+            }
             Err(e) => return Err(Unusable::Error(sqlite(e))),
         };
         if version > SCHEMA_VERSION {
@@ -228,16 +235,16 @@ impl Store {
         match conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)) {
             Ok(ok) if ok == "ok" => {}
             Ok(_) => return Err(Unusable::MoveAside(AsideReason::Corrupt)),
-            Err(e) if is_not_a_database(&e) => return Err(Unusable::MoveAside(AsideReason::Corrupt)),
+            Err(e) if is_not_a_database(&e) => {
+                return Err(Unusable::MoveAside(AsideReason::Corrupt));
+            }
             Err(e) => return Err(Unusable::Error(sqlite(e))),
         }
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
         };
-        store
-            .prepare_connection()
-            .map_err(Unusable::Error)?;
+        store.prepare_connection().map_err(Unusable::Error)?;
         Ok(store)
     }
 
@@ -402,11 +409,23 @@ impl Store {
     // ----- writers: one unit, one transaction ------------------------------------------------
 
     /// Replaces one day of per-person engagement.
-    pub fn replace_user_day(&mut self, date: NaiveDate, rows: &[Activity], meta: FetchMeta) -> Result<()> {
+    pub fn replace_user_day(
+        &mut self,
+        date: NaiveDate,
+        rows: &[Activity],
+        meta: FetchMeta,
+    ) -> Result<()> {
         self.write(|tx| {
             tx.execute("DELETE FROM user_day WHERE date = ?1", [date])?;
             insert_activity(tx, "user_day", "date", &date, None, rows)?;
-            log_fetch(tx, Dataset::UsersDay, date, next_day(date), meta, rows.len())
+            log_fetch(
+                tx,
+                Dataset::UsersDay,
+                date,
+                next_day(date),
+                meta,
+                rows.len(),
+            )
         })
     }
 
@@ -477,8 +496,10 @@ impl Store {
                 "INSERT INTO cost_day(date, product, model, amount, list_amount)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
-            let mut merged: std::collections::BTreeMap<(NaiveDate, &str, &str), (Decimal, Decimal)> =
-                std::collections::BTreeMap::new();
+            let mut merged: std::collections::BTreeMap<
+                (NaiveDate, &str, &str),
+                (Decimal, Decimal),
+            > = std::collections::BTreeMap::new();
             for l in lines.iter().filter(|l| l.date >= start && l.date < end) {
                 let e = merged
                     .entry((l.date, l.product.as_str(), l.model.as_str()))
@@ -487,7 +508,13 @@ impl Store {
                 e.1 += l.list_amount_cents;
             }
             for ((date, product, model), (amount, list)) in &merged {
-                stmt.execute(params![date, product, model, amount.to_string(), list.to_string()])?;
+                stmt.execute(params![
+                    date,
+                    product,
+                    model,
+                    amount.to_string(),
+                    list.to_string()
+                ])?;
             }
             let mut day = start;
             while day < end {

@@ -224,7 +224,11 @@ impl SyncTask {
             }
             syncer
         });
-        Self { needs, events, join }
+        Self {
+            needs,
+            events,
+            join,
+        }
     }
 
     /// Asks the task to bring the store up to date for `need`.

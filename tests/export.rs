@@ -37,7 +37,10 @@ async fn run(
         topogy(
             &data,
             &args,
-            &[("TOPOGY_BASE_URL", url.as_str()), ("TOPOGY_API_KEY", key.as_str())],
+            &[
+                ("TOPOGY_BASE_URL", url.as_str()),
+                ("TOPOGY_API_KEY", key.as_str()),
+            ],
             None,
         )
     })
@@ -75,7 +78,11 @@ async fn cold_90_day_export_of_2500_people_is_paced_minimal_and_repeatable() {
     let first = run(dir.path(), &sim, sim::DEMO_KEY, &args).await;
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     let cold = sim.request_count();
-    assert_eq!(sim.count_status(429), 0, "the budget must keep the simulator from answering 429");
+    assert_eq!(
+        sim.count_status(429),
+        0,
+        "the budget must keep the simulator from answering 429"
+    );
 
     // Independent count of the fewest requests: people active in the engagement range, and
     // people with cost in each 31-day window.
@@ -84,7 +91,11 @@ async fn cold_90_day_export_of_2500_people_is_paced_minimal_and_repeatable() {
     let active_engagement = org
         .members()
         .iter()
-        .filter(|m| common::days(from, latest).iter().any(|d| org.user_day(m.index, *d).is_some()))
+        .filter(|m| {
+            common::days(from, latest)
+                .iter()
+                .any(|d| org.user_day(m.index, *d).is_some())
+        })
         .count();
     let mut windows = Vec::new();
     let mut ws = from;
@@ -93,7 +104,11 @@ async fn cold_90_day_export_of_2500_people_is_paced_minimal_and_repeatable() {
         let n = org
             .members()
             .iter()
-            .filter(|m| common::days(ws, we).iter().any(|d| !org.user_cost(m.index, *d).is_empty()))
+            .filter(|m| {
+                common::days(ws, we)
+                    .iter()
+                    .any(|d| !org.user_cost(m.index, *d).is_empty())
+            })
             .count();
         windows.push(n);
         ws = we + Duration::days(1);
@@ -112,9 +127,17 @@ async fn cold_90_day_export_of_2500_people_is_paced_minimal_and_repeatable() {
     // The same export again is served from the store.
     let second = run(dir.path(), &sim, sim::DEMO_KEY, &args).await;
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
-    assert_eq!(sim.request_count(), cold, "a repeated export must make no request");
+    assert_eq!(
+        sim.request_count(),
+        cold,
+        "a repeated export must make no request"
+    );
     assert_eq!(second.stdout, first.stdout);
-    assert!(stderr(&second).contains("0 request(s) made"), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("0 request(s) made"),
+        "{}",
+        stderr(&second)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -130,7 +153,16 @@ async fn developer_numbers_equal_independent_sums_over_more_than_31_days() {
             dir.path(),
             &sim,
             sim::DEMO_KEY,
-            &["export", "developers", "--from", &f, "--to", &t, "--format", format],
+            &[
+                "export",
+                "developers",
+                "--from",
+                &f,
+                "--to",
+                &t,
+                "--format",
+                format,
+            ],
         )
         .await;
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -175,7 +207,11 @@ async fn developer_numbers_equal_independent_sums_over_more_than_31_days() {
             ] {
                 assert_eq!(row[field].as_u64(), Some(want), "{format} {id} {field}");
             }
-            assert_eq!(dec(&row["cost_usd"]), (e.cost_cents / Decimal::ONE_HUNDRED).normalize(), "{format} {id} cost");
+            assert_eq!(
+                dec(&row["cost_usd"]),
+                (e.cost_cents / Decimal::ONE_HUNDRED).normalize(),
+                "{format} {id} cost"
+            );
         }
         let emails: Vec<&str> = rows.iter().map(|r| r["email"].as_str().unwrap()).collect();
         let mut sorted = emails.clone();
@@ -194,7 +230,14 @@ async fn daily_numbers_equal_independent_sums() {
         dir.path(),
         &sim,
         sim::DEMO_KEY,
-        &["export", "daily", "--from", &from.to_string(), "--to", &to.to_string()],
+        &[
+            "export",
+            "daily",
+            "--from",
+            &from.to_string(),
+            "--to",
+            &to.to_string(),
+        ],
     )
     .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -212,8 +255,14 @@ async fn daily_numbers_equal_independent_sums() {
             assert_eq!(row["dau"].as_u64(), Some(org.dau(date)), "{date}");
             assert_eq!(row["wau"].as_u64(), Some(org.wau(date)), "{date}");
             assert_eq!(row["mau"].as_u64(), Some(org.mau(date)), "{date}");
-            assert_eq!(row["commits"].as_u64(), Some(active.iter().map(|u| u.commits).sum()));
-            assert_eq!(row["lines_added"].as_u64(), Some(active.iter().map(|u| u.lines_added).sum()));
+            assert_eq!(
+                row["commits"].as_u64(),
+                Some(active.iter().map(|u| u.commits).sum())
+            );
+            assert_eq!(
+                row["lines_added"].as_u64(),
+                Some(active.iter().map(|u| u.lines_added).sum())
+            );
         } else {
             assert!(row["dau"].is_null(), "{date} is past the engagement lag");
             assert!(row["commits"].is_null());
@@ -224,7 +273,11 @@ async fn daily_numbers_equal_independent_sums() {
             .flat_map(|m| org.user_cost(m.index, date))
             .map(|l| l.amount_cents)
             .sum();
-        assert_eq!(dec(&row["cost_usd"]), (cents / Decimal::ONE_HUNDRED).normalize(), "{date}");
+        assert_eq!(
+            dec(&row["cost_usd"]),
+            (cents / Decimal::ONE_HUNDRED).normalize(),
+            "{date}"
+        );
     }
 }
 
@@ -239,7 +292,10 @@ async fn exit_codes_follow_the_contract() {
     let out = run(dir.path(), &rejected, sim::DEMO_KEY, &args).await;
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let advice = stderr(&out);
-    assert!(advice.contains("Access") && advice.contains("Primary Owner"), "{advice}");
+    assert!(
+        advice.contains("Access") && advice.contains("Primary Owner"),
+        "{advice}"
+    );
 
     let off = simulator(10, Some(Fault::ToggleOff)).await;
     let out = run(dir.path(), &off, sim::DEMO_KEY, &args).await;
@@ -250,14 +306,28 @@ async fn exit_codes_follow_the_contract() {
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
 
     // Unreachable: a loopback port nobody listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let url = format!("http://127.0.0.1:{port}");
     let d = dir.path().to_path_buf();
     let out = tokio::task::spawn_blocking(move || {
         topogy(
             &d,
-            &["export", "developers", "--from", "2026-11-01", "--to", "2026-11-02"],
-            &[("TOPOGY_BASE_URL", url.as_str()), ("TOPOGY_API_KEY", "sk-ant-api01-x")],
+            &[
+                "export",
+                "developers",
+                "--from",
+                "2026-11-01",
+                "--to",
+                "2026-11-02",
+            ],
+            &[
+                ("TOPOGY_BASE_URL", url.as_str()),
+                ("TOPOGY_API_KEY", "sk-ant-api01-x"),
+            ],
             None,
         )
     })
@@ -267,11 +337,26 @@ async fn exit_codes_follow_the_contract() {
 
     // Usage errors: reversed dates, a malformed date, no key at all.
     let d = dir.path();
-    let out = topogy(d, &["export", "developers", "--from", &t, "--to", &f], &[("TOPOGY_API_KEY", "k")], None);
+    let out = topogy(
+        d,
+        &["export", "developers", "--from", &t, "--to", &f],
+        &[("TOPOGY_API_KEY", "k")],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let out = topogy(d, &["export", "developers", "--from", "2026-13-01", "--to", &t], &[], None);
+    let out = topogy(
+        d,
+        &["export", "developers", "--from", "2026-13-01", "--to", &t],
+        &[],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let out = topogy(d, &["export", "developers", "--from", &f, "--to", &t], &[], None);
+    let out = topogy(
+        d,
+        &["export", "developers", "--from", &f, "--to", &t],
+        &[],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("--key-stdin"), "{}", stderr(&out));
 }
@@ -304,7 +389,13 @@ async fn the_key_never_reaches_any_output_or_file() {
         let data = dir.path().join(format!("run{i}"));
         std::fs::create_dir_all(&data).unwrap();
         for view in ["developers", "daily"] {
-            let out = run(&data, sim, CANARY, &["export", view, "--from", &f, "--to", &t]).await;
+            let out = run(
+                &data,
+                sim,
+                CANARY,
+                &["export", view, "--from", &f, "--to", &t],
+            )
+            .await;
             outputs.push(out);
         }
     }
@@ -316,7 +407,17 @@ async fn the_key_never_reaches_any_output_or_file() {
     let piped = tokio::task::spawn_blocking(move || {
         topogy(
             &d,
-            &["--key-stdin", "export", "developers", "--from", &f2, "--to", &t2, "--format", "csv"],
+            &[
+                "--key-stdin",
+                "export",
+                "developers",
+                "--from",
+                &f2,
+                "--to",
+                &t2,
+                "--format",
+                "csv",
+            ],
             &[("TOPOGY_BASE_URL", url.as_str()), ("TOPOGY_LOG", "trace")],
             Some(&format!("  {CANARY}\n")),
         )
@@ -333,8 +434,16 @@ async fn the_key_never_reaches_any_output_or_file() {
         assert!(!stderr(out).contains("CANARY"), "{}", stderr(out));
     }
     let files = all_file_bytes(dir.path());
-    assert!(files.iter().any(|(p, _)| p.ends_with("topogy.db")), "the store was written");
-    assert!(files.iter().any(|(p, b)| p.ends_with("topogy.log") && !b.is_empty()), "a log was written");
+    assert!(
+        files.iter().any(|(p, _)| p.ends_with("topogy.db")),
+        "the store was written"
+    );
+    assert!(
+        files
+            .iter()
+            .any(|(p, b)| p.ends_with("topogy.log") && !b.is_empty()),
+        "a log was written"
+    );
     for (path, bytes) in files {
         let text = String::from_utf8_lossy(&bytes);
         assert!(!text.contains("CANARY"), "{path} holds the key");
@@ -355,8 +464,16 @@ async fn output_file_is_written_whole() {
         &sim,
         sim::DEMO_KEY,
         &[
-            "export", "daily", "--from", &from.to_string(), "--to", &to.to_string(),
-            "--format", "csv", "--output", file.to_str().unwrap(),
+            "export",
+            "daily",
+            "--from",
+            &from.to_string(),
+            "--to",
+            &to.to_string(),
+            "--format",
+            "csv",
+            "--output",
+            file.to_str().unwrap(),
         ],
     )
     .await;
@@ -366,8 +483,14 @@ async fn output_file_is_written_whole() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("date,dau,wau,mau,commits,pull_requests,lines_added,lines_removed,cost_usd,list_cost_usd")
+        Some(
+            "date,dau,wau,mau,commits,pull_requests,lines_added,lines_removed,cost_usd,list_cost_usd"
+        )
     );
     assert_eq!(lines.count(), 7);
-    assert!(stderr(&out).contains(&format!("7 row(s) to {}", file.display())), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("7 row(s) to {}", file.display())),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -34,24 +34,42 @@ fn a_failure_in_the_middle_of_a_day_leaves_the_old_rows() {
     store.replace_user_day(d, &old, meta()).unwrap();
 
     // The second row of the new copy collides with the first: the insert fails part-way.
-    let broken = vec![person("user_c", 5), person("user_c", 6), person("user_d", 7)];
+    let broken = vec![
+        person("user_c", 5),
+        person("user_c", 6),
+        person("user_d", 7),
+    ];
     assert!(store.replace_user_day(d, &broken, meta()).is_err());
 
-    let rows: Vec<Activity> = store.user_days(d, d).unwrap().into_iter().map(|(_, a)| a).collect();
+    let rows: Vec<Activity> = store
+        .user_days(d, d)
+        .unwrap()
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect();
     assert_eq!(rows, old);
-    let entry = store.fetch_entry(Dataset::UsersDay, d, day("2026-11-02")).unwrap().unwrap();
+    let entry = store
+        .fetch_entry(Dataset::UsersDay, d, day("2026-11-02"))
+        .unwrap()
+        .unwrap();
     assert_eq!(entry.rows, 2);
 }
 
 #[test]
 fn replacing_a_day_swaps_the_whole_day_and_leaves_others() {
     let mut store = Store::open_in_memory().unwrap();
-    store.replace_user_day(day("2026-11-01"), &[person("user_a", 1)], meta()).unwrap();
-    store.replace_user_day(day("2026-11-02"), &[person("user_a", 4)], meta()).unwrap();
+    store
+        .replace_user_day(day("2026-11-01"), &[person("user_a", 1)], meta())
+        .unwrap();
+    store
+        .replace_user_day(day("2026-11-02"), &[person("user_a", 4)], meta())
+        .unwrap();
     store
         .replace_user_day(day("2026-11-01"), &[person("user_b", 9)], meta())
         .unwrap();
-    let rows = store.user_days(day("2026-11-01"), day("2026-11-02")).unwrap();
+    let rows = store
+        .user_days(day("2026-11-01"), day("2026-11-02"))
+        .unwrap();
     let got: Vec<(String, String, u64)> = rows
         .into_iter()
         .map(|(d, a)| (d.to_string(), a.user_id, a.commits))
@@ -83,10 +101,18 @@ fn cost_days_keep_exact_decimal_cents_and_log_every_day() {
     store
         .replace_cost_days(day("2026-11-01"), day("2026-11-04"), &lines, meta())
         .unwrap();
-    let stored = store.cost_days(day("2026-11-01"), day("2026-11-03")).unwrap();
+    let stored = store
+        .cost_days(day("2026-11-01"), day("2026-11-03"))
+        .unwrap();
     assert_eq!(stored.len(), 2);
-    assert_eq!(stored[0].amount_cents, "0.300000".parse::<Decimal>().unwrap());
-    assert_eq!(stored[1].amount_cents, "41280.000001".parse::<Decimal>().unwrap());
+    assert_eq!(
+        stored[0].amount_cents,
+        "0.300000".parse::<Decimal>().unwrap()
+    );
+    assert_eq!(
+        stored[1].amount_cents,
+        "41280.000001".parse::<Decimal>().unwrap()
+    );
     // The empty day in between is still known to be fetched.
     let held = store
         .fetch_entries(Dataset::CostDaily, day("2026-11-01"), day("2026-11-03"))
@@ -102,15 +128,27 @@ fn a_store_survives_reopening_at_the_current_schema() {
     {
         let (mut store, notice) = Store::open(&path).unwrap();
         assert_eq!(notice, None);
-        store.replace_user_day(day("2026-11-01"), &[person("user_a", 1)], meta()).unwrap();
+        store
+            .replace_user_day(day("2026-11-01"), &[person("user_a", 1)], meta())
+            .unwrap();
     }
     let (store, notice) = Store::open(&path).unwrap();
     assert_eq!(notice, None);
-    assert_eq!(store.user_days(day("2026-11-01"), day("2026-11-01")).unwrap().len(), 1);
+    assert_eq!(
+        store
+            .user_days(day("2026-11-01"), day("2026-11-01"))
+            .unwrap()
+            .len(),
+        1
+    );
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
-    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
 }
 
@@ -123,7 +161,10 @@ fn a_damaged_file_is_moved_aside_not_overwritten() {
 
     let (store, notice) = Store::open(&path).unwrap();
     let notice = notice.expect("a notice about the moved file").0;
-    assert!(notice.contains("is damaged or is not a topogy database"), "{notice}");
+    assert!(
+        notice.contains("is damaged or is not a topogy database"),
+        "{notice}"
+    );
     let aside: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -132,7 +173,13 @@ fn a_damaged_file_is_moved_aside_not_overwritten() {
     assert_eq!(aside.len(), 1, "{aside:?}");
     assert_eq!(std::fs::read(&aside[0]).unwrap(), garbage);
     assert!(notice.contains(&aside[0].display().to_string()));
-    assert_eq!(store.user_days(day("2026-11-01"), day("2026-11-01")).unwrap().len(), 0);
+    assert_eq!(
+        store
+            .user_days(day("2026-11-01"), day("2026-11-01"))
+            .unwrap()
+            .len(),
+        0
+    );
 }
 
 #[test]
@@ -143,7 +190,8 @@ fn a_file_from_a_newer_version_is_moved_aside() {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch("CREATE TABLE future (x); INSERT INTO future VALUES (1);")
             .unwrap();
-        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
     }
     let (_store, notice) = Store::open(&path).unwrap();
     let notice = notice.expect("a notice").0;
@@ -155,6 +203,8 @@ fn a_file_from_a_newer_version_is_moved_aside() {
         .collect();
     assert_eq!(aside.len(), 1);
     let old = rusqlite::Connection::open(&aside[0]).unwrap();
-    let x: i64 = old.query_row("SELECT x FROM future", [], |r| r.get(0)).unwrap();
+    let x: i64 = old
+        .query_row("SELECT x FROM future", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(x, 1);
 }

@@ -58,7 +58,7 @@ pub(super) async fn run(
             Err(SyncError::Api(ApiError::DateNotYetAvailable {
                 latest_available, ..
             })) if attempts < LATEST_DAY_ATTEMPTS => {
-                let guess = latest_engagement_day(syncer)?;
+                let guess = latest_engagement_day(syncer).await?;
                 let latest = latest_available
                     .filter(|d| *d < guess)
                     .unwrap_or_else(|| guess.pred_opt().unwrap_or(guess));
@@ -74,7 +74,8 @@ pub(super) async fn run(
     if need.cost_daily {
         cost_daily(syncer, need, &mut coverage).await?;
     }
-    if let (Some(first), Some(last)) = (coverage.missing_days.first(), coverage.missing_days.last()) {
+    if let (Some(first), Some(last)) = (coverage.missing_days.first(), coverage.missing_days.last())
+    {
         let _ = notices.send(SyncEvent::Notice(format!(
             "{} day(s) from {first} to {last} are older than the API's {}-day engagement \
              history and are not in the local store; totals leave them out",
@@ -93,22 +94,31 @@ fn today(syncer: &Syncer) -> NaiveDate {
     now(syncer).date_naive()
 }
 
-/// The latest engagement day believed available: learned from the server today, or guessed
-/// from the documented lag (about 13:30 UTC the following day; until then two days back).
-fn latest_engagement_day(syncer: &Syncer) -> Result<NaiveDate, SyncError> {
+/// The latest engagement day available: learned from the server earlier today, or asked of it
+/// now with the cheapest request (a range-mode answer does not say where its data ends).
+async fn latest_engagement_day(syncer: &mut Syncer) -> Result<NaiveDate, SyncError> {
     let now = now(syncer);
     let today = now.date_naive();
     if let Some(text) = syncer.store.meta(META_LATEST)? {
         if let Some((day, learned)) = text.split_once('@') {
-            if let (Ok(day), Ok(learned)) = (day.parse::<NaiveDate>(), learned.parse::<NaiveDate>()) {
+            if let (Ok(day), Ok(learned)) = (day.parse::<NaiveDate>(), learned.parse::<NaiveDate>())
+            {
                 if learned == today {
                     return Ok(day);
                 }
             }
         }
     }
+    syncer.client.add_planned(1);
+    let probe = syncer.client.probe().await?;
+    // Without an answer, assume the documented lag: about 13:30 UTC the following day,
+    // until then two days back.
     let lag = if now.hour() >= 14 { 1 } else { 2 };
-    Ok(today - Duration::days(lag))
+    let latest = probe
+        .latest_available
+        .unwrap_or_else(|| today - Duration::days(lag));
+    remember_latest(syncer, latest)?;
+    Ok(latest)
 }
 
 fn remember_latest(syncer: &mut Syncer, latest: NaiveDate) -> Result<(), SyncError> {
@@ -188,7 +198,7 @@ async fn engagement(
     if !(need.people_totals || need.people_daily || need.summaries) {
         return Ok(());
     }
-    let latest = latest_engagement_day(syncer)?;
+    let latest = latest_engagement_day(syncer).await?;
     let floor = API_FLOOR.max(today(syncer) - Duration::days(syncer.options.history_days));
     let last = need.to.min(latest);
     coverage.engagement_through = (need.from <= last).then_some(last);
@@ -228,7 +238,9 @@ async fn engagement(
         for (start, end) in plan {
             let days = syncer.client.summaries(start, end).await?;
             let rows: Vec<SummaryDay> = days.iter().map(summary_day).collect();
-            syncer.store.replace_summaries(start, end, &rows, meta(syncer))?;
+            syncer
+                .store
+                .replace_summaries(start, end, &rows, meta(syncer))?;
         }
     }
     if need.people_daily && served_from <= last {
@@ -316,7 +328,9 @@ async fn per_day(
 fn merge_activity(users: &[UserActivity]) -> Vec<Activity> {
     let mut by_id: BTreeMap<String, Activity> = BTreeMap::new();
     for u in users {
-        let Some(user) = u.user.as_ref() else { continue };
+        let Some(user) = u.user.as_ref() else {
+            continue;
+        };
         let core = &u.claude_code_metrics.core_metrics;
         let row = Activity {
             user_id: user.id.clone(),
