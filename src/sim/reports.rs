@@ -1,0 +1,410 @@
+//! The cost and usage endpoints (beta): `usage_report`, `cost_report` and their per-user forms.
+
+use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+use super::cursor;
+use super::data::{NOW_HOUR, REFRESH_HOUR};
+use super::error::ApiError;
+use super::ledger::{
+    self, CONTEXT_WINDOW, GroupBy, INFERENCE_GEO, Key, Kind, SPEED, Selection, Totals,
+};
+use super::query::Query;
+use super::server::Ctx;
+
+/// Longest time range of one request.
+const MAX_SPAN_DAYS: i64 = 31;
+/// Oldest `starting_at`, counted back from now.
+const HISTORY_DAYS: i64 = 365;
+/// Products the `products[]` filter accepts.
+const PRODUCTS: [&str; 7] = [
+    "chat",
+    "claude_code",
+    "cowork",
+    "office_agent",
+    "claude_in_chrome",
+    "claude_design",
+    "claude-tag",
+];
+/// Most groups one bucket returns.
+const MAX_GROUPS_PER_BUCKET: usize = 100;
+
+const COMMON_PARAMS: [&str; 13] = [
+    "starting_at",
+    "ending_at",
+    "bucket_width",
+    "group_by[]",
+    "products[]",
+    "models[]",
+    "user_ids[]",
+    "context_windows[]",
+    "inference_geos[]",
+    "speeds[]",
+    "limit",
+    "page",
+    "beta",
+];
+
+/// The simulator's "now" on its fixed clock (cost data counts up to `data_refreshed_at`).
+fn now(ctx: &Ctx<'_>) -> DateTime<Utc> {
+    at_hour(ctx, NOW_HOUR)
+}
+
+fn at_hour(ctx: &Ctx<'_>, hour: u32) -> DateTime<Utc> {
+    let time = NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default();
+    ctx.config().today.and_time(time).and_utc()
+}
+
+fn envelope(ctx: &Ctx<'_>, data: Vec<Value>, next: Option<String>) -> Value {
+    json!({
+        "organization_id": ctx.org().organization_id(),
+        "data": data,
+        "has_more": next.is_some(),
+        "next_page": next,
+        "data_refreshed_at": ledger::timestamp(at_hour(ctx, REFRESH_HOUR)),
+    })
+}
+
+/// A bucket width and its page-size rule (`limit` counts buckets).
+fn bucket_width(text: &str) -> Result<(TimeDelta, usize, usize), ApiError> {
+    match text {
+        "1d" => Ok((TimeDelta::days(1), 7, 31)),
+        "1h" => Ok((TimeDelta::hours(1), 24, 168)),
+        "1m" => Ok((TimeDelta::minutes(1), 60, 256)),
+        _ => Err(ApiError::invalid(format!(
+            "Unsupported `bucket_width` `{text}`; expected 1d, 1h or 1m."
+        ))),
+    }
+}
+
+fn instant(name: &str, text: &str) -> Result<DateTime<Utc>, ApiError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            ApiError::invalid(format!(
+                "Invalid `{name}` `{text}`: expected an RFC 3339 datetime such as 2026-03-01T00:00:00Z."
+            ))
+        })
+}
+
+fn floor(at: DateTime<Utc>, width: TimeDelta) -> DateTime<Utc> {
+    let secs = at.timestamp();
+    DateTime::from_timestamp(secs - secs.rem_euclid(width.num_seconds().max(1)), 0).unwrap_or(at)
+}
+
+/// Reads `starting_at`/`ending_at` (both floored to `granularity`) and applies the rules:
+/// not before 2026-01-01, within 365 days, at most 31 days long.
+fn window(
+    ctx: &Ctx<'_>,
+    q: &Query,
+    granularity: TimeDelta,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), ApiError> {
+    let now = now(ctx);
+    let start = q
+        .one("starting_at")?
+        .ok_or_else(|| ApiError::invalid("`starting_at` is required."))?;
+    let start = floor(instant("starting_at", start)?, granularity);
+    let first = super::dates::first_day().and_time(NaiveTime::MIN).and_utc();
+    if start < first {
+        return Err(ApiError::invalid(
+            "`starting_at` must be on or after 2026-01-01T00:00:00Z.",
+        ));
+    }
+    if start < now - TimeDelta::days(HISTORY_DAYS) {
+        return Err(ApiError::invalid(format!(
+            "`starting_at` must be within the last {HISTORY_DAYS} days."
+        )));
+    }
+    if start >= now {
+        return Err(ApiError::invalid("`starting_at` must be in the past."));
+    }
+    let end = match q.one("ending_at")? {
+        Some(text) => floor(instant("ending_at", text)?, granularity),
+        None => now.min(start + TimeDelta::days(MAX_SPAN_DAYS)),
+    };
+    if end <= start {
+        return Err(ApiError::invalid(
+            "`ending_at` must be after `starting_at`.",
+        ));
+    }
+    if end - start > TimeDelta::days(MAX_SPAN_DAYS) {
+        return Err(ApiError::invalid(format!(
+            "The time range may span at most {MAX_SPAN_DAYS} days (`ending_at` - `starting_at`); \
+             split longer periods into adjacent windows."
+        )));
+    }
+    Ok((start, end))
+}
+
+fn group_by(q: &Query, kind: Kind) -> Result<GroupBy, ApiError> {
+    let mut group = GroupBy::default();
+    for value in q.many("group_by[]")? {
+        let flag = match (value, kind) {
+            ("product", _) => &mut group.product,
+            ("model", _) => &mut group.model,
+            ("context_window", _) => &mut group.context_window,
+            ("inference_geo", _) => &mut group.inference_geo,
+            ("speed", _) => &mut group.speed,
+            ("cost_type", Kind::Cost) => &mut group.cost_type,
+            ("token_type", Kind::Cost) => &mut group.token_type,
+            _ => {
+                return Err(ApiError::invalid(format!(
+                    "Unsupported `group_by[]` value `{value}` for this endpoint."
+                )));
+            }
+        };
+        *flag = true;
+    }
+    Ok(group)
+}
+
+/// Checks a list filter's values against `allowed`; true when `constant` passes the filter.
+fn constant_filter(
+    q: &Query,
+    name: &str,
+    allowed: &[&str],
+    constant: &str,
+) -> Result<bool, ApiError> {
+    let values = q.many(name)?;
+    if let Some(bad) = values.iter().find(|v| !allowed.contains(v)) {
+        return Err(ApiError::invalid(format!(
+            "Unsupported `{name}` value `{bad}`."
+        )));
+    }
+    Ok(values.is_empty() || values.contains(&constant))
+}
+
+fn selection<'q>(
+    q: &'q Query,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Selection<'q>, ApiError> {
+    let products = q.many("products[]")?;
+    if let Some(bad) = products.iter().find(|p| !PRODUCTS.contains(p)) {
+        return Err(ApiError::invalid(format!(
+            "Unsupported `products[]` value `{bad}`."
+        )));
+    }
+    let windows = constant_filter(
+        q,
+        "context_windows[]",
+        &["0-200k", "200k-1M"],
+        CONTEXT_WINDOW,
+    )?;
+    let geos = constant_filter(
+        q,
+        "inference_geos[]",
+        &["global", "us", "not_available"],
+        INFERENCE_GEO,
+    )?;
+    let speeds = constant_filter(q, "speeds[]", &["fast", "standard"], SPEED)?;
+    Ok(Selection {
+        start,
+        end,
+        products,
+        models: q.many("models[]")?,
+        user_ids: q.many("user_ids[]")?,
+        constant_dims_match: windows && geos && speeds,
+    })
+}
+
+/// `GET /usage_report`.
+pub(crate) fn usage_report(ctx: &Ctx<'_>, q: &Query) -> Result<Value, ApiError> {
+    bucket_report(ctx, q, Kind::Usage)
+}
+
+/// `GET /cost_report`.
+pub(crate) fn cost_report(ctx: &Ctx<'_>, q: &Query) -> Result<Value, ApiError> {
+    bucket_report(ctx, q, Kind::Cost)
+}
+
+/// Organization totals per time bucket; `limit` counts buckets.
+fn bucket_report(ctx: &Ctx<'_>, q: &Query, kind: Kind) -> Result<Value, ApiError> {
+    q.allow(&COMMON_PARAMS)?;
+    let (width, default_limit, max_limit) = bucket_width(q.one("bucket_width")?.unwrap_or("1d"))?;
+    let (start, end) = window(ctx, q, width)?;
+    let limit = q.limit(default_limit, max_limit)?;
+    let group = group_by(q, kind)?;
+    let mut selection = selection(q, start, end)?;
+    let now = now(ctx);
+    let starts: Vec<DateTime<Utc>> = (0..)
+        .map(|i| start + width * i)
+        .take_while(|&b| b < end && b < now)
+        .collect();
+    let page = cursor::page(ctx, q, starts.len(), limit)?;
+    let shown = starts
+        .iter()
+        .skip(page.offset)
+        .take(limit)
+        .copied()
+        .collect::<Vec<_>>();
+    let (Some(&first), Some(&last)) = (shown.first(), shown.last()) else {
+        return Ok(envelope(ctx, Vec::new(), page.next));
+    };
+    // Only the buckets on this page are computed.
+    selection.start = first;
+    selection.end = (last + width).min(end);
+    let index =
+        |at: DateTime<Utc>| ((at - first).num_seconds() / width.num_seconds().max(1)) as usize;
+    let groups = ledger::tally(ctx.org(), &selection, group, kind, false, index);
+    let data = shown
+        .iter()
+        .enumerate()
+        .map(|(i, &bucket_start)| {
+            let mut rows: Vec<(&Key, &Totals)> =
+                groups.iter().filter(|(k, _)| k.bucket == i).collect();
+            rows.sort_by(|a, b| metric(kind, b.1).cmp(&metric(kind, a.1)).then(a.0.cmp(b.0)));
+            let results: Vec<Value> = rows
+                .into_iter()
+                .take(MAX_GROUPS_PER_BUCKET)
+                .map(|(key, totals)| ledger::row(key, totals, group, kind, false))
+                .collect();
+            json!({
+                "starting_at": ledger::timestamp(bucket_start),
+                "ending_at": ledger::timestamp((bucket_start + width).min(end)),
+                "results": results,
+            })
+        })
+        .collect();
+    Ok(envelope(ctx, data, page.next))
+}
+
+/// The default ranking metric of a group.
+fn metric(kind: Kind, totals: &Totals) -> Decimal {
+    match kind {
+        Kind::Cost => totals.amount,
+        Kind::Usage => Decimal::from(totals.total_tokens()),
+    }
+}
+
+/// `GET /user_usage_report`.
+pub(crate) fn user_usage_report(ctx: &Ctx<'_>, q: &Query) -> Result<Value, ApiError> {
+    user_report(ctx, q, Kind::Usage)
+}
+
+/// `GET /user_cost_report`.
+pub(crate) fn user_cost_report(ctx: &Ctx<'_>, q: &Query) -> Result<Value, ApiError> {
+    user_report(ctx, q, Kind::Cost)
+}
+
+/// Per-user rows over the whole window (or per bucket with `bucket_width`), ranked by `order_by`.
+fn user_report(ctx: &Ctx<'_>, q: &Query, kind: Kind) -> Result<Value, ApiError> {
+    let mut allowed = COMMON_PARAMS.to_vec();
+    allowed.extend(["order_by", "order", "exclude_deleted_users"]);
+    q.allow(&allowed)?;
+    let bucket = match q.one("bucket_width")? {
+        None => None,
+        Some(_) if !q.has("ending_at") => {
+            return Err(ApiError::invalid("`bucket_width` requires `ending_at`."));
+        }
+        Some(text) => Some(bucket_width(text)?.0),
+    };
+    let (start, end) = window(
+        ctx,
+        q,
+        bucket
+            .unwrap_or(TimeDelta::hours(1))
+            .max(TimeDelta::hours(1)),
+    )?;
+    if bucket == Some(TimeDelta::minutes(1)) && end - start > TimeDelta::days(1) {
+        return Err(ApiError::invalid(
+            "With `bucket_width=1m` the range may span at most 24 hours.",
+        ));
+    }
+    let limit = q.limit(20, 1000)?;
+    let group = group_by(q, kind)?;
+    let order_by = order_by(q, kind)?;
+    let descending = match q.one("order")?.unwrap_or("desc") {
+        "desc" => true,
+        "asc" => false,
+        other => {
+            return Err(ApiError::invalid(format!(
+                "Unsupported `order` `{other}`; expected asc or desc."
+            )));
+        }
+    };
+    match q.one("exclude_deleted_users")? {
+        None | Some("true" | "false") => {}
+        Some(other) => {
+            return Err(ApiError::invalid(format!(
+                "`exclude_deleted_users` must be true or false; got `{other}`."
+            )));
+        }
+    }
+    let selection = selection(q, start, end)?;
+    let index = |at: DateTime<Utc>| {
+        bucket.map_or(0, |w| {
+            ((at - start).num_seconds() / w.num_seconds().max(1)) as usize
+        })
+    };
+    let org = ctx.org();
+    let groups = ledger::tally(org, &selection, group, kind, true, index);
+    let mut rows: Vec<(&Key, &Totals)> = groups.iter().collect();
+    let email = |key: &Key| key.user.map(|u| org.members()[u].email.as_str());
+    rows.sort_by(|a, b| {
+        let (x, y) = (order_by(a.1), order_by(b.1));
+        let by_metric = if descending { y.cmp(&x) } else { x.cmp(&y) };
+        by_metric
+            .then_with(|| email(a.0).cmp(&email(b.0)))
+            .then(a.0.cmp(b.0))
+    });
+    let page = cursor::page(ctx, q, rows.len(), limit)?;
+    let data = rows
+        .into_iter()
+        .skip(page.offset)
+        .take(limit)
+        .map(|(key, totals)| {
+            let mut row = ledger::row(key, totals, group, kind, true);
+            if let Some(map) = row.as_object_mut() {
+                let member = key.user.and_then(|u| org.members().get(u));
+                let actor = member.map_or(Value::Null, |m| {
+                    json!({
+                        "type": "user_actor",
+                        "user_id": m.id,
+                        "name": m.name,
+                        "email_address": m.email,
+                        "email": m.email,
+                        "deleted": false,
+                    })
+                });
+                map.insert("actor".into(), actor);
+                let bounds = bucket.map(|w| {
+                    let from = start + w * i32::try_from(key.bucket).unwrap_or(i32::MAX);
+                    (
+                        ledger::timestamp(from),
+                        ledger::timestamp((from + w).min(end)),
+                    )
+                });
+                map.insert("starting_at".into(), json!(bounds.as_ref().map(|b| &b.0)));
+                map.insert("ending_at".into(), json!(bounds.as_ref().map(|b| &b.1)));
+            }
+            row
+        })
+        .collect();
+    Ok(envelope(ctx, data, page.next))
+}
+
+/// The `order_by` metric as a comparable number.
+fn order_by(q: &Query, kind: Kind) -> Result<fn(&Totals) -> Decimal, ApiError> {
+    let default = if kind == Kind::Cost {
+        "amount"
+    } else {
+        "total_tokens"
+    };
+    let name = q.one("order_by")?.unwrap_or(default);
+    let pick: fn(&Totals) -> Decimal = match (kind, name) {
+        (Kind::Cost, "amount") => |t| t.amount,
+        (Kind::Cost, "list_amount") => |t| t.list_amount,
+        (Kind::Usage, "total_tokens") => |t| Decimal::from(t.total_tokens()),
+        (Kind::Usage, "output_tokens") => |t| Decimal::from(t.output),
+        (Kind::Usage, "uncached_input_tokens") => |t| Decimal::from(t.uncached),
+        (Kind::Usage, "requests") => |t| Decimal::from(t.requests),
+        _ => {
+            return Err(ApiError::invalid(format!(
+                "Unsupported `order_by` `{name}` for this endpoint."
+            )));
+        }
+    };
+    Ok(pick)
+}
