@@ -236,7 +236,10 @@ impl SimHandle {
 
     /// Every request so far, in arrival order.
     pub fn requests(&self) -> Vec<LoggedRequest> {
-        lock(&self.shared.log).clone()
+        lock(&self.shared.log)
+            .iter()
+            .map(|(_, request)| request.clone())
+            .collect()
     }
 
     pub fn request_count(&self) -> usize {
@@ -247,7 +250,7 @@ impl SimHandle {
     pub fn count_status(&self, status: u16) -> usize {
         lock(&self.shared.log)
             .iter()
-            .filter(|r| r.status == status)
+            .filter(|(_, r)| r.status == status)
             .count()
     }
 

@@ -34,7 +34,8 @@ pub(crate) struct Shared {
     pub(crate) org: SyntheticOrg,
     pub(crate) started: Instant,
     pub(crate) fault: Mutex<Option<Fault>>,
-    pub(crate) log: Mutex<Vec<LoggedRequest>>,
+    /// Finished requests with their serial numbers, kept in arrival order.
+    pub(crate) log: Mutex<Vec<(u64, LoggedRequest)>>,
     pub(crate) limiter: Mutex<RateLimiter>,
     pub(crate) expired: Mutex<ExpiredCursors>,
     /// When each live cursor was issued, by the serial number of the issuing request.
@@ -177,14 +178,19 @@ pub(crate) async fn handle(
     }
     let outcome = answer(&shared, fault, number, &method, &uri, (key, key_ok));
     let response = render(outcome, &request_id);
-    lock(&shared.log).push(LoggedRequest {
+    let entry = LoggedRequest {
         at,
         path: uri.path().to_owned(),
         query: redact(uri.query().unwrap_or_default(), &shared.config.valid_key),
         status: response.status().as_u16(),
         request_id,
         authorized: key_ok && !matches!(fault, Some(Fault::KeyRejected | Fault::ToggleOff)),
-    });
+    };
+    let mut log = lock(&shared.log);
+    // Slow answers finish out of order; the log stays in arrival order.
+    let position = log.partition_point(|(serial, _)| *serial < number);
+    log.insert(position, (number, entry));
+    drop(log);
     response
 }
 
