@@ -17,10 +17,10 @@ pub fn init(global: &GlobalArgs) {
         return;
     };
     let path = store.with_file_name("topogy.log");
-    if let Some(dir) = path.parent() {
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
+    if let Some(dir) = path.parent()
+        && std::fs::create_dir_all(dir).is_err()
+    {
+        return;
     }
     let Ok(file) = OpenOptions::new().create(true).append(true).open(&path) else {
         return;

@@ -99,15 +99,16 @@ fn today(syncer: &Syncer) -> NaiveDate {
 async fn latest_engagement_day(syncer: &mut Syncer) -> Result<NaiveDate, SyncError> {
     let now = now(syncer);
     let today = now.date_naive();
-    if let Some(text) = syncer.store.meta(META_LATEST)? {
-        if let Some((day, learned)) = text.split_once('@') {
-            if let (Ok(day), Ok(learned)) = (day.parse::<NaiveDate>(), learned.parse::<NaiveDate>())
-            {
-                if learned == today {
-                    return Ok(day);
-                }
-            }
-        }
+    let learned_today = syncer
+        .store
+        .meta(META_LATEST)?
+        .and_then(|text| {
+            let (day, learned) = text.split_once('@')?;
+            Some((day.parse::<NaiveDate>().ok()?, learned.parse::<NaiveDate>().ok()?))
+        })
+        .filter(|(_, learned)| *learned == today);
+    if let Some((day, _)) = learned_today {
+        return Ok(day);
     }
     syncer.client.add_planned(1);
     let probe = syncer.client.probe().await?;
