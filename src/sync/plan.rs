@@ -104,7 +104,10 @@ async fn latest_engagement_day(syncer: &mut Syncer) -> Result<NaiveDate, SyncErr
         .meta(META_LATEST)?
         .and_then(|text| {
             let (day, learned) = text.split_once('@')?;
-            Some((day.parse::<NaiveDate>().ok()?, learned.parse::<NaiveDate>().ok()?))
+            Some((
+                day.parse::<NaiveDate>().ok()?,
+                learned.parse::<NaiveDate>().ok()?,
+            ))
         })
         .filter(|(_, learned)| *learned == today);
     if let Some((day, _)) = learned_today {
