@@ -1,0 +1,395 @@
+//! The Claude Enterprise Analytics API client: one paced, retrying HTTP client per process.
+//!
+//! Every call goes through one shared budget (the API allows ~60 requests a minute per
+//! organization), follows every page with the identical query, and turns failures into
+//! [`ApiError`]s worded as advice. Wire models are in [`models`].
+
+mod adoption_models;
+mod classify;
+mod cost_models;
+pub mod error;
+mod error_advice;
+mod lenient;
+pub mod models;
+pub mod pacing;
+mod paging;
+mod transport;
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
+use reqwest::header::{HeaderMap, HeaderValue};
+use tokio::sync::{Semaphore, watch};
+
+use crate::credentials::ApiKey;
+pub use error::{ApiError, UnreachableKind};
+pub use models::*;
+use pacing::{Budget, Progress};
+pub use pacing::{ProgressSnapshot, WaitReason};
+pub use transport::RequestRecord;
+
+/// The only `anthropic-version` the analytics endpoints document.
+const ANTHROPIC_VERSION: &str = "2023-06-01";
+
+/// How the client talks to the API. Defaults match the documented production limits; tests
+/// shrink the window, timeouts and backoff.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Scheme and host (`https://api.anthropic.com`); `/v1/organizations/analytics/…` is appended.
+    pub base_url: String,
+    /// Requests that may start within any `window` (every attempt counts).
+    pub requests_per_window: u32,
+    pub window: Duration,
+    /// Requests on the wire at once.
+    pub max_concurrency: usize,
+    /// Whole-request timeout; connecting is limited to 10 s (or this, if shorter).
+    pub timeout: Duration,
+    /// Retries of transient failures (429, 5xx, connect errors, timeouts) per request.
+    pub max_retries: u32,
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+    /// Rows per page, always sent as `limit` on the paginated per-row endpoints.
+    pub page_limit: u32,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            base_url: "https://api.anthropic.com".to_owned(),
+            requests_per_window: 60,
+            window: Duration::from_secs(60),
+            max_concurrency: 4,
+            timeout: Duration::from_secs(30),
+            max_retries: 5,
+            backoff_base: Duration::from_millis(500),
+            backoff_cap: Duration::from_secs(30),
+            page_limit: 1000,
+        }
+    }
+}
+
+/// A cost/usage answer: the rows of every page plus the freshness watermark.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report<T> {
+    pub data: Vec<T>,
+    /// Data after this instant is incomplete (earliest watermark over all pages).
+    pub data_refreshed_at: Option<DateTime<Utc>>,
+    pub organization_id: Option<String>,
+}
+
+/// What a successful [`Client::probe`] learned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProbeOutcome {
+    /// The most recent day with engagement data, if the answer revealed it.
+    pub latest_available: Option<NaiveDate>,
+    pub request_id: Option<String>,
+    pub organization_id: Option<String>,
+}
+
+/// The API client. Cheap to clone; clones share one connection pool, budget and progress.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// Without a trailing slash.
+    base_url: String,
+    config: ClientConfig,
+    budget: Budget,
+    slots: Semaphore,
+    progress: Progress,
+    log: transport::RequestLog,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Builds the client. The key goes into a sensitive default header and nowhere else.
+    pub fn new(key: ApiKey, config: ClientConfig) -> Result<Client, ApiError> {
+        let base_url = config.base_url.trim().trim_end_matches('/').to_owned();
+        let parsed = reqwest::Url::parse(&base_url).map_err(|e| ApiError::InvalidConfig {
+            detail: format!("base URL {base_url:?} is not a URL ({e})"),
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+            return Err(ApiError::InvalidConfig {
+                detail: format!("base URL {base_url:?} must start with https:// or http://"),
+            });
+        }
+        let mut headers = HeaderMap::new();
+        let mut key_value =
+            HeaderValue::from_str(key.expose()).map_err(|_| ApiError::KeyNotSendable)?;
+        key_value.set_sensitive(true);
+        headers.insert("x-api-key", key_value);
+        headers.insert(
+            "anthropic-version",
+            HeaderValue::from_static(ANTHROPIC_VERSION),
+        );
+        headers.insert("accept", HeaderValue::from_static("application/json"));
+        let http = reqwest::Client::builder()
+            .use_rustls_tls()
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("topogy/", env!("CARGO_PKG_VERSION")))
+            .default_headers(headers)
+            // A redirect would carry the key to another host; the API never redirects.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| ApiError::InvalidConfig {
+                detail: classify::sanitize(&e.to_string()),
+            })?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                budget: Budget::new(config.requests_per_window, config.window),
+                slots: Semaphore::new(config.max_concurrency.max(1)),
+                progress: Progress::new(),
+                log: Mutex::new(VecDeque::with_capacity(transport::REQUEST_LOG_LEN)),
+                config,
+            }),
+        })
+    }
+
+    /// Per-person activity for one UTC day (`/users?date=`), every page.
+    pub async fn users_day(&self, date: NaiveDate) -> Result<Vec<UserActivity>, ApiError> {
+        let query = self.with_limit(vec![q("date", day(date))]);
+        Ok(self.collect("users", &query, keep).await?.rows)
+    }
+
+    /// Per-person totals over `[start, end_exclusive)` in one rollup (range mode). A 400 on the
+    /// first page that is not about dates or cursors becomes [`ApiError::RangeModeRefused`], so
+    /// the caller can fall back to [`Client::users_day`].
+    pub async fn users_range(
+        &self,
+        start: NaiveDate,
+        end_exclusive: NaiveDate,
+    ) -> Result<Vec<UserActivity>, ApiError> {
+        let query = self.with_limit(vec![
+            q("starting_date", day(start)),
+            q("ending_date", day(end_exclusive)),
+        ]);
+        Ok(self.collect("users", &query, range_refused).await?.rows)
+    }
+
+    /// Org-wide DAU/WAU/MAU, seats and invites per day over `[start, end_exclusive)`; the
+    /// caller keeps windows to 31 days. No `limit` is sent: older API versions do not page
+    /// this endpoint and may refuse unknown parameters.
+    pub async fn summaries(
+        &self,
+        start: NaiveDate,
+        end_exclusive: NaiveDate,
+    ) -> Result<Vec<DaySummary>, ApiError> {
+        let query = [
+            q("starting_date", day(start)),
+            q("ending_date", day(end_exclusive)),
+        ];
+        Ok(self.collect("summaries", &query, keep).await?.rows)
+    }
+
+    /// Chat project activity for one UTC day.
+    pub async fn chat_projects(&self, date: NaiveDate) -> Result<Vec<ProjectActivity>, ApiError> {
+        let query = self.with_limit(vec![q("date", day(date))]);
+        Ok(self.collect("apps/chat/projects", &query, keep).await?.rows)
+    }
+
+    /// Skill use for one UTC day.
+    pub async fn skills(&self, date: NaiveDate) -> Result<Vec<SkillActivity>, ApiError> {
+        let query = self.with_limit(vec![q("date", day(date))]);
+        Ok(self.collect("skills", &query, keep).await?.rows)
+    }
+
+    /// Connector use for one UTC day.
+    pub async fn connectors(&self, date: NaiveDate) -> Result<Vec<ConnectorActivity>, ApiError> {
+        let query = self.with_limit(vec![q("date", day(date))]);
+        Ok(self.collect("connectors", &query, keep).await?.rows)
+    }
+
+    /// Per-person token usage over `[start, end)` (≤ 31 days).
+    pub async fn user_usage_report(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Report<UserUsageRow>, ApiError> {
+        let query = self.with_limit(span(start, end));
+        self.report("user_usage_report", &query).await
+    }
+
+    /// Per-person cost in cents over `[start, end)` (≤ 31 days), largest `amount` first.
+    pub async fn user_cost_report(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        group_by: &[&str],
+    ) -> Result<Report<UserCostRow>, ApiError> {
+        let mut query = span(start, end);
+        query.push(q("order_by", "amount".to_owned()));
+        query.extend(grouping(group_by));
+        let query = self.with_limit(query);
+        self.report("user_cost_report", &query).await
+    }
+
+    /// Org token usage in daily buckets over `[start, end)` (≤ 31 days, so one page of 31).
+    pub async fn usage_report(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        group_by: &[&str],
+    ) -> Result<Report<UsageBucket>, ApiError> {
+        self.report("usage_report", &daily_buckets(start, end, group_by))
+            .await
+    }
+
+    /// Org cost in cents in daily buckets over `[start, end)` (≤ 31 days).
+    pub async fn cost_report(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        group_by: &[&str],
+    ) -> Result<Report<CostBucket>, ApiError> {
+        self.report("cost_report", &daily_buckets(start, end, group_by))
+            .await
+    }
+
+    /// The cheapest request that proves the key: one `/summaries` page for the last week.
+    /// A "date not available yet" answer also proves it (authentication passed) and names
+    /// the latest available day.
+    pub async fn probe(&self) -> Result<ProbeOutcome, ApiError> {
+        let today = Utc::now().date_naive();
+        let start = today.checked_sub_days(Days::new(7)).unwrap_or(today);
+        let query = [q("starting_date", day(start)), q("ending_date", day(today))];
+        match self
+            .get_json::<ListEnvelope<DaySummary>>("summaries", &query)
+            .await
+        {
+            Ok(answer) => {
+                let mut envelope = answer.body;
+                let Some(rows) = envelope.rows() else {
+                    return Err(ApiError::Malformed {
+                        detail: "the response has no `data` list".to_owned(),
+                        request_id: answer.request_id,
+                    });
+                };
+                Ok(ProbeOutcome {
+                    latest_available: rows.iter().map(|r| r.date).max(),
+                    request_id: answer.request_id,
+                    organization_id: envelope.organization_id,
+                })
+            }
+            Err(ApiError::DateNotYetAvailable {
+                latest_available,
+                request_id,
+                ..
+            }) => Ok(ProbeOutcome {
+                latest_available,
+                request_id,
+                organization_id: None,
+            }),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Progress of everything this client (and its clones) does.
+    pub fn subscribe_progress(&self) -> watch::Receiver<ProgressSnapshot> {
+        self.inner.progress.subscribe()
+    }
+
+    /// Adds `n` expected requests; callers plan one per high-level call, the client adds one
+    /// per extra page, restart and retry.
+    pub fn add_planned(&self, n: u64) {
+        self.inner.progress.add_planned(n);
+    }
+
+    /// The last 200 attempts, oldest first.
+    pub fn recent_requests(&self) -> Vec<RequestRecord> {
+        self.inner
+            .log
+            .lock()
+            .map(|log| log.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn with_limit(&self, mut query: Vec<(String, String)>) -> Vec<(String, String)> {
+        query.push(q("limit", self.inner.config.page_limit.to_string()));
+        query
+    }
+
+    async fn report<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<Report<T>, ApiError> {
+        let collected = self.collect(path, query, keep).await?;
+        Ok(Report {
+            data: collected.rows,
+            data_refreshed_at: collected.data_refreshed_at,
+            organization_id: collected.organization_id,
+        })
+    }
+}
+
+fn q(name: &str, value: String) -> (String, String) {
+    (name.to_owned(), value)
+}
+
+fn day(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+fn instant(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn span(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<(String, String)> {
+    vec![
+        q("starting_at", instant(start)),
+        q("ending_at", instant(end)),
+    ]
+}
+
+fn grouping(group_by: &[&str]) -> Vec<(String, String)> {
+    group_by
+        .iter()
+        .map(|g| q("group_by[]", (*g).to_owned()))
+        .collect()
+}
+
+fn daily_buckets(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    group_by: &[&str],
+) -> Vec<(String, String)> {
+    let mut query = span(start, end);
+    query.push(q("bucket_width", "1d".to_owned()));
+    query.extend(grouping(group_by));
+    query.push(q("limit", "31".to_owned()));
+    query
+}
+
+fn keep(error: ApiError) -> ApiError {
+    error
+}
+
+fn range_refused(error: ApiError) -> ApiError {
+    match error {
+        ApiError::InvalidRequest {
+            status: 400,
+            request_id,
+            server_message,
+        } => ApiError::RangeModeRefused {
+            request_id,
+            server_message,
+        },
+        other => other,
+    }
+}

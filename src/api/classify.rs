@@ -1,0 +1,490 @@
+//! Turning an HTTP status + error body, or a transport failure, into an [`ApiError`].
+//!
+//! The analytics error wording is undocumented, so 400s are told apart by keywords (cursor,
+//! too-recent date, out-of-range date) and everything unrecognised stays `InvalidRequest`.
+
+use std::error::Error as StdError;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+
+use super::error::{ApiError, UnreachableKind};
+
+/// The parts of an error body worth keeping (platform shape
+/// `{"type":"error","error":{"type","message"},"request_id"}`, or looser variants).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct ErrorBody {
+    pub kind: Option<String>,
+    pub message: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl ErrorBody {
+    pub(crate) fn parse(body: &[u8]) -> Self {
+        let Ok(json) = serde_json::from_slice::<Value>(body) else {
+            let text = String::from_utf8_lossy(body);
+            let text = text.trim();
+            // An HTML error page from a proxy says nothing useful and is long.
+            let message = (!text.is_empty() && !text.starts_with('<')).then(|| sanitize(text));
+            return Self {
+                message,
+                ..Self::default()
+            };
+        };
+        let str_at = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(sanitize);
+        let (kind, message) = match json.get("error") {
+            Some(Value::String(s)) => (None, Some(sanitize(s))),
+            Some(inner @ Value::Object(_)) => (str_at(inner, "type"), str_at(inner, "message")),
+            _ => (None, None),
+        };
+        Self {
+            kind,
+            message: message
+                .or_else(|| str_at(&json, "message"))
+                .or_else(|| str_at(&json, "detail")),
+            request_id: str_at(&json, "request_id"),
+        }
+    }
+}
+
+/// Classifies a non-success HTTP answer. `retry_after` comes from the response header.
+pub(crate) fn classify_status(
+    status: u16,
+    body: ErrorBody,
+    request_id: Option<String>,
+    retry_after: Option<Duration>,
+) -> ApiError {
+    let request_id = request_id.or(body.request_id);
+    let server_message = body.message;
+    let text = format!(
+        "{} {}",
+        server_message.as_deref().unwrap_or_default(),
+        body.kind.as_deref().unwrap_or_default()
+    )
+    .to_lowercase();
+    match status {
+        401 | 403 | 404 if mentions_access_disabled(&text) => ApiError::AccessDisabled {
+            status,
+            request_id,
+            server_message,
+        },
+        401 | 403 | 404 => ApiError::KeyRejected {
+            status,
+            admin_key: text.contains("api:admin") || text.contains("admin api key"),
+            request_id,
+            server_message,
+        },
+        400 if mentions_cursor(&text) => ApiError::CursorInvalid {
+            expired: false,
+            request_id,
+            server_message,
+        },
+        400 if is_dateish(&text) && mentions_not_yet(&text) => ApiError::DateNotYetAvailable {
+            latest_available: server_message.as_deref().and_then(latest_date_in),
+            request_id,
+            server_message,
+        },
+        400 if is_dateish(&text) && mentions_out_of_range(&text) => ApiError::DateOutOfRange {
+            request_id,
+            server_message,
+        },
+        410 => ApiError::CursorInvalid {
+            expired: true,
+            request_id,
+            server_message,
+        },
+        429 => ApiError::RateLimited {
+            retry_after,
+            request_id,
+            server_message,
+        },
+        408 | 500..=599 => ApiError::Server {
+            status,
+            request_id,
+            server_message,
+        },
+        _ => ApiError::InvalidRequest {
+            status,
+            request_id,
+            server_message,
+        },
+    }
+}
+
+fn any(text: &str, needles: &[&str]) -> bool {
+    needles.iter().any(|n| text.contains(n))
+}
+
+fn mentions_access_disabled(text: &str) -> bool {
+    any(
+        text,
+        &[
+            "disabled",
+            "not enabled",
+            "turned off",
+            "toggle",
+            "access is off",
+        ],
+    )
+}
+
+fn mentions_cursor(text: &str) -> bool {
+    any(
+        text,
+        &[
+            "cursor",
+            "page token",
+            "pagination",
+            "next_page",
+            "`page`",
+            "'page'",
+            "\"page\"",
+            "page parameter",
+            "invalid page",
+        ],
+    )
+}
+
+fn is_dateish(text: &str) -> bool {
+    any(
+        text,
+        &["date", "day", "starting_at", "ending_at", "range", "span"],
+    ) || !dates_in(text).is_empty()
+}
+
+fn mentions_not_yet(text: &str) -> bool {
+    any(
+        text,
+        &[
+            "not yet",
+            "not available yet",
+            "too recent",
+            "today",
+            "future",
+            "most recent",
+            "latest available",
+            "delayed",
+            "available through",
+            "available up to",
+            "not ready",
+            "be in the past",
+        ],
+    )
+}
+
+fn mentions_out_of_range(text: &str) -> bool {
+    any(
+        text,
+        &[
+            "2026-01-01",
+            "january 1",
+            "before",
+            "earlier than",
+            "older than",
+            "too old",
+            "90 days",
+            "365 days",
+            "366 days",
+            "31 days",
+            "exceed",
+            "at most",
+            "maximum",
+            "outside",
+            "too long",
+            "too large",
+            "retention",
+            "within the last",
+            "within the past",
+        ],
+    )
+}
+
+/// Every `YYYY-MM-DD` in `text`, with its byte position.
+fn dates_in(text: &str) -> Vec<(usize, NaiveDate)> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i + 10 <= bytes.len() {
+        let window = &bytes[i..i + 10];
+        let shaped = window.iter().enumerate().all(|(j, b)| match j {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+        let fresh = i == 0 || !bytes[i - 1].is_ascii_digit();
+        if shaped
+            && fresh
+            && let Some(date) = text
+                .get(i..i + 10)
+                .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        {
+            found.push((i, date));
+            i += 10;
+            continue;
+        }
+        i += 1;
+    }
+    found
+}
+
+/// The latest available day named in a "too recent" message: the first date after "most
+/// recent"/"latest"/"available", else the last date in the message — unless the message is
+/// about today or the future, whose dates are then the request's own or today's.
+pub(crate) fn latest_date_in(message: &str) -> Option<NaiveDate> {
+    let dates = dates_in(message);
+    let lower = message.to_lowercase();
+    let anchored = ["most recent", "latest", "available"]
+        .iter()
+        .filter_map(|k| lower.find(k))
+        .min()
+        .and_then(|a| dates.iter().find(|(pos, _)| *pos >= a).map(|(_, d)| *d));
+    let about_today = any(&lower, &["today", "future", "be in the past"]);
+    anchored.or_else(|| {
+        if about_today {
+            None
+        } else {
+            dates.last().map(|(_, d)| *d)
+        }
+    })
+}
+
+/// Reads `retry-after`: delay seconds (possibly fractional) or an HTTP-date.
+pub(crate) fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(1e7)));
+    }
+    let at = DateTime::parse_from_rfc2822(value)
+        .ok()?
+        .with_timezone(&Utc);
+    Some((at - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+/// Classifies a failure with no HTTP answer by walking the error's source chain.
+pub(crate) fn classify_transport(err: &reqwest::Error) -> ApiError {
+    let mut parts: Vec<String> = Vec::new();
+    let mut io_kinds = Vec::new();
+    let mut source: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(e) = source {
+        let text = e.to_string();
+        if parts.last() != Some(&text) {
+            parts.push(text);
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            io_kinds.push(io.kind());
+        }
+        source = e.source();
+    }
+    let detail = sanitize(&parts.join(": "));
+    // Classify on the causes only: the top message carries the URL, whose host name could
+    // contain any of the keywords below.
+    let text = parts
+        .get(1..)
+        .filter(|causes| !causes.is_empty())
+        .map_or_else(|| detail.clone(), |causes| causes.join(": "))
+        .to_lowercase();
+    let kind = if err.is_timeout() || io_kinds.contains(&std::io::ErrorKind::TimedOut) {
+        UnreachableKind::Timeout
+    } else if any(
+        &text,
+        &[
+            "dns error",
+            "failed to lookup address",
+            "name or service not known",
+            "no such host",
+            "nodename nor servname",
+            "name resolution",
+        ],
+    ) {
+        UnreachableKind::Dns
+    } else if any(
+        &text,
+        &[
+            "certificate",
+            "tls",
+            "ssl",
+            "handshake",
+            "corrupt message",
+            "invalidcontenttype",
+            "alert",
+        ],
+    ) || (err.is_connect() && io_kinds.contains(&std::io::ErrorKind::InvalidData))
+    {
+        UnreachableKind::Tls
+    } else {
+        UnreachableKind::Connect
+    };
+    ApiError::Unreachable { kind, detail }
+}
+
+/// Trims server text for display: one line, at most 500 characters, and anything shaped like
+/// an Anthropic key (`sk-ant-…`) masked, in case a server or proxy ever echoes one.
+pub(crate) fn sanitize(text: &str) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::with_capacity(one_line.len());
+    let mut rest = one_line.as_str();
+    while let Some(pos) = rest.find("sk-ant-") {
+        out.push_str(&rest[..pos]);
+        out.push_str("sk-ant-…");
+        let tail = &rest[pos + "sk-ant-".len()..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(tail.len());
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    if out.chars().count() > 500 {
+        out = out.chars().take(500).collect::<String>() + "…";
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classify_400(message: &str) -> ApiError {
+        let body = ErrorBody {
+            kind: Some("invalid_request_error".to_owned()),
+            message: Some(message.to_owned()),
+            request_id: None,
+        };
+        classify_status(400, body, None, None)
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    #[test]
+    fn four_hundreds_are_told_apart_by_their_wording() {
+        let not_yet = [
+            "Data for 2026-03-20 is not yet available. The most recent available date is 2026-03-17.",
+            "`date` 2026-03-20 is today or in the future (today is 2026-03-20 UTC).",
+            "`starting_at` must be in the past.",
+            "ending_date 2026-06-21 is after today (2026-06-20 UTC).",
+        ];
+        for m in not_yet {
+            assert!(
+                matches!(classify_400(m), ApiError::DateNotYetAvailable { .. }),
+                "{m}"
+            );
+        }
+        let out_of_range = [
+            "`date` 2025-12-31 is before 2026-01-01; analytics data starts on 2026-01-01.",
+            "Data for 2026-01-02 is outside the 90-day history window.",
+            "`starting_at` must be within the last 365 days.",
+            "date must be within the past 90 days",
+            "The date range may span at most 31 days (`ending_date` - `starting_date`).",
+        ];
+        for m in out_of_range {
+            assert!(
+                matches!(classify_400(m), ApiError::DateOutOfRange { .. }),
+                "{m}"
+            );
+        }
+        let cursor = [
+            "Invalid page cursor; pass `next_page` from the previous response unchanged.",
+            "The page token does not match the query parameters.",
+        ];
+        for m in cursor {
+            assert!(
+                matches!(
+                    classify_400(m),
+                    ApiError::CursorInvalid { expired: false, .. }
+                ),
+                "{m}"
+            );
+        }
+        let other = [
+            "Unknown query parameter `starting_date` for this endpoint.",
+            "Use either `date` or `starting_date`, not both.",
+            "limit must be at most 1000",
+            "group_by[] value `token_type` is not supported on usage_report",
+        ];
+        for m in other {
+            assert!(
+                matches!(
+                    classify_400(m),
+                    ApiError::InvalidRequest { status: 400, .. }
+                ),
+                "{m}"
+            );
+        }
+    }
+
+    #[test]
+    fn latest_available_day_is_read_from_the_message() {
+        let cases = [
+            (
+                "Data for 2026-03-20 is not yet available. The most recent available date is 2026-03-17.",
+                day(2026, 3, 17),
+            ),
+            (
+                "Latest available: 2026-03-15 (requested 2026-03-19)",
+                day(2026, 3, 15),
+            ),
+            ("2026-04-02 is too recent; try 2026-03-30", day(2026, 3, 30)),
+            (
+                "`ending_date` 2026-06-21 is after today (2026-06-20 UTC).",
+                None,
+            ),
+            ("date cannot be today or in the future", None),
+            ("data through 2026-02-30 only", None),
+        ];
+        for (message, expected) in cases {
+            assert_eq!(latest_date_in(message), expected, "{message}");
+        }
+    }
+
+    #[test]
+    fn retry_after_seconds_and_http_dates() {
+        let now = DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .ok();
+        let Some(now) = now else { return };
+        assert_eq!(parse_retry_after("30", now), Some(Duration::from_secs(30)));
+        assert_eq!(
+            parse_retry_after(" 1.5 ", now),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 01 Mar 2026 12:00:20 GMT", now),
+            Some(Duration::from_secs(20))
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 01 Mar 2026 11:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("-3", now), None);
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn sanitize_masks_keys_and_shortens() {
+        let text = sanitize("bad key sk-ant-api01-SECRET_value-123, try again\n\nplease");
+        assert_eq!(text, "bad key sk-ant-…, try again please");
+        let long = sanitize(&"x".repeat(800));
+        assert_eq!(long.chars().count(), 501);
+    }
+
+    #[test]
+    fn error_bodies_in_several_shapes() {
+        let platform = ErrorBody::parse(
+            br#"{"type":"error","error":{"type":"not_found_error","message":"nope"},"request_id":"req_1"}"#,
+        );
+        assert_eq!(platform.kind.as_deref(), Some("not_found_error"));
+        assert_eq!(platform.message.as_deref(), Some("nope"));
+        assert_eq!(platform.request_id.as_deref(), Some("req_1"));
+        assert_eq!(
+            ErrorBody::parse(br#"{"error":"flat"}"#).message.as_deref(),
+            Some("flat")
+        );
+        assert_eq!(
+            ErrorBody::parse(br#"{"message":"top"}"#).message.as_deref(),
+            Some("top")
+        );
+        assert_eq!(ErrorBody::parse(b"<html>proxy</html>").message, None);
+        assert_eq!(ErrorBody::parse(b"").message, None);
+    }
+}

@@ -1,0 +1,104 @@
+//! Following `next_page` cursors to the end, with the identical query on every page, and
+//! restarting from page 1 when the server expires (410) or refuses (400) a cursor.
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+
+use super::Client;
+use super::error::ApiError;
+use super::models::ListEnvelope;
+
+/// How often a pagination may start over after a cursor is refused before giving up.
+const MAX_RESTARTS: u32 = 3;
+
+/// A guard against a server that never stops paging.
+const MAX_PAGES: u32 = 10_000;
+
+/// Everything one paginated call yields.
+pub(crate) struct Collected<T> {
+    pub rows: Vec<T>,
+    /// The earliest watermark any page reported (the conservative one).
+    pub data_refreshed_at: Option<DateTime<Utc>>,
+    pub organization_id: Option<String>,
+}
+
+impl<T> Default for Collected<T> {
+    fn default() -> Self {
+        Self {
+            rows: Vec::new(),
+            data_refreshed_at: None,
+            organization_id: None,
+        }
+    }
+}
+
+impl Client {
+    /// Fetches every page of `path`. `first_page_error` may reinterpret an error on the very
+    /// first request (used to detect a server that refuses range mode).
+    pub(crate) async fn collect<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        first_page_error: fn(ApiError) -> ApiError,
+    ) -> Result<Collected<T>, ApiError> {
+        let mut restarts = 0u32;
+        'restart: loop {
+            if restarts > 0 {
+                // Page 1 again: one more request than the caller planned.
+                self.add_planned(1);
+            }
+            let mut out = Collected::default();
+            let mut cursor: Option<String> = None;
+            let mut pages = 0u32;
+            loop {
+                let mut page_query = query.to_vec();
+                if let Some(c) = &cursor {
+                    page_query.push(("page".to_owned(), c.clone()));
+                }
+                let answer = match self.get_json::<ListEnvelope<T>>(path, &page_query).await {
+                    Ok(answer) => answer,
+                    Err(ApiError::CursorInvalid { expired, .. })
+                        if cursor.is_some() && restarts < MAX_RESTARTS =>
+                    {
+                        restarts += 1;
+                        tracing::info!(
+                            path,
+                            expired,
+                            restarts,
+                            "page cursor refused; restarting from page 1"
+                        );
+                        continue 'restart;
+                    }
+                    Err(e) if cursor.is_none() && restarts == 0 => return Err(first_page_error(e)),
+                    Err(e) => return Err(e),
+                };
+                let mut envelope = answer.body;
+                let Some(rows) = envelope.rows() else {
+                    return Err(ApiError::Malformed {
+                        detail: "the response has no `data` list".to_owned(),
+                        request_id: answer.request_id,
+                    });
+                };
+                out.rows.extend(rows);
+                if let Some(at) = envelope.data_refreshed_at {
+                    out.data_refreshed_at = Some(out.data_refreshed_at.map_or(at, |o| o.min(at)));
+                }
+                if out.organization_id.is_none() {
+                    out.organization_id = envelope.organization_id.take();
+                }
+                let Some(next) = envelope.next_cursor() else {
+                    return Ok(out);
+                };
+                pages += 1;
+                if cursor.as_deref() == Some(next) || pages >= MAX_PAGES {
+                    return Err(ApiError::Malformed {
+                        detail: "the server kept returning the same page cursor".to_owned(),
+                        request_id: answer.request_id,
+                    });
+                }
+                cursor = Some(next.to_owned());
+                self.add_planned(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! One GET with pacing and retries: semaphore → budget → send → classify → back off → repeat.
+//!
+//! Every attempt is counted by the budget, reported through progress, logged with `tracing`
+//! (method, path, status, latency, request id — never headers) and kept in the request log.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+
+use super::classify::{self, ErrorBody};
+use super::error::{ApiError, UnreachableKind};
+use super::pacing::{WaitReason, backoff};
+use super::{Client, Inner};
+
+/// How many requests [`Client::recent_requests`] keeps.
+pub(crate) const REQUEST_LOG_LEN: usize = 200;
+
+/// A `retry-after` longer than this is not waited out inside one call: the error goes back to
+/// the caller (the sync engine schedules the retry; `verify` reports it).
+const MAX_RETRY_AFTER_WAIT: Duration = Duration::from_secs(300);
+
+/// One attempt as it appears in the status pane's request log and in `doctor` reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    /// When the attempt started.
+    pub at: DateTime<Utc>,
+    pub method: &'static str,
+    /// Path and query (the query never carries secrets; the key travels in a header).
+    pub path: String,
+    /// `None` when no HTTP answer arrived (DNS, TLS, connect, timeout).
+    pub status: Option<u16>,
+    pub latency: Duration,
+    pub request_id: Option<String>,
+    /// 0 for the first try, 1 for the first retry, …
+    pub attempt: u32,
+}
+
+/// The ring buffer behind [`Client::recent_requests`].
+pub(crate) type RequestLog = Mutex<VecDeque<RequestRecord>>;
+
+/// A parsed successful answer.
+pub(crate) struct Answer<T> {
+    pub body: T,
+    pub request_id: Option<String>,
+}
+
+impl Client {
+    /// GETs `path` (relative to `/v1/organizations/analytics/`) with `query`, retrying transient
+    /// failures, and parses the JSON body as `T`.
+    pub(crate) async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<Answer<T>, ApiError> {
+        let inner = &self.inner;
+        let url = format!("{}/v1/organizations/analytics/{path}", inner.base_url);
+        let request =
+            inner
+                .http
+                .get(&url)
+                .query(query)
+                .build()
+                .map_err(|e| ApiError::InvalidConfig {
+                    detail: classify::sanitize(&e.to_string()),
+                })?;
+        let shown_path = match request.url().query() {
+            Some(q) => format!("{}?{q}", request.url().path()),
+            None => request.url().path().to_owned(),
+        };
+        let mut attempt = 0u32;
+        loop {
+            let Some(this_try) = request.try_clone() else {
+                return Err(ApiError::InvalidConfig {
+                    detail: "request cannot be repeated".to_owned(),
+                });
+            };
+            let error = match inner.attempt(this_try, &shown_path, attempt).await {
+                Ok((bytes, request_id)) => {
+                    return match serde_json::from_slice::<T>(&bytes) {
+                        Ok(body) => Ok(Answer { body, request_id }),
+                        Err(e) => Err(ApiError::Malformed {
+                            detail: classify::sanitize(&e.to_string()),
+                            request_id,
+                        }),
+                    };
+                }
+                Err(error) => error,
+            };
+            let retry_after = match &error {
+                ApiError::RateLimited { retry_after, .. } => *retry_after,
+                _ => None,
+            };
+            let transient = match &error {
+                ApiError::RateLimited { .. } | ApiError::Server { .. } => true,
+                ApiError::Unreachable { kind, .. } => {
+                    matches!(kind, UnreachableKind::Connect | UnreachableKind::Timeout)
+                }
+                _ => false,
+            };
+            let too_long = retry_after.is_some_and(|d| d > MAX_RETRY_AFTER_WAIT);
+            if !transient || attempt >= inner.config.max_retries || too_long {
+                return Err(error);
+            }
+            let jitter = backoff(attempt, inner.config.backoff_base, inner.config.backoff_cap);
+            let (delay, reason) = match retry_after {
+                Some(floor) => (floor.max(jitter), WaitReason::RetryAfter),
+                None => (jitter, WaitReason::Backoff),
+            };
+            let resume = Instant::now() + delay;
+            if matches!(error, ApiError::RateLimited { .. }) {
+                // Nobody else fires before the server said we may.
+                inner.budget.block_until(resume);
+            }
+            tracing::warn!(
+                path = %shown_path,
+                attempt,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                cause = error.cause(),
+                "retrying analytics request"
+            );
+            inner.progress.update(|p| {
+                p.retries += 1;
+                p.planned += 1;
+            });
+            {
+                let _announced = inner.progress.wait(resume, reason);
+                tokio::time::sleep_until(resume).await;
+            }
+            attempt += 1;
+        }
+    }
+}
+
+impl Inner {
+    /// One attempt: waits for a concurrency slot and the budget, sends, reads the body.
+    async fn attempt(
+        &self,
+        request: reqwest::Request,
+        shown_path: &str,
+        attempt: u32,
+    ) -> Result<(Vec<u8>, Option<String>), ApiError> {
+        // The semaphore is never closed; if it were, sending unthrottled beats hanging.
+        let _slot = self.slots.acquire().await.ok();
+        self.budget.acquire(&self.progress).await;
+        let mut progress = self.progress.start_attempt();
+        let at = Utc::now();
+        let started = Instant::now();
+        let result = self.http.execute(request).await;
+        let (outcome, status, request_id) = match result {
+            Err(e) => (Err(classify::classify_transport(&e)), None, None),
+            Ok(response) => {
+                let status = response.status().as_u16();
+                progress.set_status(status);
+                let headers = response.headers();
+                let request_id =
+                    header(headers, "request-id").or_else(|| header(headers, "x-request-id"));
+                let retry_after = header(headers, "retry-after")
+                    .and_then(|v| classify::parse_retry_after(&v, Utc::now()));
+                let location = header(headers, "location");
+                match response.bytes().await {
+                    Err(e) => (
+                        Err(classify::classify_transport(&e)),
+                        Some(status),
+                        request_id,
+                    ),
+                    Ok(bytes) if (200..300).contains(&status) => {
+                        (Ok(Vec::from(bytes)), Some(status), request_id)
+                    }
+                    Ok(bytes) => {
+                        let mut body = ErrorBody::parse(&bytes);
+                        if (300..400).contains(&status) {
+                            body.message = Some(format!(
+                                "redirected to {}; check the base URL",
+                                location.as_deref().unwrap_or("another address")
+                            ));
+                        }
+                        let error =
+                            classify::classify_status(status, body, request_id, retry_after);
+                        let request_id = error.request_id().map(str::to_owned);
+                        (Err(error), Some(status), request_id)
+                    }
+                }
+            }
+        };
+        let latency = started.elapsed();
+        tracing::debug!(
+            method = "GET",
+            path = %shown_path,
+            status,
+            latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
+            request_id = request_id.as_deref(),
+            attempt,
+            "analytics request"
+        );
+        self.record(RequestRecord {
+            at,
+            method: "GET",
+            path: shown_path.to_owned(),
+            status,
+            latency,
+            request_id: request_id.clone(),
+            attempt,
+        });
+        drop(progress);
+        outcome.map(|bytes| (bytes, request_id))
+    }
+
+    fn record(&self, record: RequestRecord) {
+        if let Ok(mut log) = self.log.lock() {
+            if log.len() >= REQUEST_LOG_LEN {
+                log.pop_front();
+            }
+            log.push_back(record);
+        }
+    }
+}
+
+fn header(headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
