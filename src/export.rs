@@ -179,7 +179,7 @@ impl Reporter {
         match event {
             SyncEvent::Notice(text) => self.say(&format!("topogy: note: {text}")),
             SyncEvent::Progress(p) => self.progress(p),
-            SyncEvent::Finished(_) => {}
+            SyncEvent::Finished(_) | SyncEvent::Stored(_) => {}
         }
     }
 

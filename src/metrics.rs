@@ -6,6 +6,13 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+mod dashboard;
+
+pub use dashboard::{
+    Adoption, Dashboard, IdlePerson, ModelCost, MonthToDate, RangePreset, Spike,
+    coverage_from_store, preset_range, spikes,
+};
+
 use crate::store::{Activity, Store, StoreError, next_day};
 use crate::sync::{Coverage, Segment};
 

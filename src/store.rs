@@ -46,16 +46,25 @@ pub enum Dataset {
     CostDaily,
     /// `user_cost_report` over a window: per-person cost.
     UserCost,
+    /// `/skills` for one day.
+    Skills,
+    /// `/connectors` for one day.
+    Connectors,
+    /// `/apps/chat/projects` for one day.
+    Projects,
 }
 
 impl Dataset {
     /// All datasets, in the order the Status screen lists them.
-    pub const ALL: [Dataset; 5] = [
+    pub const ALL: [Dataset; 8] = [
         Dataset::UsersDay,
         Dataset::UsersRange,
         Dataset::Summaries,
         Dataset::CostDaily,
         Dataset::UserCost,
+        Dataset::Skills,
+        Dataset::Connectors,
+        Dataset::Projects,
     ];
 
     /// The stable name used in the fetch log.
@@ -66,8 +75,34 @@ impl Dataset {
             Dataset::Summaries => "summaries",
             Dataset::CostDaily => "cost_daily",
             Dataset::UserCost => "user_cost",
+            Dataset::Skills => "skills",
+            Dataset::Connectors => "connectors",
+            Dataset::Projects => "projects",
         }
     }
+
+    /// The name people read on the Status screen.
+    pub fn label(self) -> &'static str {
+        match self {
+            Dataset::UsersDay => "people by day",
+            Dataset::UsersRange => "people, range totals",
+            Dataset::Summaries => "active users & seats",
+            Dataset::CostDaily => "cost by day",
+            Dataset::UserCost => "cost by person",
+            Dataset::Skills => "skills",
+            Dataset::Connectors => "connectors",
+            Dataset::Projects => "chat projects",
+        }
+    }
+}
+
+/// One skill, connector or chat project: how many people used it, and how often.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdoptionItem {
+    pub name: String,
+    pub users: u64,
+    /// Sessions or conversations that used it (skills, connectors) or messages (projects).
+    pub uses: u64,
 }
 
 /// One person's engagement counters, for a day or summed over a window.
@@ -246,6 +281,24 @@ impl Store {
         };
         store.prepare_connection().map_err(Unusable::Error)?;
         Ok(store)
+    }
+
+    /// Opens an existing store for reading only, without checks or migrations: the dashboard
+    /// reads this way beside the sync task's writer (WAL lets both work at once).
+    pub fn open_reader(path: &Path) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| StoreError::Sqlite {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let _ = conn.busy_timeout(std::time::Duration::from_secs(5));
+        Ok(Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        })
     }
 
     /// An in-memory store, for tests and one-shot runs.
@@ -558,7 +611,114 @@ impl Store {
         })
     }
 
+    /// Replaces the skills, connectors or projects (`dataset`) of one day.
+    pub fn replace_adoption(
+        &mut self,
+        dataset: Dataset,
+        date: NaiveDate,
+        items: &[AdoptionItem],
+        meta: FetchMeta,
+    ) -> Result<()> {
+        let end = next_day(date);
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM adoption WHERE kind = ?1 AND start = ?2 AND end = ?3",
+                params![dataset.key(), date, end],
+            )?;
+            let mut stmt = tx.prepare(
+                "INSERT INTO adoption(kind, start, end, name, users, uses)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(kind, start, end, name) DO UPDATE SET
+                   users = users + excluded.users, uses = uses + excluded.uses",
+            )?;
+            for item in items {
+                stmt.execute(params![
+                    dataset.key(),
+                    date,
+                    end,
+                    item.name,
+                    to_i64(item.users),
+                    to_i64(item.uses)
+                ])?;
+            }
+            log_fetch(tx, dataset, date, end, meta, items.len())
+        })
+    }
+
     // ----- readers ----------------------------------------------------------------------------
+
+    /// The newest stored day of `dataset` (skills, connectors or projects) and its items.
+    pub fn latest_adoption(
+        &self,
+        dataset: Dataset,
+    ) -> Result<Option<(NaiveDate, Vec<AdoptionItem>)>> {
+        let day: Option<NaiveDate> = self
+            .conn
+            .query_row(
+                "SELECT MAX(start) FROM fetch_log WHERE dataset = ?1",
+                [dataset.key()],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        let Some(day) = day else { return Ok(None) };
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT name, users, uses FROM adoption WHERE kind = ?1 AND start = ?2
+                 ORDER BY users DESC, uses DESC, name",
+            )
+            .map_err(|e| self.err(e))?;
+        let items = stmt
+            .query_map(params![dataset.key(), day], |r| {
+                Ok(AdoptionItem {
+                    name: r.get(0)?,
+                    users: to_u64(r.get(1)?),
+                    uses: to_u64(r.get(2)?),
+                })
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))?;
+        Ok(Some((day, items)))
+    }
+
+    /// Everyone the store has seen in per-day data, with their last active day.
+    pub fn known_people(&self) -> Result<Vec<(String, String, NaiveDate)>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT user_id, MAX(email), MAX(date) FROM user_day GROUP BY user_id
+                 ORDER BY MAX(email)",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    /// One person's stored days within `[from, to]`.
+    pub fn person_days(
+        &self,
+        user_id: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(NaiveDate, Activity)>> {
+        self.read_activity(
+            "SELECT date, user_id, email, messages, conversations, sessions, commits, pull_requests,
+                    lines_added, lines_removed, tool_accepted, tool_rejected
+             FROM user_day WHERE user_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date",
+            params![user_id, from, to],
+        )
+    }
+
+    /// The newest stored range-mode totals that start at `start` and end within `(start, end]`.
+    pub fn best_rollup(&self, start: NaiveDate, end: NaiveDate) -> Result<Option<FetchEntry>> {
+        let entries = self.query_fetch_log(
+            "WHERE dataset = ?1 AND start = ?2 AND end > ?2 AND end <= ?3
+             ORDER BY end DESC, fetched_at DESC LIMIT 1",
+            params![Dataset::UsersRange.key(), start, end],
+        )?;
+        Ok(entries.into_iter().next())
+    }
 
     /// Per-person engagement of each stored day in `[from, to]`.
     pub fn user_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(NaiveDate, Activity)>> {

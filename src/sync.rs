@@ -78,6 +78,8 @@ pub struct Need {
     pub cost_daily: bool,
     /// Per-person cost over the range.
     pub people_cost: bool,
+    /// Skills, connectors and chat projects of the latest available day.
+    pub adoption: bool,
 }
 
 impl Need {
@@ -91,6 +93,7 @@ impl Need {
             summaries: false,
             cost_daily: false,
             people_cost: true,
+            adoption: false,
         }
     }
 
@@ -104,6 +107,21 @@ impl Need {
             summaries: true,
             cost_daily: true,
             people_cost: false,
+            adoption: false,
+        }
+    }
+
+    /// What the dashboard needs: everything, the range's month to date included for cost.
+    pub fn dashboard(from: NaiveDate, to: NaiveDate) -> Self {
+        Self {
+            from,
+            to,
+            people_totals: true,
+            people_daily: true,
+            summaries: true,
+            cost_daily: true,
+            people_cost: true,
+            adoption: true,
         }
     }
 }
@@ -144,6 +162,8 @@ pub enum SyncEvent {
     Progress(ProgressSnapshot),
     /// Something the user should know (e.g. days the API no longer serves).
     Notice(String),
+    /// A unit of data was written to the store; views may reload.
+    Stored(crate::store::Dataset),
     /// The sync of one [`Need`] ended.
     Finished(Result<SyncOutcome, SyncError>),
 }

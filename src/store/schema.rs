@@ -3,10 +3,11 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes. A file with a higher version came from a newer topogy.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Each entry migrates from version `index` to `index + 1`.
-const MIGRATIONS: &[&str] = &[r"
+const MIGRATIONS: &[&str] = &[
+    r"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -52,7 +53,19 @@ CREATE TABLE user_cost (
     amount TEXT NOT NULL, list_amount TEXT NOT NULL,
     PRIMARY KEY (start, end, user_id)
 );
-"];
+",
+    r"
+CREATE TABLE adoption (
+    kind  TEXT NOT NULL,
+    start TEXT NOT NULL,
+    end   TEXT NOT NULL,
+    name  TEXT NOT NULL,
+    users INTEGER NOT NULL,
+    uses  INTEGER NOT NULL,
+    PRIMARY KEY (kind, start, end, name)
+);
+",
+];
 
 /// Brings the database up to [`SCHEMA_VERSION`], one transaction per step.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

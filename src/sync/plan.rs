@@ -6,9 +6,13 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use tokio::sync::mpsc;
 
 use super::{API_FLOOR, Need, SyncError, SyncEvent, Syncer};
-use crate::api::{ApiError, CostBucket, DaySummary, UserActivity, UserCostRow};
+use crate::api::{
+    ApiError, ConnectorActivity, CostBucket, DaySummary, ProjectActivity, SkillActivity,
+    UserActivity, UserCostRow,
+};
 use crate::store::{
-    Activity, CostLine, Dataset, FetchEntry, FetchMeta, PersonCost, SummaryDay, next_day,
+    Activity, AdoptionItem, CostLine, Dataset, FetchEntry, FetchMeta, PersonCost, SummaryDay,
+    next_day,
 };
 
 /// Longest window the cost and summaries endpoints accept in one request.
@@ -17,6 +21,8 @@ const MAX_WINDOW_DAYS: i64 = 31;
 const LATEST_DAY_ATTEMPTS: usize = 3;
 const META_LATEST: &str = "engagement_latest";
 const META_RANGE_REFUSED: &str = "users_range_refused_on";
+/// Store key of the organization id the API reported (read by the dashboard).
+pub const META_ORGANIZATION: &str = "organization_id";
 
 /// How per-person totals over a range are assembled from the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +48,12 @@ pub struct Coverage {
     pub missing_days: Vec<NaiveDate>,
 }
 
+type Notices = mpsc::UnboundedSender<SyncEvent>;
+
+fn stored(notices: &Notices, dataset: Dataset) {
+    let _ = notices.send(SyncEvent::Stored(dataset));
+}
+
 /// Runs every part of `need` in priority order.
 pub(super) async fn run(
     syncer: &mut Syncer,
@@ -53,7 +65,7 @@ pub(super) async fn run(
     // Engagement: the latest available day is learned from the server when the guess is late.
     loop {
         attempts += 1;
-        match engagement(syncer, need, &mut coverage).await {
+        match engagement(syncer, need, &mut coverage, notices).await {
             Ok(()) => break,
             Err(SyncError::Api(ApiError::DateNotYetAvailable {
                 latest_available, ..
@@ -69,10 +81,22 @@ pub(super) async fn run(
         }
     }
     if need.people_cost {
-        people_cost(syncer, need, &mut coverage).await?;
+        people_cost(syncer, need, &mut coverage, notices).await?;
     }
     if need.cost_daily {
-        cost_daily(syncer, need, &mut coverage).await?;
+        cost_daily(syncer, need, &mut coverage, notices).await?;
+    }
+    if need.adoption
+        && let Some(day) = coverage.engagement_through
+    {
+        adoption(syncer, day, notices).await?;
+    }
+    if need.people_daily
+        && let Some(last) = coverage.engagement_through
+    {
+        let floor = API_FLOOR.max(today(syncer) - Duration::days(syncer.options.history_days));
+        let settle = syncer.options.engagement_settle_days;
+        per_day(syncer, need.from.max(floor), last, settle, notices).await?;
     }
     if let (Some(first), Some(last)) = (coverage.missing_days.first(), coverage.missing_days.last())
     {
@@ -115,6 +139,7 @@ async fn latest_engagement_day(syncer: &mut Syncer) -> Result<NaiveDate, SyncErr
     }
     syncer.client.add_planned(1);
     let probe = syncer.client.probe().await?;
+    remember_organization(syncer, probe.organization_id.as_deref())?;
     // Without an answer, assume the documented lag: about 13:30 UTC the following day,
     // until then two days back.
     let lag = if now.hour() >= 14 { 1 } else { 2 };
@@ -198,6 +223,7 @@ async fn engagement(
     syncer: &mut Syncer,
     need: &Need,
     coverage: &mut Coverage,
+    notices: &Notices,
 ) -> Result<(), SyncError> {
     if !(need.people_totals || need.people_daily || need.summaries) {
         return Ok(());
@@ -231,7 +257,7 @@ async fn engagement(
             });
         }
         if served_from <= last {
-            let segment = people_totals(syncer, served_from, last, settle).await?;
+            let segment = people_totals(syncer, served_from, last, settle, notices).await?;
             coverage.engagement.push(segment);
         }
     }
@@ -245,11 +271,10 @@ async fn engagement(
             syncer
                 .store
                 .replace_summaries(start, end, &rows, meta(syncer))?;
+            stored(notices, Dataset::Summaries);
         }
     }
-    if need.people_daily && served_from <= last {
-        per_day(syncer, served_from, last, settle).await?;
-    }
+    // Day-by-day backfill runs last (see `run`): what the screen needs comes first.
     Ok(())
 }
 
@@ -260,6 +285,7 @@ async fn people_totals(
     start: NaiveDate,
     end: NaiveDate,
     settle: i64,
+    notices: &Notices,
 ) -> Result<Segment, SyncError> {
     let end_excl = next_day(end);
     let days_segment = Segment::Days {
@@ -287,6 +313,7 @@ async fn people_totals(
                 syncer
                     .store
                     .replace_rollup(start, end_excl, &rows, meta(syncer))?;
+                stored(notices, Dataset::UsersRange);
                 return Ok(rollup);
             }
             Err(ApiError::RangeModeRefused { .. }) => {
@@ -296,7 +323,7 @@ async fn people_totals(
             Err(e) => return Err(e.into()),
         }
     }
-    per_day(syncer, start, end, settle).await?;
+    per_day(syncer, start, end, settle, notices).await?;
     Ok(days_segment)
 }
 
@@ -315,6 +342,7 @@ async fn per_day(
     start: NaiveDate,
     end: NaiveDate,
     settle: i64,
+    notices: &Notices,
 ) -> Result<(), SyncError> {
     let mut stale = stale_days(syncer, Dataset::UsersDay, start, end, settle)?;
     stale.reverse();
@@ -323,6 +351,7 @@ async fn per_day(
         let users = syncer.client.users_day(day).await?;
         let rows = merge_activity(&users);
         syncer.store.replace_user_day(day, &rows, meta(syncer))?;
+        stored(notices, Dataset::UsersDay);
     }
     Ok(())
 }
@@ -394,6 +423,7 @@ async fn people_cost(
     syncer: &mut Syncer,
     need: &Need,
     coverage: &mut Coverage,
+    notices: &Notices,
 ) -> Result<(), SyncError> {
     let start = need.from.max(cost_floor(syncer));
     let end_excl = next_day(need.to.min(today(syncer)));
@@ -423,11 +453,23 @@ async fn people_cost(
             if let Some(at) = report.data_refreshed_at {
                 note_refreshed(coverage, at);
             }
+            remember_organization(syncer, report.organization_id.as_deref())?;
             merge_cost(&report.data)
         } else {
             Vec::new()
         };
         syncer.store.replace_user_cost(ws, we, &rows, fetched)?;
+        stored(notices, Dataset::UserCost);
+    }
+    Ok(())
+}
+
+/// Keeps the organization the key resolves to, for the Status screen.
+fn remember_organization(syncer: &mut Syncer, id: Option<&str>) -> Result<(), SyncError> {
+    if let Some(id) = id.filter(|id| !id.is_empty())
+        && syncer.store.meta(META_ORGANIZATION)?.as_deref() != Some(id)
+    {
+        syncer.store.set_meta(META_ORGANIZATION, id)?;
     }
     Ok(())
 }
@@ -459,6 +501,7 @@ async fn cost_daily(
     syncer: &mut Syncer,
     need: &Need,
     coverage: &mut Coverage,
+    notices: &Notices,
 ) -> Result<(), SyncError> {
     let start = need.from.max(cost_floor(syncer));
     let end = need.to.min(today(syncer));
@@ -478,13 +521,93 @@ async fn cost_daily(
             if let Some(at) = report.data_refreshed_at {
                 note_refreshed(coverage, at);
             }
+            remember_organization(syncer, report.organization_id.as_deref())?;
             cost_lines(&report.data)
         } else {
             Vec::new()
         };
         syncer.store.replace_cost_days(ws, we, &lines, fetched)?;
+        stored(notices, Dataset::CostDaily);
     }
     Ok(())
+}
+
+// ----- adoption --------------------------------------------------------------------------------
+
+/// Skills, connectors and chat projects of `day`, each fetched unless held and fresh.
+async fn adoption(syncer: &mut Syncer, day: NaiveDate, notices: &Notices) -> Result<(), SyncError> {
+    let settle = syncer.options.engagement_settle_days;
+    for dataset in [Dataset::Skills, Dataset::Connectors, Dataset::Projects] {
+        let entry = syncer.store.fetch_entry(dataset, day, next_day(day))?;
+        if usable(syncer, entry.as_ref(), settle) {
+            continue;
+        }
+        syncer.client.add_planned(1);
+        let items: Vec<AdoptionItem> = match dataset {
+            Dataset::Skills => syncer.client.skills(day).await?.iter().map(skill).collect(),
+            Dataset::Connectors => syncer
+                .client
+                .connectors(day)
+                .await?
+                .iter()
+                .map(connector)
+                .collect(),
+            _ => syncer
+                .client
+                .chat_projects(day)
+                .await?
+                .iter()
+                .map(project)
+                .collect(),
+        };
+        syncer
+            .store
+            .replace_adoption(dataset, day, &items, meta(syncer))?;
+        stored(notices, dataset);
+    }
+    Ok(())
+}
+
+fn skill(s: &SkillActivity) -> AdoptionItem {
+    let surfaces = [
+        s.chat_metrics.distinct_conversation_skill_used_count,
+        s.claude_code_metrics.distinct_session_skill_used_count,
+        s.cowork_metrics.distinct_session_skill_used_count,
+    ];
+    AdoptionItem {
+        name: s
+            .skill_display_name
+            .clone()
+            .unwrap_or_else(|| s.skill_name.clone()),
+        users: s.distinct_user_count,
+        uses: s
+            .invocation_count
+            .unwrap_or_else(|| surfaces.iter().flatten().sum()),
+    }
+}
+
+fn connector(c: &ConnectorActivity) -> AdoptionItem {
+    let surfaces = [
+        c.chat_metrics.distinct_conversation_connector_used_count,
+        c.claude_code_metrics.distinct_session_connector_used_count,
+        c.cowork_metrics.distinct_session_connector_used_count,
+    ];
+    AdoptionItem {
+        name: c
+            .connector_display_name
+            .clone()
+            .unwrap_or_else(|| c.connector_name.clone()),
+        users: c.distinct_user_count,
+        uses: surfaces.iter().flatten().sum(),
+    }
+}
+
+fn project(p: &ProjectActivity) -> AdoptionItem {
+    AdoptionItem {
+        name: p.project_name.clone(),
+        users: p.distinct_user_count,
+        uses: p.message_count,
+    }
 }
 
 fn cost_lines(buckets: &[CostBucket]) -> Vec<CostLine> {
