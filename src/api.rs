@@ -265,7 +265,11 @@ impl Client {
     /// A "date not available yet" answer also proves it (authentication passed) and names
     /// the latest available day.
     pub async fn probe(&self) -> Result<ProbeOutcome, ApiError> {
-        let today = Utc::now().date_naive();
+        self.probe_at(Utc::now().date_naive()).await
+    }
+
+    /// [`Client::probe`] as of `today` (UTC), for callers that run on a fixed clock.
+    pub async fn probe_at(&self, today: NaiveDate) -> Result<ProbeOutcome, ApiError> {
         let start = today.checked_sub_days(Days::new(7)).unwrap_or(today);
         let query = [q("starting_date", day(start)), q("ending_date", day(today))];
         match self

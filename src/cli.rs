@@ -50,13 +50,35 @@ pub struct GlobalArgs {
     pub demo_users: usize,
 }
 
-/// The subcommands.
+/// The subcommands; without one, topogy opens the dashboard.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check an API key: local checks, then one live request; prints the cause and the fix
+    Verify(ReportArgs),
+    /// Diagnose the whole setup (key, network, API, store) as a redacted report for a ticket
+    Doctor(ReportArgs),
     /// Write per-person or per-day figures for a date range as JSON or CSV
     Export(ExportArgs),
+    /// Show or print the configuration file
+    Config(ConfigArgs),
     /// Run the simulator as an HTTP server on loopback
     Sim(SimArgs),
+}
+
+/// `topogy verify` / `topogy doctor`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `topogy config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print the commented default configuration (to start your own config file)
+    #[arg(long)]
+    pub print_default: bool,
 }
 
 /// Which table to export.

@@ -99,7 +99,7 @@ pub fn write_rows<T: Serialize>(
     let mut buffer = Vec::new();
     render(rows, format, &mut buffer).map_err(|e| format!("could not format the export: {e}"))?;
     match output {
-        Some(path) => write_atomically(path, &buffer),
+        Some(path) => write_file(path, &buffer),
         None => std::io::stdout()
             .lock()
             .write_all(&buffer)
@@ -134,7 +134,9 @@ pub fn render<T: Serialize>(
     Ok(())
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+/// Writes `bytes` to `path` through a temporary file beside it, so a failure never leaves
+/// half a file.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -7,11 +7,14 @@
 
 pub mod api;
 pub mod cli;
+pub mod config;
 pub mod context;
 pub mod credentials;
+pub mod diagnose;
 pub mod export;
 pub mod logging;
 pub mod metrics;
 pub mod sim;
 pub mod store;
 pub mod sync;
+pub mod tui;

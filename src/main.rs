@@ -24,6 +24,9 @@ fn main() -> ExitCode {
     let code = runtime.block_on(async {
         match &cli.command {
             Some(Command::Export(args)) => topogy::export::run(&cli.global, args).await,
+            Some(Command::Verify(args)) => topogy::diagnose::verify(&cli.global, args).await,
+            Some(Command::Doctor(args)) => topogy::diagnose::doctor(&cli.global, args).await,
+            Some(Command::Config(args)) => topogy::config::command(&cli.global, args),
             Some(Command::Sim(args)) => match topogy::sim::run(args.config(&cli.global)).await {
                 Ok(()) => 0,
                 Err(e) => {
@@ -31,14 +34,7 @@ fn main() -> ExitCode {
                     1
                 }
             },
-            None => {
-                eprintln!(
-                    "topogy: the interactive dashboard is not part of this build yet; \
-                     try `topogy export developers --demo --from YYYY-MM-DD --to YYYY-MM-DD` \
-                     or `topogy --help`"
-                );
-                2
-            }
+            None => topogy::tui::run(&cli.global).await,
         }
     });
     ExitCode::from(u8::try_from(code).unwrap_or(1))

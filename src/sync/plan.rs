@@ -138,7 +138,7 @@ async fn latest_engagement_day(syncer: &mut Syncer) -> Result<NaiveDate, SyncErr
         return Ok(day);
     }
     syncer.client.add_planned(1);
-    let probe = syncer.client.probe().await?;
+    let probe = syncer.client.probe_at(today).await?;
     remember_organization(syncer, probe.organization_id.as_deref())?;
     // Without an answer, assume the documented lag: about 13:30 UTC the following day,
     // until then two days back.

@@ -1,0 +1,226 @@
+//! The interactive dashboard: terminal lifecycle and the app loop (event → action → update →
+//! render), with one background sync task and store reads off the UI task.
+
+pub mod action;
+pub mod keymap;
+pub mod model;
+pub mod ui;
+pub mod update;
+
+use std::path::PathBuf;
+use std::time::Duration as StdDuration;
+
+use chrono::Utc;
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
+use tokio::sync::mpsc;
+
+use crate::api::ApiError;
+use crate::cli::GlobalArgs;
+use crate::config::Config;
+use crate::context::{Context, store_path};
+use crate::metrics::Dashboard;
+use crate::store::Store;
+use crate::sync::{SyncError, SyncEvent, SyncOptions, SyncTask};
+use action::{Action, SyncResult, Timeline};
+use model::{DateRange, Model};
+use update::{Command, update};
+
+/// How often time passes for the model (clock, debounced reloads, refresh interval).
+const TICK: StdDuration = StdDuration::from_millis(250);
+
+/// Runs the dashboard until the user quits; returns the exit status.
+pub async fn run(global: &GlobalArgs) -> i32 {
+    let config = match Config::load() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("topogy: {e}");
+            return 1;
+        }
+    };
+    let context = match Context::open(global, SyncOptions::default()).await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("topogy: {e}");
+            return e.exit_code();
+        }
+    };
+    let Ok(path) = store_path(global) else {
+        eprintln!("topogy: no data directory could be found for the local store");
+        return 1;
+    };
+    let now = Utc::now();
+    let mut model = Model::new(
+        DateRange::from_config(&config.default_range, now.date_naive()),
+        now,
+    );
+    model.refresh_every =
+        chrono::Duration::minutes(i64::try_from(config.refresh_interval_minutes).unwrap_or(15));
+    model.source = if context.simulator.is_some() {
+        "built-in simulator (--demo)".to_owned()
+    } else {
+        context.base_url.clone()
+    };
+    model.key_source = context.key_source.to_string();
+    model.export_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    if let Some(notice) = &context.store_notice {
+        model.notices.push(notice.0.clone());
+    }
+    // The first frame comes from the store, before any request.
+    if let Ok(reader) = Store::open_reader(&path) {
+        match Dashboard::load(&reader, model.range.from, model.range.to, now, None) {
+            Ok(data) => {
+                update(&mut model, Action::DataLoaded(Box::new(data)));
+            }
+            Err(e) => model.load = model::LoadState::Failed(e.to_string()),
+        }
+    }
+    let theme = ui::Theme::from_config(&config.theme);
+    let client = context.syncer.client().clone();
+    let task = SyncTask::spawn(context.syncer);
+    let mut terminal = ratatui::init();
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
+    if let Ok(size) = terminal.size() {
+        model.size = (size.width, size.height);
+    }
+    let result = event_loop(&mut terminal, model, task, &client, &path, &theme).await;
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
+    ratatui::restore();
+    // Keep the simulator alive until the very end.
+    drop(context.simulator);
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("topogy: {e}");
+            1
+        }
+    }
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    mut model: Model,
+    mut task: SyncTask,
+    client: &crate::api::Client,
+    store: &std::path::Path,
+    theme: &ui::Theme,
+) -> std::io::Result<()> {
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Action>();
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    let first = update::needs(&model.range, model.now.date_naive());
+    model.syncing = true;
+    for need in first {
+        let _ = task.request(need);
+    }
+    loop {
+        terminal.draw(|frame| ui::render(&model, theme, frame))?;
+        let action = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) => keymap::action_for(&model, key),
+                Some(Ok(Event::Resize(w, h))) => Some(Action::Resize(w, h)),
+                Some(Ok(Event::Paste(text))) => {
+                    // Pasting into a text field types it; elsewhere it is ignored.
+                    for c in text.chars().filter(|c| !c.is_control()) {
+                        run_commands(&mut model, Action::Input(c), &task, &done_tx, store);
+                    }
+                    None
+                }
+                Some(Ok(_)) => None,
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            },
+            Some(event) = task.events.recv() => Some(match event {
+                SyncEvent::Progress(p) => {
+                    let _ = done_tx.send(Action::RequestLog(client.recent_requests()));
+                    Action::SyncProgress(p)
+                }
+                SyncEvent::Notice(text) => Action::SyncNotice(text),
+                SyncEvent::Stored(_) => Action::Stored,
+                SyncEvent::Finished(result) => {
+                    let _ = done_tx.send(Action::RequestLog(client.recent_requests()));
+                    Action::SyncFinished(sync_result(result))
+                }
+            }),
+            Some(action) = done_rx.recv() => Some(action),
+            _ = tick.tick() => Some(Action::Tick(Utc::now())),
+        };
+        if let Some(action) = action {
+            run_commands(&mut model, action, &task, &done_tx, store);
+        }
+        if model.quit {
+            return Ok(());
+        }
+    }
+}
+
+/// Applies an action and starts the work it asks for.
+fn run_commands(
+    model: &mut Model,
+    action: Action,
+    task: &SyncTask,
+    done: &mpsc::UnboundedSender<Action>,
+    store: &std::path::Path,
+) {
+    for command in update(model, action) {
+        match command {
+            Command::Sync(need) => {
+                let _ = task.request(need);
+            }
+            Command::Load { from, to, coverage } => {
+                let (done, path, now) = (done.clone(), store.to_path_buf(), model.now);
+                tokio::task::spawn_blocking(move || {
+                    let result = Store::open_reader(&path)
+                        .and_then(|s| Dashboard::load(&s, from, to, now, coverage.as_ref()));
+                    let _ = done.send(match result {
+                        Ok(d) => Action::DataLoaded(Box::new(d)),
+                        Err(e) => Action::LoadFailed(e.to_string()),
+                    });
+                });
+            }
+            Command::LoadTimeline { user_id, from, to } => {
+                let (done, path) = (done.clone(), store.to_path_buf());
+                tokio::task::spawn_blocking(move || {
+                    let days = Store::open_reader(&path)
+                        .and_then(|s| s.person_days(&user_id, from, to))
+                        .unwrap_or_default();
+                    let _ = done.send(Action::TimelineLoaded(Timeline { user_id, days }));
+                });
+            }
+            Command::Write { path, bytes } => {
+                let done = done.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::export::write_file(&path, &bytes).map(|()| path);
+                    let _ = done.send(Action::Exported(result));
+                });
+            }
+        }
+    }
+}
+
+/// Reduces a sync's end to what the screen shows.
+pub fn sync_result(result: Result<crate::sync::SyncOutcome, SyncError>) -> SyncResult {
+    match result {
+        Ok(outcome) => SyncResult::Done {
+            requests: outcome.requests,
+            coverage: outcome.coverage,
+        },
+        Err(SyncError::Api(e)) => match e {
+            ApiError::Unreachable { .. } => SyncResult::Offline {
+                cause: e.to_string(),
+            },
+            ApiError::KeyRejected { .. } | ApiError::AccessDisabled { .. } => {
+                SyncResult::Rejected {
+                    cause: e.cause().to_owned(),
+                    fixes: e.fixes().into_iter().map(str::to_owned).collect(),
+                }
+            }
+            other => SyncResult::Failed {
+                cause: other.to_string(),
+            },
+        },
+        Err(other) => SyncResult::Failed {
+            cause: other.to_string(),
+        },
+    }
+}

@@ -1,0 +1,117 @@
+//! Everything that can happen to the dashboard, as one enum: keys, data arriving, time passing.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::api::ProgressSnapshot;
+use crate::metrics::{Dashboard, RangePreset};
+use crate::store::Activity;
+
+/// The dashboard's tabs, in order (`1`–`6`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tab {
+    Overview,
+    Developers,
+    ClaudeCode,
+    Cost,
+    Adoption,
+    Status,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 6] = [
+        Tab::Overview,
+        Tab::Developers,
+        Tab::ClaudeCode,
+        Tab::Cost,
+        Tab::Adoption,
+        Tab::Status,
+    ];
+
+    /// The title on the tab bar.
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Developers => "Developers",
+            Tab::ClaudeCode => "Claude Code",
+            Tab::Cost => "Cost",
+            Tab::Adoption => "Adoption",
+            Tab::Status => "Status",
+        }
+    }
+
+    /// Position in [`Tab::ALL`].
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// One person's days, for the detail view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timeline {
+    pub user_id: String,
+    pub days: Vec<(NaiveDate, Activity)>,
+}
+
+/// How a sync ended, reduced to what the screen needs (errors as advice text).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncResult {
+    Done {
+        requests: u64,
+        coverage: crate::sync::Coverage,
+    },
+    /// The API could not be reached: keep showing stored data, marked offline.
+    Offline { cause: String },
+    /// The key stopped working (revoked, or the Access toggle turned off).
+    Rejected { cause: String, fixes: Vec<String> },
+    /// Any other failure; stored data stays on screen.
+    Failed { cause: String },
+}
+
+/// Actions: produced by the key table and by the background work, consumed by `update`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Quit,
+    NextTab,
+    PrevTab,
+    GoTab(Tab),
+    ToggleHelp,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// `/`: start typing a filter.
+    StartFilter,
+    /// A character typed into the filter (or the custom range field).
+    Input(char),
+    Backspace,
+    /// Enter: open the detail view, confirm a filter or a picked range.
+    Confirm,
+    /// Esc: close whatever is open.
+    Back,
+    SortNext,
+    SortReverse,
+    Refresh,
+    OpenRangePicker,
+    PickRange(RangePreset),
+    /// `c` in the picker: type a custom `YYYY-MM-DD..YYYY-MM-DD` range.
+    CustomRange,
+    Export,
+    Resize(u16, u16),
+    /// Time passes (for the clock, debounced reloads and the refresh interval).
+    Tick(DateTime<Utc>),
+    SyncProgress(ProgressSnapshot),
+    /// The client's recent requests, for the Status tab.
+    RequestLog(Vec<crate::api::RequestRecord>),
+    SyncNotice(String),
+    /// A unit of data was stored; the views should reload soon.
+    Stored,
+    SyncFinished(SyncResult),
+    DataLoaded(Box<Dashboard>),
+    LoadFailed(String),
+    TimelineLoaded(Timeline),
+    Exported(Result<PathBuf, String>),
+}

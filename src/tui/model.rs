@@ -1,0 +1,287 @@
+//! The dashboard's whole state. `update` changes it; rendering only reads it.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::action::{SyncResult, Tab, Timeline};
+use crate::api::{ProgressSnapshot, RequestRecord};
+use crate::metrics::{Dashboard, Developer, RangePreset, preset_range};
+use crate::sync::Coverage;
+
+/// The date range every pane shows (inclusive UTC days).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateRange {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// How the picker names it: "30 days", "month to date", "custom".
+    pub label: String,
+}
+
+impl DateRange {
+    /// A preset range ending today.
+    pub fn preset(preset: RangePreset, today: NaiveDate) -> Self {
+        let (from, to) = preset_range(preset, today);
+        let label = match preset {
+            RangePreset::Days(n) => format!("{n} days"),
+            RangePreset::MonthToDate => "month to date".to_owned(),
+        };
+        Self { from, to, label }
+    }
+
+    /// Parses a config value such as `30d` or `mtd`.
+    pub fn from_config(text: &str, today: NaiveDate) -> Self {
+        let preset = match text {
+            "7d" => RangePreset::Days(7),
+            "90d" => RangePreset::Days(90),
+            "365d" => RangePreset::Days(365),
+            "mtd" => RangePreset::MonthToDate,
+            _ => RangePreset::Days(30),
+        };
+        Self::preset(preset, today)
+    }
+}
+
+/// Whether the figures on screen are current, and why not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    /// Nothing has been asked of the API yet.
+    Starting,
+    /// The last sync worked.
+    Online,
+    /// The API could not be reached; stored data is shown.
+    Offline { cause: String },
+    /// The key is refused now (revoked, or Access turned off); background requests stopped.
+    Rejected { cause: String, fixes: Vec<String> },
+}
+
+/// How the data on screen was loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadState {
+    Loading,
+    Loaded,
+    /// The last load failed; the previous data (if any) stays on screen.
+    Failed(String),
+}
+
+/// Columns the Developers table sorts by (`s` cycles, `S` reverses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    Email,
+    Messages,
+    Sessions,
+    Commits,
+    PullRequests,
+    LinesAdded,
+    LinesRemoved,
+    Acceptance,
+    Cost,
+}
+
+impl SortColumn {
+    pub const ALL: [SortColumn; 9] = [
+        SortColumn::Email,
+        SortColumn::Messages,
+        SortColumn::Sessions,
+        SortColumn::Commits,
+        SortColumn::PullRequests,
+        SortColumn::LinesAdded,
+        SortColumn::LinesRemoved,
+        SortColumn::Acceptance,
+        SortColumn::Cost,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            SortColumn::Email => "Person",
+            SortColumn::Messages => "Msgs",
+            SortColumn::Sessions => "Sessions",
+            SortColumn::Commits => "Commits",
+            SortColumn::PullRequests => "PRs",
+            SortColumn::LinesAdded => "+Lines",
+            SortColumn::LinesRemoved => "-Lines",
+            SortColumn::Acceptance => "Accept%",
+            SortColumn::Cost => "Cost",
+        }
+    }
+
+    /// The column `s` moves to.
+    pub fn next(self) -> SortColumn {
+        let i = SortColumn::ALL.iter().position(|c| *c == self).unwrap_or(0);
+        SortColumn::ALL[(i + 1) % SortColumn::ALL.len()]
+    }
+
+    /// Orders two people by this column, ascending.
+    pub fn compare(self, a: &Developer, b: &Developer) -> std::cmp::Ordering {
+        match self {
+            SortColumn::Email => a.email.cmp(&b.email),
+            SortColumn::Messages => a.messages.cmp(&b.messages),
+            SortColumn::Sessions => a.claude_code_sessions.cmp(&b.claude_code_sessions),
+            SortColumn::Commits => a.commits.cmp(&b.commits),
+            SortColumn::PullRequests => a.pull_requests.cmp(&b.pull_requests),
+            SortColumn::LinesAdded => a.lines_added.cmp(&b.lines_added),
+            SortColumn::LinesRemoved => a.lines_removed.cmp(&b.lines_removed),
+            SortColumn::Acceptance => a.acceptance_rate().cmp(&b.acceptance_rate()),
+            SortColumn::Cost => a.cost_usd.cmp(&b.cost_usd),
+        }
+        .then_with(|| a.email.cmp(&b.email))
+    }
+}
+
+/// The Developers table: sort, filter, selection and scroll, plus the row order they produce.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeveloperTable {
+    pub sort: SortColumn,
+    pub descending: bool,
+    pub filter: String,
+    /// True while `/` input is open.
+    pub filtering: bool,
+    /// Index into `rows` of the highlighted person.
+    pub selected: usize,
+    /// First row drawn.
+    pub offset: usize,
+    /// Indices into the dashboard's developers, filtered and sorted — computed in `update`,
+    /// never while drawing.
+    pub rows: Vec<usize>,
+}
+
+impl Default for DeveloperTable {
+    fn default() -> Self {
+        Self {
+            sort: SortColumn::Cost,
+            descending: true,
+            filter: String::new(),
+            filtering: false,
+            selected: 0,
+            offset: 0,
+            rows: Vec::new(),
+        }
+    }
+}
+
+impl DeveloperTable {
+    /// Recomputes the row order after the data, the sort or the filter changed, keeping the
+    /// same person highlighted when they are still listed.
+    pub fn rebuild(&mut self, people: &[Developer]) {
+        let keep = self
+            .rows
+            .get(self.selected)
+            .and_then(|&i| people.get(i))
+            .map(|d| d.user_id.clone());
+        let needle = self.filter.to_lowercase();
+        let mut rows: Vec<usize> = (0..people.len())
+            .filter(|&i| needle.is_empty() || people[i].email.to_lowercase().contains(&needle))
+            .collect();
+        let (sort, descending) = (self.sort, self.descending);
+        rows.sort_by(|&a, &b| {
+            let order = sort.compare(&people[a], &people[b]);
+            if descending { order.reverse() } else { order }
+        });
+        self.rows = rows;
+        self.selected = keep
+            .and_then(|id| self.rows.iter().position(|&i| people[i].user_id == id))
+            .unwrap_or(0)
+            .min(self.rows.len().saturating_sub(1));
+    }
+}
+
+/// What is drawn over the tabs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    /// The date range picker; `custom` holds the text being typed for a custom range.
+    RangePicker {
+        custom: Option<String>,
+        error: Option<String>,
+    },
+    /// One person's daily timeline; `timeline` arrives from the store shortly after opening.
+    Detail {
+        user_id: String,
+        timeline: Option<Timeline>,
+    },
+}
+
+/// The whole dashboard state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub tab: Tab,
+    pub range: DateRange,
+    pub now: DateTime<Utc>,
+    /// The last good figures; a failed load or sync never clears them.
+    pub data: Option<Box<Dashboard>>,
+    pub load: LoadState,
+    pub connection: Connection,
+    pub syncing: bool,
+    pub progress: ProgressSnapshot,
+    pub last_sync: Option<(DateTime<Utc>, SyncResult)>,
+    /// The coverage the last sync reported for the current range.
+    pub coverage: Option<Coverage>,
+    pub developers: DeveloperTable,
+    pub overlay: Option<Overlay>,
+    /// A short message for the status bar (e.g. where an export went) and when it was set.
+    pub flash: Option<(String, DateTime<Utc>)>,
+    pub notices: Vec<String>,
+    pub requests: Vec<RequestRecord>,
+    /// Terminal size in cells.
+    pub size: (u16, u16),
+    pub quit: bool,
+    /// A unit was stored since the last load.
+    pub dirty: bool,
+    pub last_load: Option<DateTime<Utc>>,
+    pub refresh_every: Duration,
+    /// Describes where the figures come from: "simulator (--demo)" or the API's base URL.
+    pub source: String,
+    /// Where the key came from, never the key itself.
+    pub key_source: String,
+    /// Where exports are written.
+    pub export_dir: PathBuf,
+}
+
+impl Model {
+    /// A dashboard for `range`, with nothing loaded yet.
+    pub fn new(range: DateRange, now: DateTime<Utc>) -> Self {
+        Self {
+            tab: Tab::Overview,
+            range,
+            now,
+            data: None,
+            load: LoadState::Loading,
+            connection: Connection::Starting,
+            syncing: false,
+            progress: ProgressSnapshot::default(),
+            last_sync: None,
+            coverage: None,
+            developers: DeveloperTable::default(),
+            overlay: None,
+            flash: None,
+            notices: Vec::new(),
+            requests: Vec::new(),
+            size: (80, 24),
+            quit: false,
+            dirty: false,
+            last_load: None,
+            refresh_every: Duration::minutes(15),
+            source: String::new(),
+            key_source: String::new(),
+            export_dir: PathBuf::from("."),
+        }
+    }
+
+    /// The people of the Developers table in display order.
+    pub fn visible_developers(&self) -> impl Iterator<Item = &Developer> {
+        let people = self
+            .data
+            .as_ref()
+            .map_or(&[][..], |d| d.developers.as_slice());
+        self.developers
+            .rows
+            .iter()
+            .filter_map(move |&i| people.get(i))
+    }
+
+    /// The highlighted person, if any.
+    pub fn selected_developer(&self) -> Option<&Developer> {
+        let people = &self.data.as_ref()?.developers;
+        people.get(*self.developers.rows.get(self.developers.selected)?)
+    }
+}

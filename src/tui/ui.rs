@@ -1,0 +1,197 @@
+//! Rendering: a pure function of the model. One file per tab under `ui/`.
+//!
+//! ```text
+//! ┌ topogy ─ 1 Overview  2 Developers  3 Claude Code  4 Cost  5 Adoption  6 Status ─ 30 days ┐
+//! │                                                                                           │
+//! │  the current tab's pane (overlays: help, date picker, detail view)                        │
+//! │                                                                                           │
+//! └ connection · sync progress · messages ·································· ? help  q quit ┘
+//! ```
+
+mod adoption;
+mod claude_code;
+mod cost;
+mod detail;
+mod developers;
+mod help;
+mod overview;
+mod picker;
+mod status;
+mod theme;
+pub mod widgets;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+pub use theme::Theme;
+
+use super::action::Tab;
+use super::model::{Connection, Model, Overlay};
+use crate::export::describe;
+
+/// The smallest terminal the dashboard draws in.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
+const TAB_BAR: Constraint = Constraint::Length(1);
+const STATUS_BAR: Constraint = Constraint::Length(1);
+
+/// Draws the whole screen.
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        too_small(area, theme, frame);
+        return;
+    }
+    let [tabs, body, status] = area.layout(&Layout::vertical([
+        TAB_BAR,
+        Constraint::Fill(1),
+        STATUS_BAR,
+    ]));
+    tab_bar(model, theme, frame, tabs);
+    match model.tab {
+        Tab::Overview => overview::render(model, theme, frame, body),
+        Tab::Developers => developers::render(model, theme, frame, body),
+        Tab::ClaudeCode => claude_code::render(model, theme, frame, body),
+        Tab::Cost => cost::render(model, theme, frame, body),
+        Tab::Adoption => adoption::render(model, theme, frame, body),
+        Tab::Status => status::render(model, theme, frame, body),
+    }
+    status_bar(model, theme, frame, status);
+    match &model.overlay {
+        Some(Overlay::Help) => help::render(model, theme, frame, body),
+        Some(Overlay::RangePicker { custom, error }) => {
+            picker::render(
+                model,
+                theme,
+                frame,
+                body,
+                custom.as_deref(),
+                error.as_deref(),
+            );
+        }
+        Some(Overlay::Detail { user_id, timeline }) => {
+            detail::render(model, theme, frame, body, user_id, timeline.as_ref());
+        }
+        None => {}
+    }
+}
+
+fn too_small(area: Rect, theme: &Theme, frame: &mut Frame) {
+    let text = vec![
+        Line::styled("terminal too small", theme.bad),
+        Line::styled(
+            format!(
+                "topogy needs {}×{}; this one is {}×{}",
+                MIN_SIZE.0, MIN_SIZE.1, area.width, area.height
+            ),
+            theme.text,
+        ),
+        Line::styled("enlarge the window, or press q to quit", theme.dim),
+    ];
+    let y = area.height.saturating_sub(3) / 2;
+    let centre = Rect::new(area.x, area.y + y, area.width, 3.min(area.height));
+    frame.render_widget(
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        centre,
+    );
+}
+
+fn tab_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut spans = vec![Span::styled(" topogy ", theme.title)];
+    for (i, tab) in Tab::ALL.iter().enumerate() {
+        let style = if *tab == model.tab {
+            theme.tab_active
+        } else {
+            theme.tab_inactive
+        };
+        spans.push(Span::styled(format!(" {} {} ", i + 1, tab.title()), style));
+    }
+    let range = format!(
+        " {} · {} – {} ",
+        model.range.label, model.range.from, model.range.to
+    );
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    let gap = usize::from(area.width).saturating_sub(used + range.chars().count());
+    spans.push(Span::raw(" ".repeat(gap)));
+    spans.push(Span::styled(range, theme.accent));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The connection state in words, for the status bar and the Status tab.
+pub fn connection_text(model: &Model) -> (String, bool) {
+    let through = model
+        .data
+        .as_ref()
+        .and_then(|d| d.engagement_through)
+        .map_or_else(|| "—".to_owned(), |d| d.to_string());
+    match &model.connection {
+        Connection::Starting => ("connecting…".to_owned(), false),
+        Connection::Online => ("online".to_owned(), false),
+        Connection::Offline { .. } => (format!("offline — data through {through}"), true),
+        Connection::Rejected { .. } => (
+            format!("key refused — showing stored data through {through} (stale); r re-tests"),
+            true,
+        ),
+    }
+}
+
+fn status_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let (state, alarming) = connection_text(model);
+    let mut spans = vec![Span::styled(
+        format!(" {state} "),
+        if alarming { theme.bad } else { theme.good },
+    )];
+    if model.syncing {
+        let p = &model.progress;
+        spans.push(Span::styled(
+            format!(
+                "· syncing {}/{} requests {}",
+                p.done,
+                p.planned.max(p.done),
+                describe(p)
+            ),
+            theme.warn,
+        ));
+    }
+    if let Some((text, _)) = &model.flash {
+        spans.push(Span::styled(format!(" · {text}"), theme.accent));
+    } else if model.developers.filtering {
+        spans.push(Span::styled(
+            format!(
+                " · filter: {}▏ (Enter keeps, Esc clears)",
+                model.developers.filter
+            ),
+            theme.accent,
+        ));
+    }
+    let hint = " ? help  q quit ";
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    let gap = usize::from(area.width).saturating_sub(used + hint.len());
+    spans.push(Span::raw(" ".repeat(gap)));
+    spans.push(Span::styled(hint, theme.dim));
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).style(theme.status_bar),
+        area,
+    );
+}
+
+/// A rectangle of at most `width`×`height` centred in `area`.
+pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Clears an overlay's area before drawing it.
+pub fn clear(frame: &mut Frame, area: Rect) {
+    frame.render_widget(Clear, area);
+}

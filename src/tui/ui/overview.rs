@@ -1,0 +1,223 @@
+//! Overview: active users, seats and adoption, cost this month with a projection, Claude Code
+//! totals, and days far above normal.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Sparkline};
+use rust_decimal::Decimal;
+
+use super::Theme;
+use super::widgets::{block, count, freshness, money};
+use crate::tui::model::Model;
+
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let [top, middle, bottom] = area.layout(&Layout::vertical([
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Fill(1),
+    ]));
+    let [users, seats] = top.layout(&Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Fill(1),
+    ]));
+    let [cost, code] = middle.layout(&Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Fill(1),
+    ]));
+    let Some(data) = model.data.as_ref() else {
+        frame.render_widget(
+            Paragraph::new(freshness(model, theme, false)).block(block("Overview", theme)),
+            area,
+        );
+        return;
+    };
+    let summary = data.latest_summary.as_ref();
+    let figure = |v: Option<u64>| v.map_or_else(|| "—".to_owned(), count);
+
+    // Active users with a DAU sparkline.
+    let dau: Vec<u64> = data.days.iter().filter_map(|d| d.dau).collect();
+    let b = block("Active people", theme);
+    let inner = b.inner(users);
+    frame.render_widget(b, users);
+    let [text, spark] = inner.layout(&Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Fill(1),
+    ]));
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(vec![
+                Span::styled("DAU ", theme.dim),
+                Span::styled(figure(summary.map(|s| s.dau)), theme.title),
+                Span::styled("  WAU ", theme.dim),
+                Span::styled(figure(summary.map(|s| s.wau)), theme.title),
+                Span::styled("  MAU ", theme.dim),
+                Span::styled(figure(summary.map(|s| s.mau)), theme.title),
+            ]),
+            Line::styled(
+                summary.map_or_else(|| "no summary yet".to_owned(), |s| format!("on {}", s.date)),
+                theme.dim,
+            ),
+        ]),
+        text,
+    );
+    frame.render_widget(Sparkline::default().data(&dau).style(theme.series), spark);
+
+    // Seats, invites, adoption.
+    let seats_total = summary.and_then(|s| s.assigned_seats);
+    let adoption = match (summary, seats_total) {
+        (Some(s), Some(seats)) if seats > 0 => {
+            format!("{:.1}%", s.mau as f64 * 100.0 / seats as f64)
+        }
+        _ => "—".to_owned(),
+    };
+    let active = data.developers.iter().filter(|d| d.is_active()).count() as u64;
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(vec![
+                Span::styled("seats ", theme.dim),
+                Span::styled(figure(seats_total), theme.title),
+            ]),
+            Line::from(vec![
+                Span::styled("pending invites ", theme.dim),
+                Span::styled(figure(summary.and_then(|s| s.pending_invites)), theme.text),
+            ]),
+            Line::from(vec![
+                Span::styled("adoption (MAU ÷ seats) ", theme.dim),
+                Span::styled(adoption, theme.good),
+            ]),
+            Line::from(vec![
+                Span::styled("active in range ", theme.dim),
+                Span::styled(count(active), theme.text),
+                Span::styled(
+                    format!(
+                        "  idle seats {}",
+                        seats_total.map_or_else(|| "—".into(), |s| count(s.saturating_sub(active)))
+                    ),
+                    theme.dim,
+                ),
+            ]),
+        ])
+        .block(block("Seats", theme)),
+        seats,
+    );
+
+    // Cost this month with the projection.
+    let mtd = &data.month_to_date;
+    let cost_days: Vec<u64> = data
+        .days
+        .iter()
+        .map(|d| {
+            d.cost_usd
+                .map_or(0, |c| u64::try_from(c.round()).unwrap_or(0))
+        })
+        .collect();
+    let b = block("Cost this month", theme);
+    let inner = b.inner(cost);
+    frame.render_widget(b, cost);
+    let [text, spark] = inner.layout(&Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Fill(1),
+    ]));
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(vec![
+                Span::styled(money(mtd.cost_usd), theme.title),
+                Span::styled(
+                    format!(
+                        " so far ({} days) · list {}",
+                        mtd.days_elapsed,
+                        money(mtd.list_cost_usd)
+                    ),
+                    theme.dim,
+                ),
+            ]),
+            Line::from(vec![
+                Span::styled("projected month end ", theme.dim),
+                Span::styled(money(mtd.projected_usd), theme.warn),
+            ]),
+        ]),
+        text,
+    );
+    frame.render_widget(
+        Sparkline::default()
+            .data(&cost_days)
+            .style(theme.series_alt),
+        spark,
+    );
+
+    // Claude Code totals.
+    let sum = |f: fn(&crate::metrics::Developer) -> u64| data.developers.iter().map(f).sum::<u64>();
+    let (acc, rej) = (sum(|d| d.tool_accepted), sum(|d| d.tool_rejected));
+    let rate = if acc + rej > 0 {
+        format!(
+            "{:.1}%",
+            Decimal::from(acc * 100) / Decimal::from(acc + rej)
+        )
+    } else {
+        "—".to_owned()
+    };
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(vec![
+                Span::styled("commits ", theme.dim),
+                Span::styled(count(sum(|d| d.commits)), theme.title),
+                Span::styled("  pull requests ", theme.dim),
+                Span::styled(count(sum(|d| d.pull_requests)), theme.title),
+            ]),
+            Line::from(vec![
+                Span::styled("lines ", theme.dim),
+                Span::styled(
+                    format!(
+                        "+{} −{}",
+                        count(sum(|d| d.lines_added)),
+                        count(sum(|d| d.lines_removed))
+                    ),
+                    theme.text,
+                ),
+            ]),
+            Line::from(vec![
+                Span::styled("sessions ", theme.dim),
+                Span::styled(count(sum(|d| d.claude_code_sessions)), theme.text),
+                Span::styled("  tool acceptance ", theme.dim),
+                Span::styled(rate, theme.good),
+            ]),
+            Line::from(vec![
+                Span::styled("range cost ", theme.dim),
+                Span::styled(money(data.total_cost_usd()), theme.text),
+            ]),
+        ])
+        .block(block("Claude Code in range", theme)),
+        code,
+    );
+
+    // Unusual days.
+    let mut lines = vec![freshness(model, theme, true)];
+    if data.spikes.is_empty() {
+        lines.push(Line::styled(
+            "no day stands far above its trailing two-week median",
+            theme.dim,
+        ));
+    }
+    for s in data
+        .spikes
+        .iter()
+        .rev()
+        .take(usize::from(bottom.height.saturating_sub(3)))
+    {
+        let (value, median) = if s.what == "cost" {
+            (money(s.value), money(s.median))
+        } else {
+            (s.value.to_string(), s.median.to_string())
+        };
+        lines.push(Line::from(vec![
+            Span::styled("▲ ", theme.bad),
+            Span::styled(format!("{} {} {value}", s.date, s.what), theme.text),
+            Span::styled(format!(" — median of the days before: {median}"), theme.dim),
+        ]));
+    }
+    frame.render_widget(
+        Paragraph::new(lines).block(block("Unusual days", theme)),
+        bottom,
+    );
+}

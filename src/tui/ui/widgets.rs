@@ -1,0 +1,113 @@
+//! Small shared pieces: number and money formatting, the freshness line, a titled block.
+
+use chrono::NaiveDate;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders};
+use rust_decimal::Decimal;
+
+use super::Theme;
+use crate::tui::model::Model;
+
+/// `1234567` → `1,234,567`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Dollars with cents and thousands separators: `$1,234.57`.
+pub fn money(usd: Decimal) -> String {
+    let rounded = usd.round_dp(2);
+    let whole = rounded.trunc().abs();
+    let cents = ((rounded.abs() - whole) * Decimal::ONE_HUNDRED).round();
+    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    let whole = u64::try_from(whole).unwrap_or(u64::MAX);
+    format!(
+        "{sign}${}.{:02}",
+        count(whole),
+        u64::try_from(cents).unwrap_or(0)
+    )
+}
+
+/// Dollars without cents for tight columns: `$1,235`.
+pub fn money_short(usd: Decimal) -> String {
+    format!("${}", count(u64::try_from(usd.round().abs()).unwrap_or(0)))
+}
+
+/// A percentage with one decimal, or a dash.
+pub fn percent(value: Option<Decimal>) -> String {
+    value.map_or_else(|| "–".to_owned(), |v| format!("{v:.1}%"))
+}
+
+/// A bordered block with a title.
+pub fn block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border)
+        .title(Span::styled(format!(" {title} "), theme.title))
+}
+
+/// "data through <date>" for a pane, with the lag explained as normal.
+pub fn freshness<'a>(model: &Model, theme: &Theme, cost: bool) -> Line<'a> {
+    let Some(data) = model.data.as_ref() else {
+        return Line::styled("no data yet — fetching", theme.dim);
+    };
+    let day = |d: Option<NaiveDate>| {
+        d.map_or_else(|| "—".to_owned(), |d| d.format("%Y-%m-%d").to_string())
+    };
+    let mut spans = vec![Span::styled(
+        format!("activity data through {}", day(data.engagement_through)),
+        theme.dim,
+    )];
+    spans.push(Span::styled(
+        " (Anthropic publishes it 1–3 days late; normal)",
+        theme.dim,
+    ));
+    if cost {
+        spans.push(Span::styled(
+            format!(
+                " · cost through {} (revised for up to 30 days)",
+                day(data.cost_through)
+            ),
+            theme.dim,
+        ));
+    }
+    Line::from(spans)
+}
+
+/// Cuts `text` to `width` characters, marking the cut with `…`.
+pub fn clip(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_owned()
+    } else {
+        let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_and_counts_read_like_a_bill() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(1234567), "1,234,567");
+        assert_eq!(money("1234.567".parse().unwrap_or_default()), "$1,234.57");
+        assert_eq!(money("0.004".parse().unwrap_or_default()), "$0.00");
+        assert_eq!(money_short("1234.5".parse().unwrap_or_default()), "$1,235");
+        assert_eq!(clip("abcdef", 4), "abc…");
+    }
+}

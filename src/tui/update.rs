@@ -1,0 +1,499 @@
+//! `update`: applies one action to the model and says what background work to start.
+//! Synchronous and free of I/O, so action sequences are tested without a terminal.
+
+use std::path::PathBuf;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::Serialize;
+
+use super::action::{Action, SyncResult, Tab};
+use super::model::{Connection, DateRange, LoadState, Model, Overlay};
+use crate::cli::Format;
+use crate::sync::{Coverage, Need};
+
+/// Work `update` asks the app loop to do off the UI task.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Bring the store up to date for a need (the background sync task).
+    Sync(Need),
+    /// Recompute the dashboard's figures from the store.
+    Load {
+        from: NaiveDate,
+        to: NaiveDate,
+        coverage: Option<Coverage>,
+    },
+    /// Read one person's days for the detail view.
+    LoadTimeline {
+        user_id: String,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    /// Write an export file.
+    Write { path: PathBuf, bytes: Vec<u8> },
+}
+
+/// How long a status-bar message stays.
+const FLASH_SECONDS: i64 = 6;
+/// Stored data is re-read at most this often while a sync is writing.
+const RELOAD_EVERY_MS: i64 = 1000;
+
+/// Rows of the Developers table that fit on screen (the rest of the frame is chrome).
+pub fn table_height(size: (u16, u16)) -> usize {
+    usize::from(size.1.saturating_sub(8)).max(1)
+}
+
+/// Applies `action`; returns the background work it calls for.
+pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
+    match action {
+        Action::Quit => model.quit = true,
+        Action::NextTab => model.tab = Tab::ALL[(model.tab.index() + 1) % Tab::ALL.len()],
+        Action::PrevTab => {
+            model.tab = Tab::ALL[(model.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()];
+        }
+        Action::GoTab(tab) => {
+            model.tab = tab;
+            model.overlay = None;
+        }
+        Action::ToggleHelp => {
+            model.overlay = match model.overlay {
+                Some(Overlay::Help) => None,
+                _ => Some(Overlay::Help),
+            };
+        }
+        Action::Up => move_selection(model, -1),
+        Action::Down => move_selection(model, 1),
+        Action::PageUp => move_selection(model, -(table_height(model.size) as isize)),
+        Action::PageDown => move_selection(model, table_height(model.size) as isize),
+        Action::Top => move_selection(model, isize::MIN / 2),
+        Action::Bottom => move_selection(model, isize::MAX / 2),
+        Action::StartFilter => {
+            if model.tab == Tab::Developers && model.overlay.is_none() {
+                model.developers.filtering = true;
+            }
+        }
+        Action::Input(c) => return input(model, Some(c)),
+        Action::Backspace => return input(model, None),
+        Action::Confirm => return confirm(model),
+        Action::Back => back(model),
+        Action::SortNext | Action::SortReverse if model.tab == Tab::Developers => {
+            if action == Action::SortNext {
+                model.developers.sort = model.developers.sort.next();
+                model.developers.descending =
+                    model.developers.sort != super::model::SortColumn::Email;
+            } else {
+                model.developers.descending = !model.developers.descending;
+            }
+            rebuild(model);
+        }
+        Action::SortNext | Action::SortReverse => {}
+        Action::Refresh => return refresh(model),
+        Action::OpenRangePicker => {
+            model.overlay = Some(Overlay::RangePicker {
+                custom: None,
+                error: None,
+            });
+        }
+        Action::PickRange(preset) => {
+            let range = DateRange::preset(preset, model.now.date_naive());
+            return set_range(model, range);
+        }
+        Action::CustomRange => {
+            if let Some(Overlay::RangePicker { custom, error }) = &mut model.overlay {
+                *custom = Some(String::new());
+                *error = None;
+            }
+        }
+        Action::Export => return export(model),
+        Action::Resize(w, h) => {
+            model.size = (w, h);
+            clamp_scroll(model);
+        }
+        Action::Tick(now) => return tick(model, now),
+        Action::SyncProgress(p) => {
+            model.syncing = true;
+            model.progress = p;
+        }
+        Action::RequestLog(requests) => model.requests = requests,
+        Action::SyncNotice(text) => {
+            model.notices.push(text);
+            if model.notices.len() > 5 {
+                model.notices.remove(0);
+            }
+        }
+        Action::Stored => model.dirty = true,
+        Action::SyncFinished(result) => return sync_finished(model, result),
+        Action::DataLoaded(data) => {
+            if data.from == model.range.from && data.to == model.range.to {
+                model.data = Some(data);
+                model.load = LoadState::Loaded;
+                model.last_load = Some(model.now);
+                rebuild(model);
+            }
+        }
+        Action::LoadFailed(message) => model.load = LoadState::Failed(message),
+        Action::TimelineLoaded(timeline) => {
+            if let Some(Overlay::Detail {
+                user_id,
+                timeline: slot,
+            }) = &mut model.overlay
+                && *user_id == timeline.user_id
+            {
+                *slot = Some(timeline);
+            }
+        }
+        Action::Exported(result) => {
+            let text = match result {
+                Ok(path) => format!("exported to {}", path.display()),
+                Err(e) => format!("export failed: {e}"),
+            };
+            model.flash = Some((text, model.now));
+        }
+    }
+    Vec::new()
+}
+
+fn rebuild(model: &mut Model) {
+    let people = model
+        .data
+        .as_ref()
+        .map_or(&[][..], |d| d.developers.as_slice());
+    model.developers.rebuild(people);
+    clamp_scroll(model);
+}
+
+fn move_selection(model: &mut Model, by: isize) {
+    if model.tab != Tab::Developers || model.developers.filtering || model.overlay.is_some() {
+        return;
+    }
+    let last = model.developers.rows.len().saturating_sub(1) as isize;
+    let next = (model.developers.selected as isize)
+        .saturating_add(by)
+        .clamp(0, last.max(0));
+    model.developers.selected = next as usize;
+    clamp_scroll(model);
+}
+
+/// Keeps the highlighted row on screen.
+fn clamp_scroll(model: &mut Model) {
+    let height = table_height(model.size);
+    let t = &mut model.developers;
+    if t.selected < t.offset {
+        t.offset = t.selected;
+    } else if t.selected >= t.offset + height {
+        t.offset = t.selected + 1 - height;
+    }
+    t.offset = t.offset.min(t.rows.len().saturating_sub(height));
+}
+
+fn input(model: &mut Model, c: Option<char>) -> Vec<Command> {
+    if let Some(Overlay::RangePicker {
+        custom: Some(text), ..
+    }) = &mut model.overlay
+    {
+        match c {
+            Some(c) => text.push(c),
+            None => {
+                text.pop();
+            }
+        }
+    } else if model.developers.filtering {
+        match c {
+            Some(c) => model.developers.filter.push(c),
+            None => {
+                model.developers.filter.pop();
+            }
+        }
+        model.developers.selected = 0;
+        rebuild(model);
+    }
+    Vec::new()
+}
+
+fn confirm(model: &mut Model) -> Vec<Command> {
+    if let Some(Overlay::RangePicker {
+        custom: Some(text),
+        error,
+    }) = &mut model.overlay
+    {
+        return match parse_range(text, model.now.date_naive()) {
+            Ok(range) => set_range(model, range),
+            Err(e) => {
+                *error = Some(e);
+                Vec::new()
+            }
+        };
+    }
+    if model.developers.filtering {
+        model.developers.filtering = false;
+        return Vec::new();
+    }
+    if model.tab == Tab::Developers
+        && model.overlay.is_none()
+        && let Some(person) = model.selected_developer()
+    {
+        let user_id = person.user_id.clone();
+        model.overlay = Some(Overlay::Detail {
+            user_id: user_id.clone(),
+            timeline: None,
+        });
+        return vec![Command::LoadTimeline {
+            user_id,
+            from: model.range.from,
+            to: model.range.to,
+        }];
+    }
+    Vec::new()
+}
+
+fn back(model: &mut Model) {
+    if model.developers.filtering {
+        model.developers.filtering = false;
+        model.developers.filter.clear();
+        rebuild(model);
+    } else if let Some(Overlay::RangePicker {
+        custom: custom @ Some(_),
+        ..
+    }) = &mut model.overlay
+    {
+        *custom = None;
+    } else {
+        model.overlay = None;
+    }
+}
+
+/// Parses `YYYY-MM-DD..YYYY-MM-DD` (or two dates separated by a space), inclusive.
+pub fn parse_range(text: &str, today: NaiveDate) -> Result<DateRange, String> {
+    let parts: Vec<&str> = text
+        .split([' ', '.', ','])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let [from, to] = parts.as_slice() else {
+        return Err("type two dates: YYYY-MM-DD..YYYY-MM-DD".to_owned());
+    };
+    let parse = |s: &str| {
+        s.parse::<NaiveDate>()
+            .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
+    };
+    let (from, to) = (parse(from)?, parse(to)?);
+    if from > to {
+        return Err("the first date must not be after the second".to_owned());
+    }
+    if to > today {
+        return Err(format!("{to} is in the future (today is {today} UTC)"));
+    }
+    Ok(DateRange {
+        from,
+        to,
+        label: "custom".to_owned(),
+    })
+}
+
+fn set_range(model: &mut Model, range: DateRange) -> Vec<Command> {
+    model.overlay = None;
+    if range == model.range {
+        return Vec::new();
+    }
+    model.range = range;
+    model.coverage = None;
+    model.load = LoadState::Loading;
+    let mut commands = vec![Command::Load {
+        from: model.range.from,
+        to: model.range.to,
+        coverage: None,
+    }];
+    commands.extend(sync_commands(model));
+    commands
+}
+
+/// The needs of the current range: everything for the range, and this month's cost for the
+/// month-to-date figure when the range starts later.
+pub fn needs(range: &DateRange, today: NaiveDate) -> Vec<Need> {
+    let mut needs = vec![Need::dashboard(range.from, range.to)];
+    let month_start = today.with_day(1).unwrap_or(today);
+    if range.from > month_start {
+        needs.push(Need {
+            cost_daily: true,
+            ..Need::developers(month_start, today)
+        });
+        if let Some(need) = needs.last_mut() {
+            need.people_totals = false;
+            need.people_cost = false;
+        }
+    }
+    needs
+}
+
+fn sync_commands(model: &mut Model) -> Vec<Command> {
+    if matches!(model.connection, Connection::Rejected { .. }) {
+        return Vec::new();
+    }
+    model.syncing = true;
+    needs(&model.range, model.now.date_naive())
+        .into_iter()
+        .map(Command::Sync)
+        .collect()
+}
+
+fn refresh(model: &mut Model) -> Vec<Command> {
+    // After a rejection, `r` is the re-test: try again with the same key.
+    if matches!(model.connection, Connection::Rejected { .. }) {
+        model.connection = Connection::Starting;
+    }
+    if model.syncing {
+        model.flash = Some(("a refresh is already running".to_owned(), model.now));
+        return Vec::new();
+    }
+    sync_commands(model)
+}
+
+fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
+    model.now = now;
+    if model
+        .flash
+        .as_ref()
+        .is_some_and(|(_, at)| now - *at > Duration::seconds(FLASH_SECONDS))
+    {
+        model.flash = None;
+    }
+    let mut commands = Vec::new();
+    if model.dirty
+        && model
+            .last_load
+            .is_none_or(|at| now - at >= Duration::milliseconds(RELOAD_EVERY_MS))
+    {
+        model.dirty = false;
+        model.last_load = Some(now);
+        commands.push(load_command(model));
+    }
+    let due = model
+        .last_sync
+        .as_ref()
+        .is_some_and(|(at, _)| now - *at >= model.refresh_every);
+    if due && !model.syncing {
+        commands.extend(sync_commands(model));
+    }
+    commands
+}
+
+fn load_command(model: &Model) -> Command {
+    Command::Load {
+        from: model.range.from,
+        to: model.range.to,
+        coverage: model.coverage.clone(),
+    }
+}
+
+fn sync_finished(model: &mut Model, result: SyncResult) -> Vec<Command> {
+    model.syncing = false;
+    model.progress.waiting = None;
+    model.connection = match &result {
+        SyncResult::Done { coverage, .. } => {
+            // A coverage from the month-to-date need does not describe the range's people.
+            if !coverage.engagement.is_empty() {
+                model.coverage = Some(coverage.clone());
+            }
+            Connection::Online
+        }
+        SyncResult::Offline { cause } => Connection::Offline {
+            cause: cause.clone(),
+        },
+        SyncResult::Rejected { cause, fixes } => Connection::Rejected {
+            cause: cause.clone(),
+            fixes: fixes.clone(),
+        },
+        SyncResult::Failed { .. } => model.connection.clone(),
+    };
+    if let SyncResult::Failed { cause } = &result {
+        model.flash = Some((format!("refresh failed: {cause}"), model.now));
+    }
+    model.last_sync = Some((model.now, result));
+    model.dirty = false;
+    model.last_load = Some(model.now);
+    vec![load_command(model)]
+}
+
+/// A row of the Adoption export.
+#[derive(Serialize)]
+struct AdoptionRow<'a> {
+    kind: &'a str,
+    name: &'a str,
+    users: u64,
+    uses: u64,
+}
+
+/// A row of the Status export.
+#[derive(Serialize)]
+struct RequestRow<'a> {
+    at: String,
+    path: &'a str,
+    status: Option<u16>,
+    latency_ms: u128,
+    request_id: Option<&'a str>,
+}
+
+fn export(model: &mut Model) -> Vec<Command> {
+    let Some(data) = model.data.as_ref() else {
+        model.flash = Some(("nothing to export yet".to_owned(), model.now));
+        return Vec::new();
+    };
+    let mut bytes = Vec::new();
+    let slug = match model.tab {
+        Tab::Developers => "developers",
+        Tab::Overview => "daily",
+        Tab::ClaudeCode => "claude-code-daily",
+        Tab::Cost => "cost-daily",
+        Tab::Adoption => "adoption",
+        Tab::Status => "requests",
+    };
+    let written = match model.tab {
+        Tab::Developers => {
+            let rows: Vec<_> = model.visible_developers().cloned().collect();
+            crate::export::render(&rows, Format::Csv, &mut bytes)
+        }
+        Tab::Overview | Tab::ClaudeCode | Tab::Cost => {
+            crate::export::render(&data.days, Format::Csv, &mut bytes)
+        }
+        Tab::Adoption => {
+            let a = &data.adoption;
+            let rows: Vec<AdoptionRow<'_>> = [
+                ("skill", &a.skills),
+                ("connector", &a.connectors),
+                ("project", &a.projects),
+            ]
+            .into_iter()
+            .flat_map(|(kind, items)| {
+                items.iter().map(move |i| AdoptionRow {
+                    kind,
+                    name: &i.name,
+                    users: i.users,
+                    uses: i.uses,
+                })
+            })
+            .collect();
+            crate::export::render(&rows, Format::Csv, &mut bytes)
+        }
+        Tab::Status => {
+            let rows: Vec<RequestRow<'_>> = model
+                .requests
+                .iter()
+                .map(|r| RequestRow {
+                    at: r.at.to_rfc3339(),
+                    path: &r.path,
+                    status: r.status,
+                    latency_ms: r.latency.as_millis(),
+                    request_id: r.request_id.as_deref(),
+                })
+                .collect();
+            crate::export::render(&rows, Format::Csv, &mut bytes)
+        }
+    };
+    if let Err(e) = written {
+        model.flash = Some((format!("export failed: {e}"), model.now));
+        return Vec::new();
+    }
+    let name = format!("topogy-{slug}-{}-{}.csv", model.range.from, model.range.to);
+    vec![Command::Write {
+        path: model.export_dir.join(name),
+        bytes,
+    }]
+}
