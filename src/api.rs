@@ -239,6 +239,21 @@ impl Client {
         self.report("user_cost_report", &query).await
     }
 
+    /// One person's cost in cents per UTC day over `[start, end)` (≤ 31 days): the
+    /// detail view's cost timeline, one small request per window instead of everyone's days.
+    pub async fn user_cost_daily(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        user_id: &str,
+    ) -> Result<Report<UserCostRow>, ApiError> {
+        let mut query = span(start, end);
+        query.push(q("bucket_width", "1d".to_owned()));
+        query.push(q("user_ids[]", user_id.to_owned()));
+        let query = self.with_limit(query);
+        self.report("user_cost_report", &query).await
+    }
+
     /// Org token usage in daily buckets over `[start, end)` (≤ 31 days, so one page of 31).
     pub async fn usage_report(
         &self,

@@ -645,6 +645,96 @@ impl Store {
         })
     }
 
+    /// Replaces one person's cost per day over the window `[start, end)`.
+    pub fn replace_person_cost_days(
+        &mut self,
+        user_id: &str,
+        start: NaiveDate,
+        end: NaiveDate,
+        days: &[(NaiveDate, Decimal, Decimal)],
+        meta: FetchMeta,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM person_cost_day WHERE user_id = ?1 AND date >= ?2 AND date < ?3",
+                params![user_id, start, end],
+            )?;
+            let mut stmt = tx.prepare(
+                "INSERT INTO person_cost_day(user_id, date, amount, list_amount)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(user_id, date) DO UPDATE SET amount = excluded.amount,
+                   list_amount = excluded.list_amount",
+            )?;
+            for (date, amount, list) in days.iter().filter(|d| d.0 >= start && d.0 < end) {
+                stmt.execute(params![user_id, date, amount.to_string(), list.to_string()])?;
+            }
+            tx.execute(
+                "INSERT INTO person_cost_fetch(user_id, start, end, fetched_at, data_refreshed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(user_id, start, end) DO UPDATE SET fetched_at = excluded.fetched_at,
+                   data_refreshed_at = excluded.data_refreshed_at",
+                params![user_id, start, end, meta.fetched_at, meta.data_refreshed_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// When one person's daily cost over exactly `[start, end)` was last fetched.
+    pub fn person_cost_fetched(
+        &self,
+        user_id: &str,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<Option<FetchEntry>> {
+        self.conn
+            .query_row(
+                "SELECT fetched_at, data_refreshed_at FROM person_cost_fetch
+                 WHERE user_id = ?1 AND start = ?2 AND end = ?3",
+                params![user_id, start, end],
+                |r| {
+                    Ok(FetchEntry {
+                        dataset: Dataset::UserCost,
+                        start,
+                        end,
+                        fetched_at: r.get(0)?,
+                        data_refreshed_at: r.get(1)?,
+                        rows: 0,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// One person's stored cost per day within `[from, to]`, in cents (amount, list amount).
+    pub fn person_cost_days(
+        &self,
+        user_id: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(NaiveDate, Decimal, Decimal)>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT date, amount, list_amount FROM person_cost_day
+                 WHERE user_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![user_id, from, to], |r| {
+                Ok((
+                    r.get::<_, NaiveDate>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.err(e))?;
+        rows.into_iter()
+            .map(|(d, a, l)| Ok((d, decimal(&a)?, decimal(&l)?)))
+            .collect()
+    }
+
     // ----- readers ----------------------------------------------------------------------------
 
     /// The newest stored day of `dataset` (skills, connectors or projects) and its items.

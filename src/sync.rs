@@ -80,6 +80,8 @@ pub struct Need {
     pub people_cost: bool,
     /// Skills, connectors and chat projects of the latest available day.
     pub adoption: bool,
+    /// One person's cost per day over the range (the detail view's timeline).
+    pub person_cost: Option<String>,
 }
 
 impl Need {
@@ -94,6 +96,7 @@ impl Need {
             cost_daily: false,
             people_cost: true,
             adoption: false,
+            person_cost: None,
         }
     }
 
@@ -108,6 +111,22 @@ impl Need {
             cost_daily: true,
             people_cost: false,
             adoption: false,
+            person_cost: None,
+        }
+    }
+
+    /// One person's daily cost over `[from, to]`, for the detail view.
+    pub fn person(user_id: &str, from: NaiveDate, to: NaiveDate) -> Self {
+        Self {
+            from,
+            to,
+            people_totals: false,
+            people_daily: false,
+            summaries: false,
+            cost_daily: false,
+            people_cost: false,
+            adoption: false,
+            person_cost: Some(user_id.to_owned()),
         }
     }
 
@@ -122,6 +141,7 @@ impl Need {
             cost_daily: true,
             people_cost: true,
             adoption: true,
+            person_cost: None,
         }
     }
 }

@@ -3,7 +3,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes. A file with a higher version came from a newer topogy.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Each entry migrates from version `index` to `index + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -63,6 +63,18 @@ CREATE TABLE adoption (
     users INTEGER NOT NULL,
     uses  INTEGER NOT NULL,
     PRIMARY KEY (kind, start, end, name)
+);
+",
+    r"
+CREATE TABLE person_cost_day (
+    user_id TEXT NOT NULL, date TEXT NOT NULL,
+    amount TEXT NOT NULL, list_amount TEXT NOT NULL,
+    PRIMARY KEY (user_id, date)
+);
+CREATE TABLE person_cost_fetch (
+    user_id TEXT NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL,
+    fetched_at TEXT NOT NULL, data_refreshed_at TEXT,
+    PRIMARY KEY (user_id, start, end)
 );
 ",
 ];

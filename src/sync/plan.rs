@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
+use rust_decimal::Decimal;
 use tokio::sync::mpsc;
 
 use super::{API_FLOOR, Need, SyncError, SyncEvent, Syncer};
@@ -85,6 +86,9 @@ pub(super) async fn run(
     }
     if need.cost_daily {
         cost_daily(syncer, need, &mut coverage, notices).await?;
+    }
+    if let Some(user_id) = &need.person_cost {
+        person_cost(syncer, need, user_id, notices).await?;
     }
     if need.adoption
         && let Some(day) = coverage.engagement_through
@@ -470,6 +474,50 @@ fn remember_organization(syncer: &mut Syncer, id: Option<&str>) -> Result<(), Sy
         && syncer.store.meta(META_ORGANIZATION)?.as_deref() != Some(id)
     {
         syncer.store.set_meta(META_ORGANIZATION, id)?;
+    }
+    Ok(())
+}
+
+/// One person's cost per day, one request per 31-day window that is missing or stale.
+async fn person_cost(
+    syncer: &mut Syncer,
+    need: &Need,
+    user_id: &str,
+    notices: &Notices,
+) -> Result<(), SyncError> {
+    let start = need.from.max(cost_floor(syncer));
+    let end_excl = next_day(need.to.min(today(syncer)));
+    let mut ws = start;
+    while ws < end_excl {
+        let we = (ws + Duration::days(MAX_WINDOW_DAYS)).min(end_excl);
+        let entry = syncer.store.person_cost_fetched(user_id, ws, we)?;
+        let request_end = cost_end(syncer, we);
+        if !usable(syncer, entry.as_ref(), syncer.options.cost_settle_days)
+            && request_end > midnight(ws)
+        {
+            syncer.client.add_planned(1);
+            let report = syncer
+                .client
+                .user_cost_daily(midnight(ws), request_end, user_id)
+                .await?;
+            let mut days: BTreeMap<NaiveDate, (Decimal, Decimal)> = BTreeMap::new();
+            for row in report.data.iter().filter(|r| r.actor.user_id == user_id) {
+                let day = row.starting_at.map_or(ws, |t| t.date_naive());
+                let e = days.entry(day).or_default();
+                e.0 += row.amount;
+                e.1 += row.list_amount;
+            }
+            let days: Vec<_> = days.into_iter().map(|(d, (a, l))| (d, a, l)).collect();
+            let fetched = FetchMeta {
+                fetched_at: now(syncer),
+                data_refreshed_at: report.data_refreshed_at,
+            };
+            syncer
+                .store
+                .replace_person_cost_days(user_id, ws, we, &days, fetched)?;
+            stored(notices, Dataset::UserCost);
+        }
+        ws = we;
     }
     Ok(())
 }

@@ -52,6 +52,8 @@ impl Tab {
 pub struct Timeline {
     pub user_id: String,
     pub days: Vec<(NaiveDate, Activity)>,
+    /// Cost per day in dollars: (day, paid, list price).
+    pub cost: Vec<(NaiveDate, rust_decimal::Decimal, rust_decimal::Decimal)>,
 }
 
 /// How a sync ended, reduced to what the screen needs (errors as advice text).

@@ -120,7 +120,17 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
                 model.notices.remove(0);
             }
         }
-        Action::Stored => model.dirty = true,
+        Action::Stored => {
+            model.dirty = true;
+            // An open timeline picks up its person's days as they arrive.
+            if let Some(Overlay::Detail { user_id, .. }) = &model.overlay {
+                return vec![Command::LoadTimeline {
+                    user_id: user_id.clone(),
+                    from: model.range.from,
+                    to: model.range.to,
+                }];
+            }
+        }
         Action::SyncFinished(result) => return sync_finished(model, result),
         Action::DataLoaded(data) => {
             if data.from == model.range.from && data.to == model.range.to {
@@ -236,11 +246,20 @@ fn confirm(model: &mut Model) -> Vec<Command> {
             user_id: user_id.clone(),
             timeline: None,
         });
-        return vec![Command::LoadTimeline {
-            user_id,
+        let mut commands = vec![Command::LoadTimeline {
+            user_id: user_id.clone(),
             from: model.range.from,
             to: model.range.to,
         }];
+        // Cost per day per person is fetched on demand: one small request per month.
+        if !matches!(model.connection, Connection::Rejected { .. }) {
+            commands.push(Command::Sync(Need::person(
+                &user_id,
+                model.range.from,
+                model.range.to,
+            )));
+        }
+        return commands;
     }
     Vec::new()
 }

@@ -1,12 +1,17 @@
 //! One person's daily timeline (Enter on the Developers tab): totals, a chart, the days.
 
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Sparkline, Table};
+use rust_decimal::Decimal;
 
 use super::widgets::{block, count, money, percent};
 use super::{Theme, clear};
+use crate::store::Activity;
 use crate::tui::action::Timeline;
 use crate::tui::model::Model;
 
@@ -86,7 +91,15 @@ pub fn render(
         );
         return;
     };
-    if timeline.days.is_empty() {
+    // One row per day that has activity or cost, newest first.
+    let mut by_day: BTreeMap<NaiveDate, (Option<&Activity>, Option<Decimal>)> = BTreeMap::new();
+    for (d, a) in &timeline.days {
+        by_day.entry(*d).or_default().0 = Some(a);
+    }
+    for (d, paid, _) in &timeline.cost {
+        by_day.entry(*d).or_default().1 = Some(*paid);
+    }
+    if by_day.is_empty() {
         frame.render_widget(
             Paragraph::new(Line::styled(
                 "no day-by-day data stored for this range yet; the background sync fills it in",
@@ -96,12 +109,37 @@ pub fn render(
         );
         return;
     }
-    let activity: Vec<u64> = timeline
-        .days
+    let all_days: Vec<NaiveDate> = {
+        let mut d = model.range.from;
+        let mut v = Vec::new();
+        while d <= model.range.to {
+            v.push(d);
+            d = d
+                .succ_opt()
+                .unwrap_or(model.range.to + chrono::Duration::days(1));
+        }
+        v
+    };
+    let activity: Vec<u64> = all_days
         .iter()
-        .map(|(_, a)| a.messages + a.commits * 5 + a.sessions)
+        .map(|d| {
+            by_day
+                .get(d)
+                .and_then(|e| e.0)
+                .map_or(0, |a| a.messages + a.sessions + a.commits * 5)
+        })
         .collect();
-    let [label, spark] = chart.layout(&Layout::vertical([
+    let cents: Vec<u64> = all_days
+        .iter()
+        .map(|d| {
+            by_day.get(d).and_then(|e| e.1).map_or(0, |c| {
+                u64::try_from((c * Decimal::ONE_HUNDRED).round()).unwrap_or(0)
+            })
+        })
+        .collect();
+    let [label, spark, label2, spark2] = chart.layout(&Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Fill(1),
     ]));
@@ -116,26 +154,39 @@ pub fn render(
         Sparkline::default().data(&activity).style(theme.series),
         spark,
     );
+    frame.render_widget(
+        Paragraph::new(Line::styled("cost per day", theme.dim)),
+        label2,
+    );
+    frame.render_widget(
+        Sparkline::default().data(&cents).style(theme.series_alt),
+        spark2,
+    );
     let header = Row::new([
         "Day", "Msgs", "Convs", "Sessions", "Commits", "PRs", "+Lines", "-Lines", "Accepted",
+        "Cost",
     ])
     .style(theme.header);
     let height = usize::from(days.height.saturating_sub(1));
-    let rows = timeline.days.iter().rev().take(height).map(|(date, a)| {
+    let dash = || "–".to_owned();
+    let rows = by_day.iter().rev().take(height).map(|(date, (a, cost))| {
+        let n = |f: fn(&Activity) -> u64| a.map_or_else(dash, |a| count(f(a)));
         Row::new(vec![
             date.format("%a %m-%d").to_string(),
-            count(a.messages),
-            count(a.conversations),
-            count(a.sessions),
-            count(a.commits),
-            count(a.pull_requests),
-            count(a.lines_added),
-            count(a.lines_removed),
-            count(a.tool_accepted),
+            n(|a| a.messages),
+            n(|a| a.conversations),
+            n(|a| a.sessions),
+            n(|a| a.commits),
+            n(|a| a.pull_requests),
+            n(|a| a.lines_added),
+            n(|a| a.lines_removed),
+            n(|a| a.tool_accepted),
+            cost.map_or_else(dash, money),
         ])
     });
     let widths = [Constraint::Length(10)]
         .into_iter()
-        .chain(std::iter::repeat_n(Constraint::Length(8), 8));
+        .chain(std::iter::repeat_n(Constraint::Length(8), 8))
+        .chain([Constraint::Length(10)]);
     frame.render_widget(Table::new(rows, widths).header(header), days);
 }
