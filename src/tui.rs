@@ -62,6 +62,7 @@ pub async fn run(global: &GlobalArgs) -> i32 {
         context.base_url.clone()
     };
     model.key_source = context.key_source.to_string();
+    model.requests_per_minute = global.rpm;
     model.export_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     if let Some(notice) = &context.store_notice {
         model.notices.push(notice.0.clone());

@@ -235,6 +235,8 @@ pub struct Model {
     pub key_source: String,
     /// Where exports are written.
     pub export_dir: PathBuf,
+    /// Requests per minute this process may make (the shared per-organization budget).
+    pub requests_per_minute: u32,
 }
 
 impl Model {
@@ -264,6 +266,7 @@ impl Model {
             source: String::new(),
             key_source: String::new(),
             export_dir: PathBuf::from("."),
+            requests_per_minute: 60,
         }
     }
 
@@ -277,6 +280,12 @@ impl Model {
             .rows
             .iter()
             .filter_map(move |&i| people.get(i))
+    }
+
+    /// Requests started in the last minute, against the budget.
+    pub fn budget_in_use(&self) -> usize {
+        let since = self.now - Duration::minutes(1);
+        self.requests.iter().filter(|r| r.at > since).count()
     }
 
     /// The highlighted person, if any.

@@ -48,6 +48,17 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::styled("budget  ", theme.dim),
             Span::styled(
                 format!(
+                    "{} of {} requests in the last minute",
+                    model.budget_in_use(),
+                    model.requests_per_minute
+                ),
+                theme.text,
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled("sync    ", theme.dim),
+            Span::styled(
+                format!(
                     "{} done / {} planned, {} retries {}",
                     p.done,
                     p.planned.max(p.done),
