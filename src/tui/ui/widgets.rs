@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders};
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::Theme;
 use crate::tui::model::Model;
@@ -23,7 +23,7 @@ pub fn count(n: u64) -> String {
 
 /// Dollars with cents and thousands separators: `$1,234.57`.
 pub fn money(usd: Decimal) -> String {
-    let rounded = usd.round_dp(2);
+    let rounded = usd.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     let whole = rounded.trunc().abs();
     let cents = ((rounded.abs() - whole) * Decimal::ONE_HUNDRED).round();
     let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
@@ -41,7 +41,8 @@ pub fn money(usd: Decimal) -> String {
 
 /// Dollars without cents for tight columns: `$1,235`.
 pub fn money_short(usd: Decimal) -> String {
-    format!("${}", count(u64::try_from(usd.round().abs()).unwrap_or(0)))
+    let whole = usd.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+    format!("${}", count(u64::try_from(whole.abs()).unwrap_or(0)))
 }
 
 /// A percentage with one decimal, or a dash.
