@@ -1,6 +1,8 @@
 //! The sync engine: plans the fewest requests for what a view needs, skips what the store holds,
 //! and runs as a background task that reports progress as messages.
 
+mod adoption;
+mod cost;
 mod plan;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};

@@ -2,28 +2,21 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
-use rust_decimal::Decimal;
+use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use tokio::sync::mpsc;
 
-use super::{API_FLOOR, Need, SyncError, SyncEvent, Syncer};
-use crate::api::{
-    ApiError, ConnectorActivity, CostBucket, DaySummary, ProjectActivity, SkillActivity,
-    UserActivity, UserCostRow,
-};
-use crate::store::{
-    Activity, AdoptionItem, CostLine, Dataset, FetchEntry, FetchMeta, PersonCost, SummaryDay,
-    next_day,
-};
+use super::{API_FLOOR, Need, SyncError, SyncEvent, Syncer, adoption, cost};
+use crate::api::{ApiError, DaySummary, UserActivity};
+use crate::store::{Activity, Dataset, FetchEntry, FetchMeta, SummaryDay, next_day};
 
 /// Longest window the cost and summaries endpoints accept in one request.
-const MAX_WINDOW_DAYS: i64 = 31;
+pub(super) const MAX_WINDOW_DAYS: i64 = 31;
 /// How often a plan may be redone after the server names a later-than-guessed lag.
 const LATEST_DAY_ATTEMPTS: usize = 3;
 const META_LATEST: &str = "engagement_latest";
 const META_RANGE_REFUSED: &str = "users_range_refused_on";
 /// Store key of the organization id the API reported (read by the dashboard).
-pub const META_ORGANIZATION: &str = "organization_id";
+pub(super) const META_ORGANIZATION: &str = "organization_id";
 
 /// How per-person totals over a range are assembled from the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,9 +42,9 @@ pub struct Coverage {
     pub missing_days: Vec<NaiveDate>,
 }
 
-type Notices = mpsc::UnboundedSender<SyncEvent>;
+pub(super) type Notices = mpsc::UnboundedSender<SyncEvent>;
 
-fn stored(notices: &Notices, dataset: Dataset) {
+pub(super) fn stored(notices: &Notices, dataset: Dataset) {
     let _ = notices.send(SyncEvent::Stored(dataset));
 }
 
@@ -82,18 +75,18 @@ pub(super) async fn run(
         }
     }
     if need.people_cost {
-        people_cost(syncer, need, &mut coverage, notices).await?;
+        cost::people_cost(syncer, need, &mut coverage, notices).await?;
     }
     if need.cost_daily {
-        cost_daily(syncer, need, &mut coverage, notices).await?;
+        cost::cost_daily(syncer, need, &mut coverage, notices).await?;
     }
     if let Some(user_id) = &need.person_cost {
-        person_cost(syncer, need, user_id, notices).await?;
+        cost::person_cost(syncer, need, user_id, notices).await?;
     }
     if need.adoption
         && let Some(day) = coverage.engagement_through
     {
-        adoption(syncer, day, notices).await?;
+        adoption::adoption(syncer, day, notices).await?;
     }
     if need.people_daily
         && let Some(last) = coverage.engagement_through
@@ -114,11 +107,11 @@ pub(super) async fn run(
     Ok(coverage)
 }
 
-fn now(syncer: &Syncer) -> DateTime<Utc> {
+pub(super) fn now(syncer: &Syncer) -> DateTime<Utc> {
     syncer.options.clock.now()
 }
 
-fn today(syncer: &Syncer) -> NaiveDate {
+pub(super) fn today(syncer: &Syncer) -> NaiveDate {
     now(syncer).date_naive()
 }
 
@@ -143,7 +136,7 @@ async fn latest_engagement_day(syncer: &mut Syncer) -> Result<NaiveDate, SyncErr
     }
     syncer.client.add_planned(1);
     let probe = syncer.client.probe_at(today).await?;
-    remember_organization(syncer, probe.organization_id.as_deref())?;
+    cost::remember_organization(syncer, probe.organization_id.as_deref())?;
     // Without an answer, assume the documented lag: about 13:30 UTC the following day,
     // until then two days back.
     let lag = if now.hour() >= 14 { 1 } else { 2 };
@@ -164,7 +157,7 @@ fn remember_latest(syncer: &mut Syncer, latest: NaiveDate) -> Result<(), SyncErr
 
 /// True when a stored unit need not be fetched again: it was fetched after its last day
 /// settled, or it is younger than the TTL.
-fn usable(syncer: &Syncer, entry: Option<&FetchEntry>, settle_days: i64) -> bool {
+pub(super) fn usable(syncer: &Syncer, entry: Option<&FetchEntry>, settle_days: i64) -> bool {
     let Some(entry) = entry else { return false };
     let last_day = entry.end.pred_opt().unwrap_or(entry.end);
     let settled = entry.fetched_at.date_naive() >= last_day + Duration::days(settle_days);
@@ -177,7 +170,7 @@ fn days(start: NaiveDate, end_inclusive: NaiveDate) -> impl DoubleEndedIterator<
 }
 
 /// Days of `[start, end]` whose stored copy of `dataset` is missing or stale.
-fn stale_days(
+pub(super) fn stale_days(
     syncer: &Syncer,
     dataset: Dataset,
     start: NaiveDate,
@@ -201,7 +194,7 @@ fn stale_days(
 
 /// Groups sorted days into runs of consecutive days, each at most `MAX_WINDOW_DAYS` long,
 /// as `[start, end)` windows.
-fn windows(days: &[NaiveDate]) -> Vec<(NaiveDate, NaiveDate)> {
+pub(super) fn windows(days: &[NaiveDate]) -> Vec<(NaiveDate, NaiveDate)> {
     let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::new();
     for &day in days {
         match out.last_mut() {
@@ -214,7 +207,7 @@ fn windows(days: &[NaiveDate]) -> Vec<(NaiveDate, NaiveDate)> {
     out
 }
 
-fn meta(syncer: &Syncer) -> FetchMeta {
+pub(super) fn meta(syncer: &Syncer) -> FetchMeta {
     FetchMeta {
         fetched_at: now(syncer),
         data_refreshed_at: None,
@@ -399,279 +392,6 @@ fn summary_day(d: &DaySummary) -> SummaryDay {
         assigned_seats: d.assigned_seat_count,
         pending_invites: d.pending_invite_count,
     }
-}
-
-// ----- cost ------------------------------------------------------------------------------------
-
-/// The instant a cost request may end at: the end of the window or now (floored to the hour),
-/// whichever is earlier — the API serves nothing later.
-fn cost_end(syncer: &Syncer, end_excl: NaiveDate) -> DateTime<Utc> {
-    let now = now(syncer);
-    let floored = now
-        .with_minute(0)
-        .and_then(|t| t.with_second(0))
-        .and_then(|t| t.with_nanosecond(0))
-        .unwrap_or(now);
-    midnight(end_excl).min(floored)
-}
-
-fn midnight(day: NaiveDate) -> DateTime<Utc> {
-    day.and_time(NaiveTime::MIN).and_utc()
-}
-
-fn cost_floor(syncer: &Syncer) -> NaiveDate {
-    API_FLOOR.max(today(syncer) - Duration::days(syncer.options.cost_history_days - 1))
-}
-
-async fn people_cost(
-    syncer: &mut Syncer,
-    need: &Need,
-    coverage: &mut Coverage,
-    notices: &Notices,
-) -> Result<(), SyncError> {
-    let start = need.from.max(cost_floor(syncer));
-    let end_excl = next_day(need.to.min(today(syncer)));
-    let mut plan = Vec::new();
-    let mut ws = start;
-    while ws < end_excl {
-        let we = (ws + Duration::days(MAX_WINDOW_DAYS)).min(end_excl);
-        coverage.cost_windows.push((ws, we));
-        let entry = syncer.store.fetch_entry(Dataset::UserCost, ws, we)?;
-        if !usable(syncer, entry.as_ref(), syncer.options.cost_settle_days) {
-            plan.push((ws, we));
-        } else if let Some(at) = entry.and_then(|e| e.data_refreshed_at) {
-            note_refreshed(coverage, at);
-        }
-        ws = we;
-    }
-    syncer.client.add_planned(plan.len() as u64);
-    for (ws, we) in plan {
-        let request_end = cost_end(syncer, we);
-        let mut fetched = meta(syncer);
-        let rows = if request_end > midnight(ws) {
-            let report = syncer
-                .client
-                .user_cost_report(midnight(ws), request_end, &[])
-                .await?;
-            fetched.data_refreshed_at = report.data_refreshed_at;
-            if let Some(at) = report.data_refreshed_at {
-                note_refreshed(coverage, at);
-            }
-            remember_organization(syncer, report.organization_id.as_deref())?;
-            merge_cost(&report.data)
-        } else {
-            Vec::new()
-        };
-        syncer.store.replace_user_cost(ws, we, &rows, fetched)?;
-        stored(notices, Dataset::UserCost);
-    }
-    Ok(())
-}
-
-/// Keeps the organization the key resolves to, for the Status screen.
-fn remember_organization(syncer: &mut Syncer, id: Option<&str>) -> Result<(), SyncError> {
-    if let Some(id) = id.filter(|id| !id.is_empty())
-        && syncer.store.meta(META_ORGANIZATION)?.as_deref() != Some(id)
-    {
-        syncer.store.set_meta(META_ORGANIZATION, id)?;
-    }
-    Ok(())
-}
-
-/// One person's cost per day, one request per 31-day window that is missing or stale.
-async fn person_cost(
-    syncer: &mut Syncer,
-    need: &Need,
-    user_id: &str,
-    notices: &Notices,
-) -> Result<(), SyncError> {
-    let start = need.from.max(cost_floor(syncer));
-    let end_excl = next_day(need.to.min(today(syncer)));
-    let mut ws = start;
-    while ws < end_excl {
-        let we = (ws + Duration::days(MAX_WINDOW_DAYS)).min(end_excl);
-        let entry = syncer.store.person_cost_fetched(user_id, ws, we)?;
-        let request_end = cost_end(syncer, we);
-        if !usable(syncer, entry.as_ref(), syncer.options.cost_settle_days)
-            && request_end > midnight(ws)
-        {
-            syncer.client.add_planned(1);
-            let report = syncer
-                .client
-                .user_cost_daily(midnight(ws), request_end, user_id)
-                .await?;
-            let mut days: BTreeMap<NaiveDate, (Decimal, Decimal)> = BTreeMap::new();
-            for row in report.data.iter().filter(|r| r.actor.user_id == user_id) {
-                let day = row.starting_at.map_or(ws, |t| t.date_naive());
-                let e = days.entry(day).or_default();
-                e.0 += row.amount;
-                e.1 += row.list_amount;
-            }
-            let days: Vec<_> = days.into_iter().map(|(d, (a, l))| (d, a, l)).collect();
-            let fetched = FetchMeta {
-                fetched_at: now(syncer),
-                data_refreshed_at: report.data_refreshed_at,
-            };
-            syncer
-                .store
-                .replace_person_cost_days(user_id, ws, we, &days, fetched)?;
-            stored(notices, Dataset::UserCost);
-        }
-        ws = we;
-    }
-    Ok(())
-}
-
-fn note_refreshed(coverage: &mut Coverage, at: DateTime<Utc>) {
-    coverage.cost_refreshed_at = Some(coverage.cost_refreshed_at.map_or(at, |c| c.max(at)));
-}
-
-/// One row per person, amounts summed over any product/model split.
-fn merge_cost(rows: &[UserCostRow]) -> Vec<PersonCost> {
-    let mut by_id: BTreeMap<String, PersonCost> = BTreeMap::new();
-    for r in rows {
-        let entry = by_id
-            .entry(r.actor.user_id.clone())
-            .or_insert_with(|| PersonCost {
-                user_id: r.actor.user_id.clone(),
-                email: r.actor.email.clone().unwrap_or_default(),
-                name: r.actor.name.clone().unwrap_or_default(),
-                amount_cents: Default::default(),
-                list_amount_cents: Default::default(),
-            });
-        entry.amount_cents += r.amount;
-        entry.list_amount_cents += r.list_amount;
-    }
-    by_id.into_values().collect()
-}
-
-async fn cost_daily(
-    syncer: &mut Syncer,
-    need: &Need,
-    coverage: &mut Coverage,
-    notices: &Notices,
-) -> Result<(), SyncError> {
-    let start = need.from.max(cost_floor(syncer));
-    let end = need.to.min(today(syncer));
-    let settle = syncer.options.cost_settle_days;
-    let stale = stale_days(syncer, Dataset::CostDaily, start, end, settle)?;
-    let plan = windows(&stale);
-    syncer.client.add_planned(plan.len() as u64);
-    for (ws, we) in plan {
-        let request_end = cost_end(syncer, we);
-        let mut fetched = meta(syncer);
-        let lines = if request_end > midnight(ws) {
-            let report = syncer
-                .client
-                .cost_report(midnight(ws), request_end, &["product", "model"])
-                .await?;
-            fetched.data_refreshed_at = report.data_refreshed_at;
-            if let Some(at) = report.data_refreshed_at {
-                note_refreshed(coverage, at);
-            }
-            remember_organization(syncer, report.organization_id.as_deref())?;
-            cost_lines(&report.data)
-        } else {
-            Vec::new()
-        };
-        syncer.store.replace_cost_days(ws, we, &lines, fetched)?;
-        stored(notices, Dataset::CostDaily);
-    }
-    Ok(())
-}
-
-// ----- adoption --------------------------------------------------------------------------------
-
-/// Skills, connectors and chat projects of `day`, each fetched unless held and fresh.
-async fn adoption(syncer: &mut Syncer, day: NaiveDate, notices: &Notices) -> Result<(), SyncError> {
-    let settle = syncer.options.engagement_settle_days;
-    for dataset in [Dataset::Skills, Dataset::Connectors, Dataset::Projects] {
-        let entry = syncer.store.fetch_entry(dataset, day, next_day(day))?;
-        if usable(syncer, entry.as_ref(), settle) {
-            continue;
-        }
-        syncer.client.add_planned(1);
-        let items: Vec<AdoptionItem> = match dataset {
-            Dataset::Skills => syncer.client.skills(day).await?.iter().map(skill).collect(),
-            Dataset::Connectors => syncer
-                .client
-                .connectors(day)
-                .await?
-                .iter()
-                .map(connector)
-                .collect(),
-            _ => syncer
-                .client
-                .chat_projects(day)
-                .await?
-                .iter()
-                .map(project)
-                .collect(),
-        };
-        syncer
-            .store
-            .replace_adoption(dataset, day, &items, meta(syncer))?;
-        stored(notices, dataset);
-    }
-    Ok(())
-}
-
-fn skill(s: &SkillActivity) -> AdoptionItem {
-    let surfaces = [
-        s.chat_metrics.distinct_conversation_skill_used_count,
-        s.claude_code_metrics.distinct_session_skill_used_count,
-        s.cowork_metrics.distinct_session_skill_used_count,
-    ];
-    AdoptionItem {
-        name: s
-            .skill_display_name
-            .clone()
-            .unwrap_or_else(|| s.skill_name.clone()),
-        users: s.distinct_user_count,
-        uses: s
-            .invocation_count
-            .unwrap_or_else(|| surfaces.iter().flatten().sum()),
-    }
-}
-
-fn connector(c: &ConnectorActivity) -> AdoptionItem {
-    let surfaces = [
-        c.chat_metrics.distinct_conversation_connector_used_count,
-        c.claude_code_metrics.distinct_session_connector_used_count,
-        c.cowork_metrics.distinct_session_connector_used_count,
-    ];
-    AdoptionItem {
-        name: c
-            .connector_display_name
-            .clone()
-            .unwrap_or_else(|| c.connector_name.clone()),
-        users: c.distinct_user_count,
-        uses: surfaces.iter().flatten().sum(),
-    }
-}
-
-fn project(p: &ProjectActivity) -> AdoptionItem {
-    AdoptionItem {
-        name: p.project_name.clone(),
-        users: p.distinct_user_count,
-        uses: p.message_count,
-    }
-}
-
-fn cost_lines(buckets: &[CostBucket]) -> Vec<CostLine> {
-    buckets
-        .iter()
-        .flat_map(|b| {
-            let date = b.starting_at.date_naive();
-            b.results.iter().map(move |r| CostLine {
-                date,
-                product: r.product.clone().unwrap_or_else(|| "unattributed".into()),
-                model: r.model.clone().unwrap_or_else(|| "unattributed".into()),
-                amount_cents: r.amount,
-                list_amount_cents: r.list_amount,
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]

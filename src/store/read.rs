@@ -1,0 +1,287 @@
+//! Readers: what the views and the sync planner ask of the store.
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, params};
+use rust_decimal::Decimal;
+
+use super::{
+    Activity, AdoptionItem, CostLine, Dataset, FetchEntry, PersonCost, Result, Store, SummaryDay,
+    decimal, to_u64,
+};
+
+impl Store {
+    /// When one person's daily cost over exactly `[start, end)` was last fetched.
+    pub fn person_cost_fetched(
+        &self,
+        user_id: &str,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<Option<FetchEntry>> {
+        self.conn
+            .query_row(
+                "SELECT fetched_at, data_refreshed_at FROM person_cost_fetch
+                 WHERE user_id = ?1 AND start = ?2 AND end = ?3",
+                params![user_id, start, end],
+                |r| {
+                    Ok(FetchEntry {
+                        dataset: Dataset::UserCost,
+                        start,
+                        end,
+                        fetched_at: r.get(0)?,
+                        data_refreshed_at: r.get(1)?,
+                        rows: 0,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// One person's stored cost per day within `[from, to]`, in cents (amount, list amount).
+    pub fn person_cost_days(
+        &self,
+        user_id: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(NaiveDate, Decimal, Decimal)>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT date, amount, list_amount FROM person_cost_day
+                 WHERE user_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![user_id, from, to], |r| {
+                Ok((
+                    r.get::<_, NaiveDate>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.err(e))?;
+        rows.into_iter()
+            .map(|(d, a, l)| Ok((d, decimal(&a)?, decimal(&l)?)))
+            .collect()
+    }
+
+    // ----- readers ----------------------------------------------------------------------------
+
+    /// The newest stored day of `dataset` (skills, connectors or projects) and its items.
+    pub fn latest_adoption(
+        &self,
+        dataset: Dataset,
+    ) -> Result<Option<(NaiveDate, Vec<AdoptionItem>)>> {
+        let day: Option<NaiveDate> = self
+            .conn
+            .query_row(
+                "SELECT MAX(start) FROM fetch_log WHERE dataset = ?1",
+                [dataset.key()],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        let Some(day) = day else { return Ok(None) };
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT name, users, uses FROM adoption WHERE kind = ?1 AND start = ?2
+                 ORDER BY users DESC, uses DESC, name",
+            )
+            .map_err(|e| self.err(e))?;
+        let items = stmt
+            .query_map(params![dataset.key(), day], |r| {
+                Ok(AdoptionItem {
+                    name: r.get(0)?,
+                    users: to_u64(r.get(1)?),
+                    uses: to_u64(r.get(2)?),
+                })
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))?;
+        Ok(Some((day, items)))
+    }
+
+    /// Everyone the store has seen in per-day data, with their last active day.
+    pub fn known_people(&self) -> Result<Vec<(String, String, NaiveDate)>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT user_id, MAX(email), MAX(date) FROM user_day GROUP BY user_id
+                 ORDER BY MAX(email)",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    /// One person's stored days within `[from, to]`.
+    pub fn person_days(
+        &self,
+        user_id: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(NaiveDate, Activity)>> {
+        self.read_activity(
+            "SELECT date, user_id, email, messages, conversations, sessions, commits, pull_requests,
+                    lines_added, lines_removed, tool_accepted, tool_rejected
+             FROM user_day WHERE user_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date",
+            params![user_id, from, to],
+        )
+    }
+
+    /// The newest stored range-mode totals that start at `start` and end within `(start, end]`.
+    pub fn best_rollup(&self, start: NaiveDate, end: NaiveDate) -> Result<Option<FetchEntry>> {
+        let entries = self.query_fetch_log(
+            "WHERE dataset = ?1 AND start = ?2 AND end > ?2 AND end <= ?3
+             ORDER BY end DESC, fetched_at DESC LIMIT 1",
+            params![Dataset::UsersRange.key(), start, end],
+        )?;
+        Ok(entries.into_iter().next())
+    }
+
+    /// Per-person engagement of each stored day in `[from, to]`.
+    pub fn user_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(NaiveDate, Activity)>> {
+        self.read_activity(
+            "SELECT date, user_id, email, messages, conversations, sessions, commits, pull_requests,
+                    lines_added, lines_removed, tool_accepted, tool_rejected
+             FROM user_day WHERE date >= ?1 AND date <= ?2 ORDER BY date, user_id",
+            params![from, to],
+        )
+    }
+
+    /// Per-person totals stored for exactly the window `[start, end)`.
+    pub fn rollup(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<Activity>> {
+        Ok(self
+            .read_activity(
+                "SELECT start, user_id, email, messages, conversations, sessions, commits,
+                        pull_requests, lines_added, lines_removed, tool_accepted, tool_rejected
+                 FROM user_rollup WHERE start = ?1 AND end = ?2 ORDER BY user_id",
+                params![start, end],
+            )?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect())
+    }
+
+    fn read_activity(
+        &self,
+        sql: &str,
+        args: impl rusqlite::Params,
+    ) -> Result<Vec<(NaiveDate, Activity)>> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+        stmt.query_map(args, |r| {
+            let n = |i| r.get::<_, i64>(i).map(to_u64);
+            Ok((
+                r.get(0)?,
+                Activity {
+                    user_id: r.get(1)?,
+                    email: r.get(2)?,
+                    messages: n(3)?,
+                    conversations: n(4)?,
+                    sessions: n(5)?,
+                    commits: n(6)?,
+                    pull_requests: n(7)?,
+                    lines_added: n(8)?,
+                    lines_removed: n(9)?,
+                    tool_accepted: n(10)?,
+                    tool_rejected: n(11)?,
+                },
+            ))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(|e| self.err(e))
+    }
+
+    /// Summary days stored within `[from, to]`.
+    pub fn summaries(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<SummaryDay>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT date, dau, wau, mau, assigned_seats, pending_invites FROM summary_day
+                 WHERE date >= ?1 AND date <= ?2 ORDER BY date",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map(params![from, to], |r| {
+            Ok(SummaryDay {
+                date: r.get(0)?,
+                dau: to_u64(r.get(1)?),
+                wau: to_u64(r.get(2)?),
+                mau: to_u64(r.get(3)?),
+                assigned_seats: r.get::<_, Option<i64>>(4)?.map(to_u64),
+                pending_invites: r.get::<_, Option<i64>>(5)?.map(to_u64),
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(|e| self.err(e))
+    }
+
+    /// Org cost lines stored within `[from, to]`.
+    pub fn cost_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<CostLine>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT date, product, model, amount, list_amount FROM cost_day
+                 WHERE date >= ?1 AND date <= ?2 ORDER BY date, product, model",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![from, to], |r| {
+                Ok((
+                    r.get::<_, NaiveDate>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.err(e))?;
+        rows.into_iter()
+            .map(|(date, product, model, amount, list)| {
+                Ok(CostLine {
+                    date,
+                    product,
+                    model,
+                    amount_cents: decimal(&amount)?,
+                    list_amount_cents: decimal(&list)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Per-person cost stored for exactly the window `[start, end)`.
+    pub fn user_cost(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<PersonCost>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT user_id, email, name, amount, list_amount FROM user_cost
+                 WHERE start = ?1 AND end = ?2 ORDER BY user_id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![start, end], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.err(e))?;
+        rows.into_iter()
+            .map(|(user_id, email, name, amount, list)| {
+                Ok(PersonCost {
+                    user_id,
+                    email,
+                    name,
+                    amount_cents: decimal(&amount)?,
+                    list_amount_cents: decimal(&list)?,
+                })
+            })
+            .collect()
+    }
+}

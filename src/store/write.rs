@@ -1,0 +1,299 @@
+//! Writers: each replaces one unit (a day, a window) in one transaction, with its fetch-log entry.
+
+use chrono::NaiveDate;
+use rusqlite::{Transaction, params};
+use rust_decimal::Decimal;
+
+use super::{
+    Activity, AdoptionItem, CostLine, Dataset, FetchMeta, PersonCost, Result, Store, SummaryDay,
+    next_day, to_i64,
+};
+
+impl Store {
+    // ----- writers: one unit, one transaction ------------------------------------------------
+
+    /// Replaces one day of per-person engagement.
+    pub fn replace_user_day(
+        &mut self,
+        date: NaiveDate,
+        rows: &[Activity],
+        meta: FetchMeta,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM user_day WHERE date = ?1", [date])?;
+            insert_activity(tx, "user_day", "date", &date, None, rows)?;
+            log_fetch(
+                tx,
+                Dataset::UsersDay,
+                date,
+                next_day(date),
+                meta,
+                rows.len(),
+            )
+        })
+    }
+
+    /// Replaces the per-person totals of one window `[start, end)`.
+    pub fn replace_rollup(
+        &mut self,
+        start: NaiveDate,
+        end: NaiveDate,
+        rows: &[Activity],
+        meta: FetchMeta,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM user_rollup WHERE start = ?1 AND end = ?2",
+                params![start, end],
+            )?;
+            insert_activity(tx, "user_rollup", "start", &start, Some(&end), rows)?;
+            log_fetch(tx, Dataset::UsersRange, start, end, meta, rows.len())
+        })
+    }
+
+    /// Replaces the summary days of `[start, end)`; each day gets its own fetch-log entry.
+    pub fn replace_summaries(
+        &mut self,
+        start: NaiveDate,
+        end: NaiveDate,
+        days: &[SummaryDay],
+        meta: FetchMeta,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM summary_day WHERE date >= ?1 AND date < ?2",
+                params![start, end],
+            )?;
+            let mut stmt = tx.prepare(
+                "INSERT INTO summary_day(date, dau, wau, mau, assigned_seats, pending_invites)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for d in days.iter().filter(|d| d.date >= start && d.date < end) {
+                stmt.execute(params![
+                    d.date,
+                    to_i64(d.dau),
+                    to_i64(d.wau),
+                    to_i64(d.mau),
+                    d.assigned_seats.map(to_i64),
+                    d.pending_invites.map(to_i64)
+                ])?;
+                log_fetch(tx, Dataset::Summaries, d.date, next_day(d.date), meta, 1)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Replaces the org cost lines of the days `[start, end)`; each day gets a fetch-log entry.
+    pub fn replace_cost_days(
+        &mut self,
+        start: NaiveDate,
+        end: NaiveDate,
+        lines: &[CostLine],
+        meta: FetchMeta,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM cost_day WHERE date >= ?1 AND date < ?2",
+                params![start, end],
+            )?;
+            let mut stmt = tx.prepare(
+                "INSERT INTO cost_day(date, product, model, amount, list_amount)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut merged: std::collections::BTreeMap<
+                (NaiveDate, &str, &str),
+                (Decimal, Decimal),
+            > = std::collections::BTreeMap::new();
+            for l in lines.iter().filter(|l| l.date >= start && l.date < end) {
+                let e = merged
+                    .entry((l.date, l.product.as_str(), l.model.as_str()))
+                    .or_default();
+                e.0 += l.amount_cents;
+                e.1 += l.list_amount_cents;
+            }
+            for ((date, product, model), (amount, list)) in &merged {
+                stmt.execute(params![
+                    date,
+                    product,
+                    model,
+                    amount.to_string(),
+                    list.to_string()
+                ])?;
+            }
+            let mut day = start;
+            while day < end {
+                let n = merged.keys().filter(|k| k.0 == day).count();
+                log_fetch(tx, Dataset::CostDaily, day, next_day(day), meta, n)?;
+                day = next_day(day);
+            }
+            Ok(())
+        })
+    }
+
+    /// Replaces the per-person cost of one window `[start, end)`.
+    pub fn replace_user_cost(
+        &mut self,
+        start: NaiveDate,
+        end: NaiveDate,
+        rows: &[PersonCost],
+        meta: FetchMeta,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM user_cost WHERE start = ?1 AND end = ?2",
+                params![start, end],
+            )?;
+            let mut stmt = tx.prepare(
+                "INSERT INTO user_cost(start, end, user_id, email, name, amount, list_amount)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for r in rows {
+                stmt.execute(params![
+                    start,
+                    end,
+                    r.user_id,
+                    r.email,
+                    r.name,
+                    r.amount_cents.to_string(),
+                    r.list_amount_cents.to_string()
+                ])?;
+            }
+            log_fetch(tx, Dataset::UserCost, start, end, meta, rows.len())
+        })
+    }
+
+    /// Replaces the skills, connectors or projects (`dataset`) of one day.
+    pub fn replace_adoption(
+        &mut self,
+        dataset: Dataset,
+        date: NaiveDate,
+        items: &[AdoptionItem],
+        meta: FetchMeta,
+    ) -> Result<()> {
+        let end = next_day(date);
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM adoption WHERE kind = ?1 AND start = ?2 AND end = ?3",
+                params![dataset.key(), date, end],
+            )?;
+            let mut stmt = tx.prepare(
+                "INSERT INTO adoption(kind, start, end, name, users, uses)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(kind, start, end, name) DO UPDATE SET
+                   users = users + excluded.users, uses = uses + excluded.uses",
+            )?;
+            for item in items {
+                stmt.execute(params![
+                    dataset.key(),
+                    date,
+                    end,
+                    item.name,
+                    to_i64(item.users),
+                    to_i64(item.uses)
+                ])?;
+            }
+            log_fetch(tx, dataset, date, end, meta, items.len())
+        })
+    }
+
+    /// Replaces one person's cost per day over the window `[start, end)`.
+    pub fn replace_person_cost_days(
+        &mut self,
+        user_id: &str,
+        start: NaiveDate,
+        end: NaiveDate,
+        days: &[(NaiveDate, Decimal, Decimal)],
+        meta: FetchMeta,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM person_cost_day WHERE user_id = ?1 AND date >= ?2 AND date < ?3",
+                params![user_id, start, end],
+            )?;
+            let mut stmt = tx.prepare(
+                "INSERT INTO person_cost_day(user_id, date, amount, list_amount)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(user_id, date) DO UPDATE SET amount = excluded.amount,
+                   list_amount = excluded.list_amount",
+            )?;
+            for (date, amount, list) in days.iter().filter(|d| d.0 >= start && d.0 < end) {
+                stmt.execute(params![user_id, date, amount.to_string(), list.to_string()])?;
+            }
+            tx.execute(
+                "INSERT INTO person_cost_fetch(user_id, start, end, fetched_at, data_refreshed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(user_id, start, end) DO UPDATE SET fetched_at = excluded.fetched_at,
+                   data_refreshed_at = excluded.data_refreshed_at",
+                params![user_id, start, end, meta.fetched_at, meta.data_refreshed_at],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+fn insert_activity(
+    tx: &Transaction<'_>,
+    table: &str,
+    key_column: &str,
+    key: &NaiveDate,
+    end: Option<&NaiveDate>,
+    rows: &[Activity],
+) -> rusqlite::Result<()> {
+    let (end_col, end_arg) = match end {
+        Some(_) => (", end", ", ?13"),
+        None => ("", ""),
+    };
+    let sql = format!(
+        "INSERT INTO {table}({key_column}{end_col}, user_id, email, messages, conversations,
+            sessions, commits, pull_requests, lines_added, lines_removed, tool_accepted,
+            tool_rejected)
+         VALUES (?1{end_arg}, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+    );
+    let mut stmt = tx.prepare(&sql)?;
+    for a in rows {
+        let counts = [
+            a.messages,
+            a.conversations,
+            a.sessions,
+            a.commits,
+            a.pull_requests,
+            a.lines_added,
+            a.lines_removed,
+            a.tool_accepted,
+            a.tool_rejected,
+        ]
+        .map(to_i64);
+        let mut args: Vec<&dyn rusqlite::ToSql> = vec![key, &a.user_id, &a.email];
+        args.extend(counts.iter().map(|c| c as &dyn rusqlite::ToSql));
+        if let Some(end) = end {
+            args.push(end);
+        }
+        stmt.execute(args.as_slice())?;
+    }
+    Ok(())
+}
+
+fn log_fetch(
+    tx: &Transaction<'_>,
+    dataset: Dataset,
+    start: NaiveDate,
+    end: NaiveDate,
+    meta: FetchMeta,
+    rows: usize,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO fetch_log(dataset, start, end, fetched_at, data_refreshed_at, rows)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(dataset, start, end) DO UPDATE SET fetched_at = excluded.fetched_at,
+           data_refreshed_at = excluded.data_refreshed_at, rows = excluded.rows",
+        params![
+            dataset.key(),
+            start,
+            end,
+            meta.fetched_at,
+            meta.data_refreshed_at,
+            i64::try_from(rows).unwrap_or(i64::MAX)
+        ],
+    )?;
+    Ok(())
+}

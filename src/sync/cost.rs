@@ -1,0 +1,210 @@
+//! Cost: per-person windows, org cost by day, one person's daily cost — with the watermark.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
+use rust_decimal::Decimal;
+
+use super::plan::{
+    Coverage, MAX_WINDOW_DAYS, META_ORGANIZATION, Notices, meta, now, stale_days, stored, today,
+    usable, windows,
+};
+use super::{API_FLOOR, Need, SyncError, Syncer};
+use crate::api::{CostBucket, UserCostRow};
+use crate::store::{CostLine, Dataset, FetchMeta, PersonCost, next_day};
+
+/// The instant a cost request may end at: the end of the window or now (floored to the hour),
+/// whichever is earlier — the API serves nothing later.
+fn cost_end(syncer: &Syncer, end_excl: NaiveDate) -> DateTime<Utc> {
+    let now = now(syncer);
+    let floored = now
+        .with_minute(0)
+        .and_then(|t| t.with_second(0))
+        .and_then(|t| t.with_nanosecond(0))
+        .unwrap_or(now);
+    midnight(end_excl).min(floored)
+}
+
+fn midnight(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(NaiveTime::MIN).and_utc()
+}
+
+fn cost_floor(syncer: &Syncer) -> NaiveDate {
+    API_FLOOR.max(today(syncer) - Duration::days(syncer.options.cost_history_days - 1))
+}
+
+pub(super) async fn people_cost(
+    syncer: &mut Syncer,
+    need: &Need,
+    coverage: &mut Coverage,
+    notices: &Notices,
+) -> Result<(), SyncError> {
+    let start = need.from.max(cost_floor(syncer));
+    let end_excl = next_day(need.to.min(today(syncer)));
+    let mut plan = Vec::new();
+    let mut ws = start;
+    while ws < end_excl {
+        let we = (ws + Duration::days(MAX_WINDOW_DAYS)).min(end_excl);
+        coverage.cost_windows.push((ws, we));
+        let entry = syncer.store.fetch_entry(Dataset::UserCost, ws, we)?;
+        if !usable(syncer, entry.as_ref(), syncer.options.cost_settle_days) {
+            plan.push((ws, we));
+        } else if let Some(at) = entry.and_then(|e| e.data_refreshed_at) {
+            note_refreshed(coverage, at);
+        }
+        ws = we;
+    }
+    syncer.client.add_planned(plan.len() as u64);
+    for (ws, we) in plan {
+        let request_end = cost_end(syncer, we);
+        let mut fetched = meta(syncer);
+        let rows = if request_end > midnight(ws) {
+            let report = syncer
+                .client
+                .user_cost_report(midnight(ws), request_end, &[])
+                .await?;
+            fetched.data_refreshed_at = report.data_refreshed_at;
+            if let Some(at) = report.data_refreshed_at {
+                note_refreshed(coverage, at);
+            }
+            remember_organization(syncer, report.organization_id.as_deref())?;
+            merge_cost(&report.data)
+        } else {
+            Vec::new()
+        };
+        syncer.store.replace_user_cost(ws, we, &rows, fetched)?;
+        stored(notices, Dataset::UserCost);
+    }
+    Ok(())
+}
+
+/// Keeps the organization the key resolves to, for the Status screen.
+pub(super) fn remember_organization(
+    syncer: &mut Syncer,
+    id: Option<&str>,
+) -> Result<(), SyncError> {
+    if let Some(id) = id.filter(|id| !id.is_empty())
+        && syncer.store.meta(META_ORGANIZATION)?.as_deref() != Some(id)
+    {
+        syncer.store.set_meta(META_ORGANIZATION, id)?;
+    }
+    Ok(())
+}
+
+/// One person's cost per day, one request per 31-day window that is missing or stale.
+pub(super) async fn person_cost(
+    syncer: &mut Syncer,
+    need: &Need,
+    user_id: &str,
+    notices: &Notices,
+) -> Result<(), SyncError> {
+    let start = need.from.max(cost_floor(syncer));
+    let end_excl = next_day(need.to.min(today(syncer)));
+    let mut ws = start;
+    while ws < end_excl {
+        let we = (ws + Duration::days(MAX_WINDOW_DAYS)).min(end_excl);
+        let entry = syncer.store.person_cost_fetched(user_id, ws, we)?;
+        let request_end = cost_end(syncer, we);
+        if !usable(syncer, entry.as_ref(), syncer.options.cost_settle_days)
+            && request_end > midnight(ws)
+        {
+            syncer.client.add_planned(1);
+            let report = syncer
+                .client
+                .user_cost_daily(midnight(ws), request_end, user_id)
+                .await?;
+            let mut days: BTreeMap<NaiveDate, (Decimal, Decimal)> = BTreeMap::new();
+            for row in report.data.iter().filter(|r| r.actor.user_id == user_id) {
+                let day = row.starting_at.map_or(ws, |t| t.date_naive());
+                let e = days.entry(day).or_default();
+                e.0 += row.amount;
+                e.1 += row.list_amount;
+            }
+            let days: Vec<_> = days.into_iter().map(|(d, (a, l))| (d, a, l)).collect();
+            let fetched = FetchMeta {
+                fetched_at: now(syncer),
+                data_refreshed_at: report.data_refreshed_at,
+            };
+            syncer
+                .store
+                .replace_person_cost_days(user_id, ws, we, &days, fetched)?;
+            stored(notices, Dataset::UserCost);
+        }
+        ws = we;
+    }
+    Ok(())
+}
+
+fn note_refreshed(coverage: &mut Coverage, at: DateTime<Utc>) {
+    coverage.cost_refreshed_at = Some(coverage.cost_refreshed_at.map_or(at, |c| c.max(at)));
+}
+
+/// One row per person, amounts summed over any product/model split.
+fn merge_cost(rows: &[UserCostRow]) -> Vec<PersonCost> {
+    let mut by_id: BTreeMap<String, PersonCost> = BTreeMap::new();
+    for r in rows {
+        let entry = by_id
+            .entry(r.actor.user_id.clone())
+            .or_insert_with(|| PersonCost {
+                user_id: r.actor.user_id.clone(),
+                email: r.actor.email.clone().unwrap_or_default(),
+                name: r.actor.name.clone().unwrap_or_default(),
+                amount_cents: Default::default(),
+                list_amount_cents: Default::default(),
+            });
+        entry.amount_cents += r.amount;
+        entry.list_amount_cents += r.list_amount;
+    }
+    by_id.into_values().collect()
+}
+
+pub(super) async fn cost_daily(
+    syncer: &mut Syncer,
+    need: &Need,
+    coverage: &mut Coverage,
+    notices: &Notices,
+) -> Result<(), SyncError> {
+    let start = need.from.max(cost_floor(syncer));
+    let end = need.to.min(today(syncer));
+    let settle = syncer.options.cost_settle_days;
+    let stale = stale_days(syncer, Dataset::CostDaily, start, end, settle)?;
+    let plan = windows(&stale);
+    syncer.client.add_planned(plan.len() as u64);
+    for (ws, we) in plan {
+        let request_end = cost_end(syncer, we);
+        let mut fetched = meta(syncer);
+        let lines = if request_end > midnight(ws) {
+            let report = syncer
+                .client
+                .cost_report(midnight(ws), request_end, &["product", "model"])
+                .await?;
+            fetched.data_refreshed_at = report.data_refreshed_at;
+            if let Some(at) = report.data_refreshed_at {
+                note_refreshed(coverage, at);
+            }
+            remember_organization(syncer, report.organization_id.as_deref())?;
+            cost_lines(&report.data)
+        } else {
+            Vec::new()
+        };
+        syncer.store.replace_cost_days(ws, we, &lines, fetched)?;
+        stored(notices, Dataset::CostDaily);
+    }
+    Ok(())
+}
+
+fn cost_lines(buckets: &[CostBucket]) -> Vec<CostLine> {
+    buckets
+        .iter()
+        .flat_map(|b| {
+            let date = b.starting_at.date_naive();
+            b.results.iter().map(move |r| CostLine {
+                date,
+                product: r.product.clone().unwrap_or_else(|| "unattributed".into()),
+                model: r.model.clone().unwrap_or_else(|| "unattributed".into()),
+                amount_cents: r.amount,
+                list_amount_cents: r.list_amount,
+            })
+        })
+        .collect()
+}
