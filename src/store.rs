@@ -509,8 +509,3 @@ fn to_i64(n: u64) -> i64 {
 fn to_u64(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
-
-fn decimal(text: &str) -> Result<Decimal> {
-    text.parse()
-        .map_err(|_| StoreError::Corrupt(format!("amount {text:?}")))
-}

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::{
     Activity, AdoptionItem, CostLine, Dataset, FetchEntry, PersonCost, Result, Store, SummaryDay,
-    decimal, to_u64,
+    to_u64,
 };
 
 impl Store {
@@ -44,26 +44,12 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<(NaiveDate, Decimal, Decimal)>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT date, amount, list_amount FROM person_cost_day
-                 WHERE user_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params![user_id, from, to], |r| {
-                Ok((
-                    r.get::<_, NaiveDate>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(|e| self.err(e))?;
-        rows.into_iter()
-            .map(|(d, a, l)| Ok((d, decimal(&a)?, decimal(&l)?)))
-            .collect()
+        self.rows(
+            "SELECT date, amount, list_amount FROM person_cost_day
+             WHERE user_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date",
+            params![user_id, from, to],
+            |r| Ok((r.get(0)?, cents(r, 1)?, cents(r, 2)?)),
+        )
     }
 
     // ----- readers ----------------------------------------------------------------------------
@@ -82,38 +68,29 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         let Some(day) = day else { return Ok(None) };
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT name, users, uses FROM adoption WHERE kind = ?1 AND start = ?2
-                 ORDER BY users DESC, uses DESC, name",
-            )
-            .map_err(|e| self.err(e))?;
-        let items = stmt
-            .query_map(params![dataset.key(), day], |r| {
+        let items = self.rows(
+            "SELECT name, users, uses FROM adoption WHERE kind = ?1 AND start = ?2
+             ORDER BY users DESC, uses DESC, name",
+            params![dataset.key(), day],
+            |r| {
                 Ok(AdoptionItem {
                     name: r.get(0)?,
                     users: to_u64(r.get(1)?),
                     uses: to_u64(r.get(2)?),
                 })
-            })
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.err(e))?;
+            },
+        )?;
         Ok(Some((day, items)))
     }
 
     /// Everyone the store has seen in per-day data, with their last active day.
     pub fn known_people(&self) -> Result<Vec<(String, String, NaiveDate)>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT user_id, MAX(email), MAX(date) FROM user_day GROUP BY user_id
-                 ORDER BY MAX(email)",
-            )
-            .map_err(|e| self.err(e))?;
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.err(e))
+        self.rows(
+            "SELECT user_id, MAX(email), MAX(date) FROM user_day GROUP BY user_id
+             ORDER BY MAX(email)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
     }
 
     /// One person's stored days within `[from, to]`.
@@ -170,8 +147,7 @@ impl Store {
         sql: &str,
         args: impl rusqlite::Params,
     ) -> Result<Vec<(NaiveDate, Activity)>> {
-        let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
-        stmt.query_map(args, |r| {
+        self.rows(sql, args, |r| {
             let n = |i| r.get::<_, i64>(i).map(to_u64);
             Ok((
                 r.get(0)?,
@@ -190,98 +166,81 @@ impl Store {
                 },
             ))
         })
-        .and_then(|rows| rows.collect())
-        .map_err(|e| self.err(e))
     }
 
     /// Summary days stored within `[from, to]`.
     pub fn summaries(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<SummaryDay>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT date, dau, wau, mau, assigned_seats, pending_invites FROM summary_day
-                 WHERE date >= ?1 AND date <= ?2 ORDER BY date",
-            )
-            .map_err(|e| self.err(e))?;
-        stmt.query_map(params![from, to], |r| {
-            Ok(SummaryDay {
-                date: r.get(0)?,
-                dau: to_u64(r.get(1)?),
-                wau: to_u64(r.get(2)?),
-                mau: to_u64(r.get(3)?),
-                assigned_seats: r.get::<_, Option<i64>>(4)?.map(to_u64),
-                pending_invites: r.get::<_, Option<i64>>(5)?.map(to_u64),
-            })
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(|e| self.err(e))
+        self.rows(
+            "SELECT date, dau, wau, mau, assigned_seats, pending_invites FROM summary_day
+             WHERE date >= ?1 AND date <= ?2 ORDER BY date",
+            params![from, to],
+            |r| {
+                Ok(SummaryDay {
+                    date: r.get(0)?,
+                    dau: to_u64(r.get(1)?),
+                    wau: to_u64(r.get(2)?),
+                    mau: to_u64(r.get(3)?),
+                    assigned_seats: r.get::<_, Option<i64>>(4)?.map(to_u64),
+                    pending_invites: r.get::<_, Option<i64>>(5)?.map(to_u64),
+                })
+            },
+        )
     }
 
     /// Org cost lines stored within `[from, to]`.
     pub fn cost_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<CostLine>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT date, product, model, amount, list_amount FROM cost_day
-                 WHERE date >= ?1 AND date <= ?2 ORDER BY date, product, model",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params![from, to], |r| {
-                Ok((
-                    r.get::<_, NaiveDate>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            })
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(|e| self.err(e))?;
-        rows.into_iter()
-            .map(|(date, product, model, amount, list)| {
+        self.rows(
+            "SELECT date, product, model, amount, list_amount FROM cost_day
+             WHERE date >= ?1 AND date <= ?2 ORDER BY date, product, model",
+            params![from, to],
+            |r| {
                 Ok(CostLine {
-                    date,
-                    product,
-                    model,
-                    amount_cents: decimal(&amount)?,
-                    list_amount_cents: decimal(&list)?,
+                    date: r.get(0)?,
+                    product: r.get(1)?,
+                    model: r.get(2)?,
+                    amount_cents: cents(r, 3)?,
+                    list_amount_cents: cents(r, 4)?,
                 })
-            })
-            .collect()
+            },
+        )
     }
 
     /// Per-person cost stored for exactly the window `[start, end)`.
     pub fn user_cost(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<PersonCost>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT user_id, email, name, amount, list_amount FROM user_cost
-                 WHERE start = ?1 AND end = ?2 ORDER BY user_id",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params![start, end], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            })
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(|e| self.err(e))?;
-        rows.into_iter()
-            .map(|(user_id, email, name, amount, list)| {
+        self.rows(
+            "SELECT user_id, email, name, amount, list_amount FROM user_cost
+             WHERE start = ?1 AND end = ?2 ORDER BY user_id",
+            params![start, end],
+            |r| {
                 Ok(PersonCost {
-                    user_id,
-                    email,
-                    name,
-                    amount_cents: decimal(&amount)?,
-                    list_amount_cents: decimal(&list)?,
+                    user_id: r.get(0)?,
+                    email: r.get(1)?,
+                    name: r.get(2)?,
+                    amount_cents: cents(r, 3)?,
+                    list_amount_cents: cents(r, 4)?,
                 })
-            })
-            .collect()
+            },
+        )
     }
+
+    /// Runs a query and maps each row.
+    fn rows<T>(
+        &self,
+        sql: &str,
+        args: impl rusqlite::Params,
+        map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+        stmt.query_map(args, map)
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+}
+
+/// Reads an amount in cents stored as decimal text (never through a float).
+fn cents(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Decimal> {
+    let text: String = row.get(index)?;
+    text.parse().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+    })
 }

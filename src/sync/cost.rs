@@ -10,7 +10,7 @@ use super::plan::{
     usable, windows,
 };
 use super::{API_FLOOR, Need, SyncError, Syncer};
-use crate::api::{CostBucket, UserCostRow};
+use crate::api::{CostBucket, Report, UserCostRow};
 use crate::store::{CostLine, Dataset, FetchMeta, PersonCost, next_day};
 
 /// The instant a cost request may end at: the end of the window or now (floored to the hour),
@@ -63,11 +63,7 @@ pub(super) async fn people_cost(
                 .client
                 .user_cost_report(midnight(ws), request_end, &[])
                 .await?;
-            fetched.data_refreshed_at = report.data_refreshed_at;
-            if let Some(at) = report.data_refreshed_at {
-                note_refreshed(coverage, at);
-            }
-            remember_organization(syncer, report.organization_id.as_deref())?;
+            fetched = received(syncer, coverage, &report)?;
             merge_cost(&report.data)
         } else {
             Vec::new()
@@ -76,6 +72,23 @@ pub(super) async fn people_cost(
         stored(notices, Dataset::UserCost);
     }
     Ok(())
+}
+
+/// Notes what a cost report says about itself (its freshness watermark and organization) and
+/// returns the fetch facts to store with its rows.
+fn received<T>(
+    syncer: &mut Syncer,
+    coverage: &mut Coverage,
+    report: &Report<T>,
+) -> Result<FetchMeta, SyncError> {
+    if let Some(at) = report.data_refreshed_at {
+        note_refreshed(coverage, at);
+    }
+    remember_organization(syncer, report.organization_id.as_deref())?;
+    Ok(FetchMeta {
+        data_refreshed_at: report.data_refreshed_at,
+        ..meta(syncer)
+    })
 }
 
 /// Keeps the organization the key resolves to, for the Status screen.
@@ -178,11 +191,7 @@ pub(super) async fn cost_daily(
                 .client
                 .cost_report(midnight(ws), request_end, &["product", "model"])
                 .await?;
-            fetched.data_refreshed_at = report.data_refreshed_at;
-            if let Some(at) = report.data_refreshed_at {
-                note_refreshed(coverage, at);
-            }
-            remember_organization(syncer, report.organization_id.as_deref())?;
+            fetched = received(syncer, coverage, &report)?;
             cost_lines(&report.data)
         } else {
             Vec::new()
