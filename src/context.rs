@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::api::{Client, ClientConfig};
 use crate::cli::GlobalArgs;
-use crate::credentials::{self, ApiKey, KeySource};
+use crate::credentials::{self, ApiKey, KeySource, Resolved};
 use crate::sim::{self, SimConfig, SimHandle};
 use crate::store::{OpenNotice, Store};
 use crate::sync::{SyncOptions, Syncer};
@@ -36,6 +36,8 @@ pub enum ContextError {
     Simulator(std::io::Error),
     #[error("no data directory could be found for the local store; set XDG_DATA_HOME or HOME")]
     NoDataDir,
+    #[error(transparent)]
+    Profile(#[from] credentials::storage::ProfileError),
 }
 
 impl ContextError {
@@ -55,45 +57,86 @@ pub fn store_path(global: &GlobalArgs) -> Result<PathBuf, ContextError> {
     } else {
         global.profile.as_str()
     };
+    credentials::storage::check_profile(profile)?;
     Store::default_path(profile).ok_or(ContextError::NoDataDir)
+}
+
+/// Where requests go: the base URL, and the simulator behind it under `--demo`.
+pub struct Endpoint {
+    pub base_url: String,
+    /// The in-process simulator under `--demo`.
+    pub simulator: Option<SimHandle>,
+}
+
+impl Endpoint {
+    /// The configured base URL, or a freshly started simulator under `--demo`.
+    pub async fn open(global: &GlobalArgs) -> Result<Endpoint, ContextError> {
+        if !global.demo {
+            return Ok(Endpoint {
+                base_url: global.base_url.clone(),
+                simulator: None,
+            });
+        }
+        let handle = sim::spawn(SimConfig {
+            users: global.demo_users,
+            fault: global.fault,
+            ..SimConfig::default()
+        })
+        .await
+        .map_err(ContextError::Simulator)?;
+        Ok(Endpoint {
+            base_url: handle.base_url(),
+            simulator: Some(handle),
+        })
+    }
+}
+
+/// The key a command runs with: the simulator's under `--demo`, else the first of
+/// `--key-stdin`, `TOPOGY_API_KEY` and the profile's stored key.
+pub fn resolve_key(global: &GlobalArgs) -> Result<Resolved, credentials::KeyError> {
+    if global.demo {
+        return Ok(Resolved {
+            key: ApiKey::new(sim::DEMO_KEY),
+            source: KeySource::Demo,
+            findings: Vec::new(),
+            backend: None,
+        });
+    }
+    credentials::resolve(global.key_stdin, &global.profile)
+}
+
+/// The client settings every command uses for `base_url`.
+pub fn client_config(global: &GlobalArgs, base_url: &str) -> ClientConfig {
+    ClientConfig {
+        base_url: base_url.to_owned(),
+        requests_per_window: global.rpm,
+        ..ClientConfig::default()
+    }
 }
 
 impl Context {
     /// Resolves the key (or starts the simulator), opens the store and builds the client.
     pub async fn open(global: &GlobalArgs, options: SyncOptions) -> Result<Context, ContextError> {
-        let (key, key_source, base_url, simulator) = if global.demo {
-            let handle = sim::spawn(SimConfig {
-                users: global.demo_users,
-                fault: global.fault,
-                ..SimConfig::default()
-            })
-            .await
-            .map_err(ContextError::Simulator)?;
-            let url = handle.base_url();
-            (
-                ApiKey::new(sim::DEMO_KEY),
-                KeySource::Demo,
-                url,
-                Some(handle),
-            )
-        } else {
-            let (key, source) = credentials::resolve(global.key_stdin)?;
-            (key, source, global.base_url.clone(), None)
-        };
-        let client = Client::new(
-            key,
-            ClientConfig {
-                base_url: base_url.clone(),
-                requests_per_window: global.rpm,
-                ..ClientConfig::default()
-            },
-        )?;
+        let endpoint = Endpoint::open(global).await?;
+        let resolved = resolve_key(global)?;
+        Context::with_key(global, options, endpoint, resolved.key, resolved.source)
+    }
+
+    /// Builds the client and opens the store for a key already in hand (the wizard's).
+    pub fn with_key(
+        global: &GlobalArgs,
+        options: SyncOptions,
+        endpoint: Endpoint,
+        key: ApiKey,
+        key_source: KeySource,
+    ) -> Result<Context, ContextError> {
+        let client = Client::new(key, client_config(global, &endpoint.base_url))?;
         let (store, store_notice) = Store::open(&store_path(global)?)?;
         Ok(Context {
             syncer: Syncer::new(client, store, options),
             key_source,
-            base_url,
-            simulator,
+            base_url: endpoint.base_url,
+            simulator: endpoint.simulator,
             store_notice,
         })
     }
