@@ -213,7 +213,7 @@ fn input(model: &mut Model, c: Option<char>) -> Vec<Command> {
                 model.developers.filter.pop();
             }
         }
-        model.developers.selected = 0;
+        // The highlighted person stays highlighted while they still match.
         rebuild(model);
     }
     Vec::new()

@@ -1,0 +1,126 @@
+//! Shared helpers for the dashboard tests: a simulator with a fixed clock, a sync into an
+//! in-memory store, and a model built the way the app loop builds it.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // each test file uses a subset
+
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use tokio::sync::mpsc;
+use topogy::api::{Client, ClientConfig, ProgressSnapshot};
+use topogy::credentials::{ApiKey, KeySource};
+use topogy::metrics::{Dashboard, cents_to_usd};
+use topogy::sim::{self, SimConfig, SimHandle};
+use topogy::store::Store;
+use topogy::sync::{Clock, Coverage, Need, SyncOptions, SyncOutcome, Syncer};
+use topogy::tui::action::{Action, SyncResult, Timeline};
+use topogy::tui::model::{DateRange, Model};
+use topogy::tui::update::{needs, update};
+
+/// The simulator's and the dashboard's "today".
+pub const TODAY: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 25) {
+    Some(d) => d,
+    None => panic!("valid date"),
+};
+
+/// The fixed instant everything is computed for.
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap()
+}
+
+/// A simulator of `users` people, seed 7, on `today`, with a budget no test reaches.
+pub async fn simulator(users: usize, today: NaiveDate) -> SimHandle {
+    sim::spawn(SimConfig {
+        users,
+        seed: 7,
+        today,
+        requests_per_window: 100_000,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// A sync engine over `store`, talking to `sim` with a generous budget and a fixed clock.
+pub fn syncer(sim: &SimHandle, store: Store, now: DateTime<Utc>) -> Syncer {
+    let client = Client::new(
+        ApiKey::new(sim::DEMO_KEY),
+        ClientConfig {
+            base_url: sim.base_url(),
+            requests_per_window: 100_000,
+            backoff_base: StdDuration::from_millis(20),
+            ..ClientConfig::default()
+        },
+    )
+    .unwrap();
+    Syncer::new(
+        client,
+        store,
+        SyncOptions {
+            clock: Clock::Fixed(now),
+            ..SyncOptions::default()
+        },
+    )
+}
+
+/// Runs `need` to completion.
+pub async fn sync(syncer: &mut Syncer, need: &Need) -> SyncOutcome {
+    let (tx, _rx) = mpsc::unbounded_channel();
+    syncer.sync(need, &tx).await.unwrap()
+}
+
+/// Syncs what the dashboard asks for over `range` (as the app loop does on start) and
+/// returns the outcome of the range's own need, whose coverage the app keeps.
+pub async fn sync_dashboard(
+    syncer: &mut Syncer,
+    range: &DateRange,
+    today: NaiveDate,
+) -> SyncOutcome {
+    let mut first = None;
+    for need in needs(range, today) {
+        let outcome = sync(syncer, &need).await;
+        first.get_or_insert(outcome);
+    }
+    first.unwrap()
+}
+
+/// One person's stored days and daily cost, as the app loop reads them for the detail view.
+pub fn timeline(store: &Store, user_id: &str, from: NaiveDate, to: NaiveDate) -> Timeline {
+    let days = store.person_days(user_id, from, to).unwrap();
+    let cost = store
+        .person_cost_days(user_id, from, to)
+        .unwrap()
+        .into_iter()
+        .map(|(d, a, l)| (d, cents_to_usd(a), cents_to_usd(l)))
+        .collect();
+    Timeline {
+        user_id: user_id.to_owned(),
+        days,
+        cost,
+    }
+}
+
+/// A model showing `dashboard` after a finished sync, as the demo shows it.
+pub fn loaded_model(
+    range: DateRange,
+    now: DateTime<Utc>,
+    dashboard: Dashboard,
+    coverage: Coverage,
+    requests: u64,
+) -> Model {
+    let mut model = Model::new(range, now);
+    model.source = "built-in simulator (--demo)".to_owned();
+    model.key_source = KeySource::Demo.to_string();
+    model.requests_per_minute = 60;
+    update(&mut model, Action::DataLoaded(Box::new(dashboard)));
+    update(
+        &mut model,
+        Action::SyncFinished(SyncResult::Done { requests, coverage }),
+    );
+    model.progress = ProgressSnapshot {
+        done: requests,
+        planned: requests,
+        last_status: Some(200),
+        ..ProgressSnapshot::default()
+    };
+    model
+}

@@ -1,0 +1,969 @@
+//! `update` over action sequences, without a terminal: tabs, sort, filter, the date picker,
+//! refresh failures, a refused key, the detail view, export and debounced reloads.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use rust_decimal::Decimal;
+use topogy::metrics::{Dashboard, Developer, RangePreset};
+use topogy::store::Activity;
+use topogy::sync::{Coverage, Need, Segment};
+use topogy::tui::action::{Action, SyncResult, Tab, Timeline};
+use topogy::tui::keymap::action_for;
+use topogy::tui::model::{Connection, DateRange, LoadState, Model, Overlay, SortColumn};
+use topogy::tui::ui::connection_text;
+use topogy::tui::update::{Command, update};
+
+fn day(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap()
+}
+
+/// The default range on the fixed clock: 2026-10-27 – 2026-11-25.
+fn range() -> DateRange {
+    DateRange::preset(RangePreset::Days(30), now().date_naive())
+}
+
+#[allow(clippy::too_many_arguments)] // one argument per column of the table
+fn person(
+    id: &str,
+    email: &str,
+    messages: u64,
+    sessions: u64,
+    commits: u64,
+    pull_requests: u64,
+    lines: (u64, u64),
+    tools: (u64, u64),
+    cost: &str,
+) -> Developer {
+    let cost: Decimal = cost.parse().unwrap();
+    Developer {
+        user_id: id.to_owned(),
+        email: email.to_owned(),
+        messages,
+        conversations: messages / 4,
+        claude_code_sessions: sessions,
+        commits,
+        pull_requests,
+        lines_added: lines.0,
+        lines_removed: lines.1,
+        tool_accepted: tools.0,
+        tool_rejected: tools.1,
+        cost_usd: cost,
+        list_cost_usd: cost * Decimal::new(125, 2),
+    }
+}
+
+/// Five people with ties on several columns (ben, cleo and eve all cost $30). The domain
+/// holds no `e`, `n` or `v`, so filters on those letters pick people by name.
+fn people() -> Vec<Developer> {
+    vec![
+        person("u1", "ada@x.io", 50, 5, 3, 1, (300, 30), (9, 1), "10.00"),
+        person("u2", "ben@x.io", 20, 9, 7, 2, (700, 70), (8, 2), "30.00"),
+        person("u3", "cleo@x.io", 20, 9, 7, 0, (500, 90), (0, 0), "30.00"),
+        person("u4", "dan@x.io", 90, 0, 0, 0, (0, 0), (0, 0), "5.00"),
+        person("u5", "eve@x.io", 20, 1, 1, 1, (100, 10), (3, 1), "30.00"),
+    ]
+}
+
+fn dashboard(range: &DateRange) -> Dashboard {
+    Dashboard {
+        from: range.from,
+        to: range.to,
+        now: now(),
+        developers: people(),
+        engagement_through: Some(day("2026-11-23")),
+        cost_through: Some(day("2026-11-25")),
+        ..Dashboard::default()
+    }
+}
+
+fn coverage() -> Coverage {
+    Coverage {
+        engagement: vec![Segment::Rollup {
+            start: day("2026-10-27"),
+            end: day("2026-11-24"),
+        }],
+        engagement_through: Some(day("2026-11-23")),
+        ..Coverage::default()
+    }
+}
+
+/// A dashboard showing `people()` over the default range, after a sync that worked.
+fn loaded() -> Model {
+    let mut model = Model::new(range(), now());
+    model.export_dir = PathBuf::from("/exports");
+    assert_eq!(
+        update(
+            &mut model,
+            Action::DataLoaded(Box::new(dashboard(&range())))
+        ),
+        vec![]
+    );
+    update(
+        &mut model,
+        Action::SyncFinished(SyncResult::Done {
+            requests: 12,
+            coverage: coverage(),
+        }),
+    );
+    assert_eq!(model.connection, Connection::Online);
+    model
+}
+
+/// The e-mails of the Developers table, top to bottom.
+fn order(model: &Model) -> Vec<&str> {
+    model
+        .visible_developers()
+        .map(|d| d.email.split('@').next().unwrap())
+        .collect()
+}
+
+fn selected(model: &Model) -> &str {
+    model
+        .selected_developer()
+        .map(|d| d.email.split('@').next().unwrap())
+        .unwrap()
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn press(model: &mut Model, event: KeyEvent) -> Vec<Command> {
+    let action = action_for(model, event).expect("the key is bound here");
+    update(model, action)
+}
+
+fn type_text(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        press(model, key(KeyCode::Char(c)));
+    }
+}
+
+/// The month-to-date cost need the dashboard adds when the range starts after the 1st.
+fn month_to_date_need() -> Need {
+    Need {
+        from: day("2026-11-01"),
+        to: day("2026-11-25"),
+        people_totals: false,
+        people_daily: false,
+        summaries: false,
+        cost_daily: true,
+        people_cost: false,
+        adoption: false,
+        person_cost: None,
+    }
+}
+
+fn load(from: &str, to: &str, coverage: Option<Coverage>) -> Command {
+    Command::Load {
+        from: day(from),
+        to: day(to),
+        coverage,
+    }
+}
+
+#[test]
+fn tabs_switch_with_numbers_tab_and_shift_tab() {
+    let mut model = loaded();
+    assert_eq!(model.tab, Tab::Overview);
+    for (c, tab) in [
+        ('2', Tab::Developers),
+        ('6', Tab::Status),
+        ('3', Tab::ClaudeCode),
+        ('5', Tab::Adoption),
+        ('4', Tab::Cost),
+        ('1', Tab::Overview),
+    ] {
+        assert_eq!(
+            action_for(&model, key(KeyCode::Char(c))),
+            Some(Action::GoTab(tab))
+        );
+        assert_eq!(press(&mut model, key(KeyCode::Char(c))), vec![]);
+        assert_eq!(model.tab, tab);
+    }
+    // Tab walks forward and wraps; Shift-Tab (BackTab, with or without SHIFT) walks back.
+    let mut seen = Vec::new();
+    for _ in 0..6 {
+        press(&mut model, key(KeyCode::Tab));
+        seen.push(model.tab);
+    }
+    assert_eq!(
+        seen,
+        [
+            Tab::Developers,
+            Tab::ClaudeCode,
+            Tab::Cost,
+            Tab::Adoption,
+            Tab::Status,
+            Tab::Overview
+        ]
+    );
+    press(
+        &mut model,
+        KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT),
+    );
+    assert_eq!(model.tab, Tab::Status);
+    press(&mut model, key(KeyCode::BackTab));
+    assert_eq!(model.tab, Tab::Adoption);
+    // Actions directly, and a key release does nothing.
+    update(&mut model, Action::GoTab(Tab::Cost));
+    assert_eq!(model.tab, Tab::Cost);
+    update(&mut model, Action::PrevTab);
+    update(&mut model, Action::PrevTab);
+    update(&mut model, Action::PrevTab);
+    assert_eq!(model.tab, Tab::Overview);
+    update(&mut model, Action::PrevTab);
+    assert_eq!(model.tab, Tab::Status);
+    update(&mut model, Action::NextTab);
+    assert_eq!(model.tab, Tab::Overview);
+    let mut release = key(KeyCode::Char('2'));
+    release.kind = KeyEventKind::Release;
+    assert_eq!(action_for(&model, release), None);
+    // A number key opens its tab and closes an overlay.
+    update(&mut model, Action::ToggleHelp);
+    assert_eq!(model.overlay, Some(Overlay::Help));
+    press(&mut model, key(KeyCode::Char('4')));
+    assert_eq!((model.tab, model.overlay.clone()), (Tab::Cost, None));
+}
+
+#[test]
+fn sort_cycles_columns_reverses_and_breaks_ties_by_email() {
+    let mut model = loaded();
+    // Sorting is a Developers key: elsewhere `s` means nothing.
+    assert_eq!(action_for(&model, key(KeyCode::Char('s'))), None);
+    update(&mut model, Action::SortNext);
+    assert_eq!(model.developers.sort, SortColumn::Cost);
+
+    press(&mut model, key(KeyCode::Char('2')));
+    // Default: cost, highest first; the three $30 people tie and are ordered by e-mail,
+    // and the descending order is the exact reverse of the ascending one.
+    assert_eq!(
+        (model.developers.sort, model.developers.descending),
+        (SortColumn::Cost, true)
+    );
+    assert_eq!(order(&model), ["eve", "cleo", "ben", "ada", "dan"]);
+    let expected: [(SortColumn, [&str; 5]); 10] = [
+        (SortColumn::Email, ["ada", "ben", "cleo", "dan", "eve"]),
+        (SortColumn::Messages, ["dan", "ada", "eve", "cleo", "ben"]),
+        (SortColumn::Sessions, ["cleo", "ben", "ada", "eve", "dan"]),
+        (SortColumn::Commits, ["cleo", "ben", "ada", "eve", "dan"]),
+        (
+            SortColumn::PullRequests,
+            ["ben", "eve", "ada", "dan", "cleo"],
+        ),
+        (SortColumn::LinesAdded, ["ben", "cleo", "ada", "eve", "dan"]),
+        (
+            SortColumn::LinesRemoved,
+            ["cleo", "ben", "ada", "eve", "dan"],
+        ),
+        // No decided tool actions sorts below any rate.
+        (SortColumn::Acceptance, ["ada", "ben", "eve", "dan", "cleo"]),
+        (SortColumn::Cost, ["eve", "cleo", "ben", "ada", "dan"]),
+        (SortColumn::Email, ["ada", "ben", "cleo", "dan", "eve"]),
+    ];
+    for (column, rows) in expected {
+        assert_eq!(press(&mut model, key(KeyCode::Char('s'))), vec![]);
+        assert_eq!(model.developers.sort, column);
+        // E-mail sorts A→Z first; every number column sorts highest first.
+        assert_eq!(model.developers.descending, column != SortColumn::Email);
+        assert_eq!(order(&model), rows, "{column:?}");
+        // `S` reverses exactly, and again restores.
+        press(
+            &mut model,
+            KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT),
+        );
+        let mut reversed = rows;
+        reversed.reverse();
+        assert_eq!(order(&model), reversed, "{column:?} reversed");
+        update(&mut model, Action::SortReverse);
+        assert_eq!(order(&model), rows, "{column:?} restored");
+    }
+}
+
+#[test]
+fn sorting_keeps_the_highlighted_person() {
+    let mut model = loaded();
+    update(&mut model, Action::GoTab(Tab::Developers));
+    assert_eq!(selected(&model), "eve");
+    update(&mut model, Action::Down);
+    update(&mut model, Action::Down);
+    update(&mut model, Action::Down);
+    assert_eq!((model.developers.selected, selected(&model)), (3, "ada"));
+    update(&mut model, Action::SortNext); // by e-mail: ada is first
+    assert_eq!((model.developers.selected, selected(&model)), (0, "ada"));
+    update(&mut model, Action::SortReverse);
+    assert_eq!((model.developers.selected, selected(&model)), (4, "ada"));
+    // Moving stops at both ends.
+    update(&mut model, Action::Down);
+    assert_eq!(model.developers.selected, 4);
+    update(&mut model, Action::Top);
+    assert_eq!(selected(&model), "eve");
+    update(&mut model, Action::Up);
+    assert_eq!(selected(&model), "eve");
+    update(&mut model, Action::Bottom);
+    assert_eq!(selected(&model), "ada");
+}
+
+#[test]
+fn filter_narrows_rows_enter_keeps_esc_clears_and_the_person_stays_highlighted() {
+    let mut model = loaded();
+    // `/` is a Developers key.
+    assert_eq!(action_for(&model, key(KeyCode::Char('/'))), None);
+    update(&mut model, Action::StartFilter);
+    assert!(!model.developers.filtering);
+
+    update(&mut model, Action::GoTab(Tab::Developers));
+    update(&mut model, Action::Down);
+    update(&mut model, Action::Down);
+    assert_eq!(selected(&model), "ben");
+    press(&mut model, key(KeyCode::Char('/')));
+    assert!(model.developers.filtering);
+    // While typing, letters are text, not commands (`e` would export, `2` switch tabs).
+    assert_eq!(
+        action_for(&model, key(KeyCode::Char('e'))),
+        Some(Action::Input('e'))
+    );
+    type_text(&mut model, "e");
+    assert_eq!(order(&model), ["eve", "cleo", "ben"]);
+    assert_eq!(
+        selected(&model),
+        "ben",
+        "ben still matches and stays highlighted"
+    );
+    type_text(&mut model, "n");
+    assert_eq!(order(&model), ["ben"]);
+    assert_eq!(selected(&model), "ben");
+    press(&mut model, key(KeyCode::Backspace));
+    assert_eq!(model.developers.filter, "e");
+    assert_eq!(order(&model), ["eve", "cleo", "ben"]);
+    type_text(&mut model, "v");
+    assert_eq!(order(&model), ["eve"]);
+    assert_eq!(
+        selected(&model),
+        "eve",
+        "ben no longer matches: the first match"
+    );
+    press(&mut model, key(KeyCode::Backspace));
+    assert_eq!(selected(&model), "eve");
+
+    // Enter keeps the filter and leaves typing mode; keys are commands again.
+    assert_eq!(press(&mut model, key(KeyCode::Enter)), vec![]);
+    assert!(!model.developers.filtering);
+    assert_eq!(model.developers.filter, "e");
+    assert_eq!(
+        model.overlay, None,
+        "Enter ended the filter, it opened nothing"
+    );
+    assert_eq!(order(&model), ["eve", "cleo", "ben"]);
+    update(&mut model, Action::Down);
+    assert_eq!(selected(&model), "cleo");
+    // Sorting keeps the filter.
+    update(&mut model, Action::SortNext);
+    assert_eq!(order(&model), ["ben", "cleo", "eve"]);
+    assert_eq!(selected(&model), "cleo");
+
+    // `/` again shows the kept text; Esc clears it and every row returns, cleo still
+    // highlighted.
+    press(&mut model, key(KeyCode::Char('/')));
+    assert_eq!(model.developers.filter, "e");
+    type_text(&mut model, "xyz");
+    assert_eq!(order(&model), Vec::<&str>::new());
+    assert_eq!(model.selected_developer(), None);
+    press(&mut model, key(KeyCode::Esc));
+    assert!(!model.developers.filtering);
+    assert_eq!(model.developers.filter, "");
+    assert_eq!(order(&model), ["ada", "ben", "cleo", "dan", "eve"]);
+
+    update(&mut model, Action::StartFilter);
+    type_text(&mut model, "CLEO");
+    assert_eq!(order(&model), ["cleo"], "the filter ignores case");
+    press(&mut model, key(KeyCode::Esc));
+    assert_eq!(selected(&model), "cleo");
+    assert_eq!(order(&model), ["ada", "ben", "cleo", "dan", "eve"]);
+}
+
+#[test]
+fn the_picker_changes_the_range_with_presets() {
+    let mut model = loaded();
+    assert_eq!(
+        action_for(&model, key(KeyCode::Char('d'))),
+        Some(Action::OpenRangePicker)
+    );
+    press(&mut model, key(KeyCode::Char('d')));
+    assert_eq!(
+        model.overlay,
+        Some(Overlay::RangePicker {
+            custom: None,
+            error: None
+        })
+    );
+    // In the picker `3` means 30 days, not the Claude Code tab; `7` means 7 days.
+    assert_eq!(
+        action_for(&model, key(KeyCode::Char('3'))),
+        Some(Action::PickRange(RangePreset::Days(30)))
+    );
+    // 7 days starts after the 1st, so this month's cost is asked for too.
+    let commands = press(&mut model, key(KeyCode::Char('7')));
+    assert_eq!(
+        commands,
+        vec![
+            load("2026-11-19", "2026-11-25", None),
+            Command::Sync(Need::dashboard(day("2026-11-19"), day("2026-11-25"))),
+            Command::Sync(month_to_date_need()),
+        ]
+    );
+    assert_eq!(model.overlay, None);
+    assert_eq!(model.tab, Tab::Overview);
+    assert_eq!(
+        model.range,
+        DateRange {
+            from: day("2026-11-19"),
+            to: day("2026-11-25"),
+            label: "7 days".to_owned()
+        }
+    );
+    assert_eq!(model.load, LoadState::Loading);
+    assert!(model.syncing);
+    // The figures of the old range stay until the new ones arrive; a late answer for the
+    // old range is ignored.
+    let old = model.data.clone().unwrap();
+    assert_eq!(old.from, day("2026-10-27"));
+    update(
+        &mut model,
+        Action::DataLoaded(Box::new(dashboard(&range()))),
+    );
+    assert_eq!(model.load, LoadState::Loading);
+    let seven = model.range.clone();
+    update(&mut model, Action::DataLoaded(Box::new(dashboard(&seven))));
+    assert_eq!(model.load, LoadState::Loaded);
+    assert_eq!(model.data.as_ref().unwrap().from, day("2026-11-19"));
+
+    for (c, from, label, month_need) in [
+        ('m', "2026-11-01", "month to date", false),
+        ('9', "2026-08-28", "90 days", false),
+        ('y', "2025-11-26", "365 days", false),
+        ('3', "2026-10-27", "30 days", false),
+    ] {
+        press(&mut model, key(KeyCode::Char('d')));
+        let mut expected = vec![
+            load(from, "2026-11-25", None),
+            Command::Sync(Need::dashboard(day(from), day("2026-11-25"))),
+        ];
+        if month_need {
+            expected.push(Command::Sync(month_to_date_need()));
+        }
+        assert_eq!(
+            press(&mut model, key(KeyCode::Char(c))),
+            expected,
+            "{label}"
+        );
+        assert_eq!(model.range.label, label);
+        assert_eq!(model.range.from, day(from));
+    }
+    // Picking the range already shown does nothing; Esc closes the picker.
+    update(&mut model, Action::OpenRangePicker);
+    assert_eq!(press(&mut model, key(KeyCode::Char('3'))), vec![]);
+    update(&mut model, Action::OpenRangePicker);
+    assert_eq!(press(&mut model, key(KeyCode::Esc)), vec![]);
+    assert_eq!(model.overlay, None);
+}
+
+#[test]
+fn the_picker_takes_a_typed_custom_range_and_explains_a_bad_one() {
+    let mut model = loaded();
+    press(&mut model, key(KeyCode::Char('d')));
+    press(&mut model, key(KeyCode::Char('c')));
+    assert_eq!(
+        model.overlay,
+        Some(Overlay::RangePicker {
+            custom: Some(String::new()),
+            error: None
+        })
+    );
+    // While typing, `7` and `q` are text.
+    assert_eq!(
+        action_for(&model, key(KeyCode::Char('q'))),
+        Some(Action::Input('q'))
+    );
+    let before = model.range.clone();
+    for (text, error) in [
+        ("yesterday", "type two dates: YYYY-MM-DD..YYYY-MM-DD"),
+        (
+            "2026-10-31..2026-10-01",
+            "the first date must not be after the second",
+        ),
+        (
+            "2026-13-01..2026-10-01",
+            "\"2026-13-01\" is not a date (YYYY-MM-DD)",
+        ),
+        (
+            "2026-11-20..2026-12-05",
+            "2026-12-05 is in the future (today is 2026-11-25 UTC)",
+        ),
+    ] {
+        type_text(&mut model, text);
+        assert_eq!(press(&mut model, key(KeyCode::Enter)), vec![], "{text}");
+        assert_eq!(
+            model.overlay,
+            Some(Overlay::RangePicker {
+                custom: Some(text.to_owned()),
+                error: Some(error.to_owned())
+            }),
+            "{text}"
+        );
+        assert_eq!(model.range, before);
+        for _ in text.chars() {
+            press(&mut model, key(KeyCode::Backspace));
+        }
+    }
+    // A good range: the whole of October, which starts before this month.
+    type_text(&mut model, "2026-10-01..2026-10-31");
+    assert_eq!(
+        press(&mut model, key(KeyCode::Enter)),
+        vec![
+            load("2026-10-01", "2026-10-31", None),
+            Command::Sync(Need::dashboard(day("2026-10-01"), day("2026-10-31"))),
+        ]
+    );
+    assert_eq!(model.overlay, None);
+    assert_eq!(
+        model.range,
+        DateRange {
+            from: day("2026-10-01"),
+            to: day("2026-10-31"),
+            label: "custom".to_owned()
+        }
+    );
+    // Two dates separated by a space work too; a range inside this month also asks for
+    // the month to date.
+    press(&mut model, key(KeyCode::Char('d')));
+    press(&mut model, key(KeyCode::Char('c')));
+    type_text(&mut model, "2026-11-10 2026-11-20");
+    assert_eq!(
+        press(&mut model, key(KeyCode::Enter)),
+        vec![
+            load("2026-11-10", "2026-11-20", None),
+            Command::Sync(Need::dashboard(day("2026-11-10"), day("2026-11-20"))),
+            Command::Sync(month_to_date_need()),
+        ]
+    );
+    // Esc from the text field goes back to the presets, a second Esc closes.
+    press(&mut model, key(KeyCode::Char('d')));
+    press(&mut model, key(KeyCode::Char('c')));
+    type_text(&mut model, "2026");
+    press(&mut model, key(KeyCode::Esc));
+    assert_eq!(
+        model.overlay,
+        Some(Overlay::RangePicker {
+            custom: None,
+            error: None
+        })
+    );
+    press(&mut model, key(KeyCode::Esc));
+    assert_eq!(model.overlay, None);
+    assert_eq!(model.range.from, day("2026-11-10"));
+}
+
+#[test]
+fn a_failed_refresh_keeps_the_last_good_data() {
+    let mut model = loaded();
+    update(&mut model, Action::GoTab(Tab::Developers));
+    update(&mut model, Action::Down);
+    let data = model.data.clone();
+    let rows = order(&model).join(",");
+    assert!(model.refresh_every > Duration::zero());
+
+    // `r` starts a sync of the range's needs.
+    assert_eq!(
+        press(&mut model, key(KeyCode::Char('r'))),
+        vec![Command::Sync(Need::dashboard(
+            day("2026-10-27"),
+            day("2026-11-25")
+        ))]
+    );
+    assert!(model.syncing);
+    // A second `r` while it runs says so and starts nothing.
+    assert_eq!(update(&mut model, Action::Refresh), vec![]);
+    assert_eq!(
+        model.flash.as_ref().map(|f| f.0.as_str()),
+        Some("a refresh is already running")
+    );
+
+    // Any other failure: still online, told why, data untouched, the store re-read.
+    let commands = update(
+        &mut model,
+        Action::SyncFinished(SyncResult::Failed {
+            cause: "the API answered 500 (request req_01)".to_owned(),
+        }),
+    );
+    assert_eq!(
+        commands,
+        vec![load("2026-10-27", "2026-11-25", Some(coverage()))]
+    );
+    assert!(!model.syncing);
+    assert_eq!(model.connection, Connection::Online);
+    assert_eq!(
+        model.flash.as_ref().map(|f| f.0.as_str()),
+        Some("refresh failed: the API answered 500 (request req_01)")
+    );
+    assert_eq!(model.data, data);
+    // The re-read fails too: the figures stay.
+    update(
+        &mut model,
+        Action::LoadFailed("database is locked".to_owned()),
+    );
+    assert_eq!(
+        model.load,
+        LoadState::Failed("database is locked".to_owned())
+    );
+    assert_eq!(model.data, data);
+    assert_eq!(order(&model).join(","), rows);
+    assert_eq!(selected(&model), "cleo");
+
+    // Unreachable: offline, with the date the data runs to.
+    update(&mut model, Action::Refresh);
+    update(
+        &mut model,
+        Action::SyncFinished(SyncResult::Offline {
+            cause: "could not connect to api.anthropic.com".to_owned(),
+        }),
+    );
+    assert_eq!(
+        model.connection,
+        Connection::Offline {
+            cause: "could not connect to api.anthropic.com".to_owned()
+        }
+    );
+    assert_eq!(
+        connection_text(&model),
+        ("offline — data through 2026-11-23".to_owned(), true)
+    );
+    assert_eq!(model.data, data);
+    assert_eq!(order(&model).join(","), rows);
+    // Offline still refreshes on schedule (the network may come back).
+    let later = now() + model.refresh_every + Duration::seconds(1);
+    assert_eq!(
+        update(&mut model, Action::Tick(later)),
+        vec![Command::Sync(Need::dashboard(
+            day("2026-10-27"),
+            day("2026-11-25")
+        ))]
+    );
+    // And a good sync brings it back online.
+    update(
+        &mut model,
+        Action::SyncFinished(SyncResult::Done {
+            requests: 3,
+            coverage: coverage(),
+        }),
+    );
+    assert_eq!(connection_text(&model), ("online".to_owned(), false));
+}
+
+#[test]
+fn a_refused_key_stops_background_requests_until_r() {
+    // Control: while online, the refresh interval starts a sync.
+    let mut online = loaded();
+    let due = now() + online.refresh_every;
+    assert_eq!(
+        update(&mut online, Action::Tick(due - Duration::seconds(1))),
+        vec![]
+    );
+    assert_eq!(
+        update(&mut online, Action::Tick(due)),
+        vec![Command::Sync(Need::dashboard(
+            day("2026-10-27"),
+            day("2026-11-25")
+        ))]
+    );
+
+    let mut model = loaded();
+    let data = model.data.clone();
+    update(
+        &mut model,
+        Action::SyncFinished(SyncResult::Rejected {
+            cause: "the key was refused".to_owned(),
+            fixes: vec!["Create a new key".to_owned()],
+        }),
+    );
+    assert!(matches!(model.connection, Connection::Rejected { .. }));
+    assert_eq!(
+        connection_text(&model).0,
+        "key refused — showing stored data through 2026-11-23 (stale); r re-tests"
+    );
+    assert_eq!(model.data, data);
+    let is_sync = |c: &Command| matches!(c, Command::Sync(_));
+    // Hours of ticks: never a request.
+    for minutes in [1, 15, 16, 60, 600] {
+        let commands = update(&mut model, Action::Tick(now() + Duration::minutes(minutes)));
+        assert!(!commands.iter().any(is_sync), "{minutes} min: {commands:?}");
+    }
+    // A new range reads the store but asks nothing of the API.
+    update(&mut model, Action::OpenRangePicker);
+    let commands = update(&mut model, Action::PickRange(RangePreset::Days(7)));
+    assert_eq!(commands, vec![load("2026-11-19", "2026-11-25", None)]);
+    assert!(!model.syncing);
+    // The detail view reads stored days only.
+    let seven = model.range.clone();
+    update(&mut model, Action::DataLoaded(Box::new(dashboard(&seven))));
+    update(&mut model, Action::GoTab(Tab::Developers));
+    let commands = update(&mut model, Action::Confirm);
+    assert_eq!(
+        commands,
+        vec![Command::LoadTimeline {
+            user_id: "u5".to_owned(),
+            from: day("2026-11-19"),
+            to: day("2026-11-25"),
+        }]
+    );
+    update(&mut model, Action::Back);
+    // `r` re-tests the key.
+    let commands = press(&mut model, key(KeyCode::Char('r')));
+    assert_eq!(
+        commands,
+        vec![
+            Command::Sync(Need::dashboard(day("2026-11-19"), day("2026-11-25"))),
+            Command::Sync(month_to_date_need()),
+        ]
+    );
+    assert_eq!(model.connection, Connection::Starting);
+    assert!(model.syncing);
+}
+
+#[test]
+fn the_detail_view_opens_on_the_highlighted_person_and_closes() {
+    let mut model = loaded();
+    // Enter means nothing outside the Developers tab.
+    assert_eq!(action_for(&model, key(KeyCode::Enter)), None);
+    assert_eq!(update(&mut model, Action::Confirm), vec![]);
+    assert_eq!(model.overlay, None);
+
+    press(&mut model, key(KeyCode::Char('2')));
+    press(&mut model, key(KeyCode::Char('j')));
+    assert_eq!(selected(&model), "cleo");
+    let commands = press(&mut model, key(KeyCode::Enter));
+    assert_eq!(
+        commands,
+        vec![
+            Command::LoadTimeline {
+                user_id: "u3".to_owned(),
+                from: day("2026-10-27"),
+                to: day("2026-11-25"),
+            },
+            Command::Sync(Need::person("u3", day("2026-10-27"), day("2026-11-25"))),
+        ]
+    );
+    assert_eq!(
+        model.overlay,
+        Some(Overlay::Detail {
+            user_id: "u3".to_owned(),
+            timeline: None
+        })
+    );
+    // Another person's days are not this view's.
+    let days = |id: &str| Timeline {
+        user_id: id.to_owned(),
+        days: vec![(
+            day("2026-11-20"),
+            Activity {
+                user_id: id.to_owned(),
+                messages: 4,
+                ..Activity::default()
+            },
+        )],
+        cost: vec![(
+            day("2026-11-20"),
+            Decimal::new(150, 2),
+            Decimal::new(190, 2),
+        )],
+    };
+    update(&mut model, Action::TimelineLoaded(days("u2")));
+    assert_eq!(
+        model.overlay,
+        Some(Overlay::Detail {
+            user_id: "u3".to_owned(),
+            timeline: None
+        })
+    );
+    update(&mut model, Action::TimelineLoaded(days("u3")));
+    assert_eq!(
+        model.overlay,
+        Some(Overlay::Detail {
+            user_id: "u3".to_owned(),
+            timeline: Some(days("u3"))
+        })
+    );
+    // Newly stored data re-reads the open person's days.
+    assert_eq!(
+        update(&mut model, Action::Stored),
+        vec![Command::LoadTimeline {
+            user_id: "u3".to_owned(),
+            from: day("2026-10-27"),
+            to: day("2026-11-25"),
+        }]
+    );
+    // Moving keys do not move the table under the view.
+    update(&mut model, Action::Down);
+    assert_eq!(selected(&model), "cleo");
+    // Esc closes it, back on the same row.
+    press(&mut model, key(KeyCode::Esc));
+    assert_eq!(model.overlay, None);
+    assert_eq!((model.tab, selected(&model)), (Tab::Developers, "cleo"));
+    // With nobody listed, Enter opens nothing.
+    update(&mut model, Action::StartFilter);
+    type_text(&mut model, "nobody");
+    update(&mut model, Action::Confirm);
+    assert_eq!(update(&mut model, Action::Confirm), vec![]);
+    assert_eq!(model.overlay, None);
+}
+
+#[test]
+fn export_writes_exactly_the_filtered_and_sorted_rows() {
+    let mut empty = Model::new(range(), now());
+    assert_eq!(update(&mut empty, Action::Export), vec![]);
+    assert_eq!(
+        empty.flash.as_ref().map(|f| f.0.as_str()),
+        Some("nothing to export yet")
+    );
+
+    let mut model = loaded();
+    update(&mut model, Action::GoTab(Tab::Developers));
+    for _ in 0..4 {
+        update(&mut model, Action::SortNext); // e-mail, messages, sessions, commits
+    }
+    update(&mut model, Action::SortReverse); // fewest commits first
+    update(&mut model, Action::StartFilter);
+    type_text(&mut model, "e"); // eve, cleo, ben
+    update(&mut model, Action::Confirm);
+    assert_eq!(order(&model), ["eve", "ben", "cleo"]);
+
+    let commands = press(&mut model, key(KeyCode::Char('e')));
+    let [Command::Write { path, bytes }] = commands.as_slice() else {
+        panic!("one file write expected, got {commands:?}");
+    };
+    assert_eq!(
+        path,
+        &PathBuf::from("/exports/topogy-developers-2026-10-27-2026-11-25.csv")
+    );
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "user_id",
+            "email",
+            "messages",
+            "conversations",
+            "claude_code_sessions",
+            "commits",
+            "pull_requests",
+            "lines_added",
+            "lines_removed",
+            "tool_accepted",
+            "tool_rejected",
+            "cost_usd",
+            "list_cost_usd"
+        ]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    let expected = [
+        [
+            "u5", "eve@x.io", "20", "5", "1", "1", "1", "100", "10", "3", "1", "30.0", "37.5",
+        ],
+        [
+            "u2", "ben@x.io", "20", "5", "9", "7", "2", "700", "70", "8", "2", "30.0", "37.5",
+        ],
+        [
+            "u3",
+            "cleo@x.io",
+            "20",
+            "5",
+            "9",
+            "7",
+            "0",
+            "500",
+            "90",
+            "0",
+            "0",
+            "30.0",
+            "37.5",
+        ],
+    ];
+    assert_eq!(rows, expected.map(|r| r.map(str::to_owned).to_vec()));
+    // Export does not disturb the view.
+    assert_eq!(model.developers.filter, "e");
+    assert_eq!(order(&model), ["eve", "ben", "cleo"]);
+
+    // Where it went is said in the status bar.
+    update(&mut model, Action::Exported(Ok(path.clone())));
+    assert_eq!(
+        model.flash.as_ref().map(|f| f.0.clone()),
+        Some("exported to /exports/topogy-developers-2026-10-27-2026-11-25.csv".to_owned())
+    );
+    update(
+        &mut model,
+        Action::Exported(Err("permission denied".to_owned())),
+    );
+    assert_eq!(
+        model.flash.as_ref().map(|f| f.0.as_str()),
+        Some("export failed: permission denied")
+    );
+    // The message goes away after a few seconds.
+    update(&mut model, Action::Tick(now() + Duration::seconds(5)));
+    assert!(model.flash.is_some());
+    update(&mut model, Action::Tick(now() + Duration::seconds(7)));
+    assert_eq!(model.flash, None);
+
+    // Other tabs name their file after what they hold.
+    update(&mut model, Action::GoTab(Tab::Cost));
+    let commands = update(&mut model, Action::Export);
+    assert!(
+        matches!(commands.as_slice(), [Command::Write { path, .. }]
+            if path == &PathBuf::from("/exports/topogy-cost-daily-2026-10-27-2026-11-25.csv")),
+        "{commands:?}"
+    );
+}
+
+#[test]
+fn stored_units_reload_the_view_at_most_once_a_second() {
+    let mut model = loaded();
+    let t = |ms: i64| now() + Duration::milliseconds(ms);
+    let reload = || vec![load("2026-10-27", "2026-11-25", Some(coverage()))];
+    // Nothing stored: ticks do nothing.
+    assert_eq!(update(&mut model, Action::Tick(t(2_000))), vec![]);
+    assert_eq!(update(&mut model, Action::Stored), vec![]);
+    assert!(model.dirty);
+    assert_eq!(update(&mut model, Action::Tick(t(2_250))), reload());
+    assert!(!model.dirty);
+    // A burst of stored units within the second: one reload, when the second is up.
+    for _ in 0..5 {
+        assert_eq!(update(&mut model, Action::Stored), vec![]);
+    }
+    assert_eq!(update(&mut model, Action::Tick(t(2_500))), vec![]);
+    assert_eq!(update(&mut model, Action::Tick(t(3_000))), vec![]);
+    assert_eq!(update(&mut model, Action::Tick(t(3_250))), reload());
+    assert_eq!(update(&mut model, Action::Tick(t(3_500))), vec![]);
+    assert_eq!(update(&mut model, Action::Tick(t(9_000))), vec![]);
+    // The end of a sync reloads at once, and clears what was pending.
+    update(&mut model, Action::Stored);
+    assert_eq!(
+        update(
+            &mut model,
+            Action::SyncFinished(SyncResult::Done {
+                requests: 1,
+                coverage: coverage()
+            })
+        ),
+        reload()
+    );
+    assert_eq!(update(&mut model, Action::Tick(t(12_000))), vec![]);
+}
