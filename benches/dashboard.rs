@@ -1,0 +1,395 @@
+//! The Developers tab with 100 and with 10,000 people: frame time, time to the first frame from
+//! a warm store, key handling, and peak memory. `cargo bench --bench dashboard`.
+//!
+//! The store is filled directly through `Store`'s writers (30 days of per-person rows, range
+//! totals, per-person cost, summaries, cost by day), so the run is fast and offline. Each size
+//! is measured in a child process of its own, so its peak memory (`VmHWM`) is its own.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot set up should stop
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use rust_decimal::Decimal;
+use topogy::metrics::{self, Dashboard, RangePreset, coverage_from_store};
+use topogy::store::{
+    Activity, AdoptionItem, CostLine, Dataset, FetchMeta, PersonCost, Store, SummaryDay, next_day,
+};
+use topogy::tui::action::{Action, Tab};
+use topogy::tui::model::{DateRange, Model};
+use topogy::tui::ui::widgets::count;
+use topogy::tui::ui::{self, Theme};
+use topogy::tui::update::update;
+
+const SIZES: [usize; 2] = [100, 10_000];
+const SCREEN: (u16, u16) = (160, 48);
+const DAYS: i64 = 30;
+/// Engagement trails the calendar by this many days, as the API's does.
+const LAG: i64 = 2;
+const FRAMES: usize = 1_000;
+const FIRST_FRAMES: usize = 15;
+const KEYS: usize = 200;
+const CHILD_FLAG: &str = "--measure-one-size";
+
+/// A fixed clock, so every run draws the same range.
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 6, 30, 12, 0, 0).unwrap()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == CHILD_FLAG) {
+        let people: usize = args[i + 1].parse().unwrap();
+        let rows: usize = args[i + 2].parse().unwrap();
+        measure(people, rows, Path::new(&args[i + 3]));
+        return;
+    }
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    println!(
+        "topogy dashboard benchmark — Developers tab at {}×{}, {DAYS} days of data, {cores} core(s), {} build",
+        SCREEN.0,
+        SCREEN.1,
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "optimized"
+        }
+    );
+    let mut lines = Vec::new();
+    for people in SIZES {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("topogy.db");
+        let started = Instant::now();
+        let rows = populate(&path, people);
+        eprintln!(
+            "filled a store for {people} people ({rows} rows) in {:.1?}",
+            started.elapsed()
+        );
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .arg(CHILD_FLAG)
+            .arg(people.to_string())
+            .arg(rows.to_string())
+            .arg(&path)
+            .output()
+            .unwrap();
+        eprint!("{}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "measuring {people} people failed");
+        lines.push(String::from_utf8(out.stdout).unwrap());
+    }
+    println!();
+    println!(
+        "| people | store rows | first frame median | first frame p95 | frame median | frame p95 | frame, last page median | filter key median | sort key median | peak RSS |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for line in lines {
+        print!("{line}");
+    }
+}
+
+/// Fills a store at `path` as a finished sync of the last 30 days would leave it.
+fn populate(path: &Path, people: usize) -> usize {
+    let (mut store, _) = Store::open(path).unwrap();
+    let meta = FetchMeta {
+        fetched_at: now(),
+        data_refreshed_at: Some(now()),
+    };
+    let today = now().date_naive();
+    let from = today - chrono::Duration::days(DAYS - 1);
+    let engagement_to = today - chrono::Duration::days(LAG);
+    let mut random = Lcg(people as u64);
+    let person = |i: usize| {
+        (
+            format!("user_{i:06}"),
+            format!("{}.{i}@acme-robotics.example", NAMES[i % NAMES.len()]),
+        )
+    };
+    let mut totals: Vec<Activity> = (0..people)
+        .map(|i| {
+            let (user_id, email) = person(i);
+            Activity {
+                user_id,
+                email,
+                ..Activity::default()
+            }
+        })
+        .collect();
+    let mut rows = 0;
+    let mut day = from;
+    while day <= engagement_to {
+        let activity: Vec<Activity> = (0..people)
+            .map(|i| {
+                let commits = random.below(12);
+                let a = Activity {
+                    user_id: totals[i].user_id.clone(),
+                    email: totals[i].email.clone(),
+                    messages: random.below(200),
+                    conversations: random.below(40),
+                    sessions: random.below(15),
+                    commits,
+                    pull_requests: commits / 4,
+                    lines_added: commits * random.below(400),
+                    lines_removed: commits * random.below(120),
+                    tool_accepted: random.below(150),
+                    tool_rejected: random.below(15),
+                };
+                totals[i].add(&a);
+                a
+            })
+            .collect();
+        rows += activity.len();
+        store.replace_user_day(day, &activity, meta).unwrap();
+        day = next_day(day);
+    }
+    store
+        .replace_rollup(from, next_day(engagement_to), &totals, meta)
+        .unwrap();
+    rows += totals.len();
+    let cost: Vec<PersonCost> = totals
+        .iter()
+        .map(|a| {
+            let cents = Decimal::from(random.below(3_000_000)) / Decimal::from(100);
+            PersonCost {
+                user_id: a.user_id.clone(),
+                email: a.email.clone(),
+                name: String::new(),
+                amount_cents: cents,
+                list_amount_cents: cents * Decimal::from(5) / Decimal::from(4),
+            }
+        })
+        .collect();
+    store
+        .replace_user_cost(from, next_day(today), &cost, meta)
+        .unwrap();
+    rows += cost.len();
+    let scale = people as u64;
+    let mut summaries = Vec::new();
+    let mut lines = Vec::new();
+    let mut day = from;
+    while day <= today {
+        if day <= engagement_to {
+            summaries.push(SummaryDay {
+                date: day,
+                dau: scale * 6 / 10 + random.below(scale / 10 + 1),
+                wau: scale * 8 / 10,
+                mau: scale * 9 / 10,
+                assigned_seats: Some(scale),
+                pending_invites: Some(scale / 20),
+            });
+        }
+        for (product, model) in [
+            ("chat", "claude-sonnet-4-6"),
+            ("chat", "claude-opus-4-6"),
+            ("claude_code", "claude-sonnet-4-6"),
+            ("claude_code", "claude-opus-4-6"),
+        ] {
+            let cents = Decimal::from(random.below(scale * 2_000 + 1));
+            lines.push(CostLine {
+                date: day,
+                product: product.to_owned(),
+                model: model.to_owned(),
+                amount_cents: cents,
+                list_amount_cents: cents * Decimal::from(5) / Decimal::from(4),
+            });
+        }
+        day = next_day(day);
+    }
+    rows += summaries.len() + lines.len();
+    store
+        .replace_summaries(from, next_day(engagement_to), &summaries, meta)
+        .unwrap();
+    store
+        .replace_cost_days(from, next_day(today), &lines, meta)
+        .unwrap();
+    for dataset in [Dataset::Skills, Dataset::Connectors, Dataset::Projects] {
+        let items: Vec<AdoptionItem> = NAMES
+            .iter()
+            .map(|name| AdoptionItem {
+                name: (*name).to_owned(),
+                users: random.below(scale),
+                uses: random.below(scale * 3),
+            })
+            .collect();
+        rows += items.len();
+        store
+            .replace_adoption(dataset, engagement_to, &items, meta)
+            .unwrap();
+    }
+    rows
+}
+
+/// Runs in the child: every measurement for one size, printed as one table row.
+fn measure(people: usize, rows: usize, path: &Path) {
+    let theme = Theme::dark();
+    let range = DateRange::preset(RangePreset::Days(DAYS as u16), now().date_naive());
+
+    // Time to the first frame: open the store file, load, build the model, draw once.
+    let mut first = Vec::new();
+    let mut terminal = Terminal::new(TestBackend::new(SCREEN.0, SCREEN.1)).unwrap();
+    for _ in 0..FIRST_FRAMES {
+        let started = Instant::now();
+        let model = first_frame(path, &range, &theme, &mut terminal);
+        first.push(started.elapsed());
+        assert_eq!(model.developers.rows.len(), people);
+    }
+    breakdown(path, &range);
+
+    // Frame time: draw the Developers tab again and again (top of the table, then last page).
+    let mut model = first_frame(path, &range, &theme, &mut terminal);
+    let frames = time_each(FRAMES, || draw(&model, &theme, &mut terminal));
+    update(&mut model, Action::Bottom);
+    let last_page = time_each(FRAMES, || draw(&model, &theme, &mut terminal));
+
+    // Keys that reorder the table: typing into the filter, and sorting.
+    update(&mut model, Action::Top);
+    update(&mut model, Action::StartFilter);
+    let mut typed = 0;
+    let filter_keys = time_each(KEYS, || {
+        // Alternate one character in and out, so the filter keeps matching many people.
+        if typed % 2 == 0 {
+            update(&mut model, Action::Input('a'));
+        } else {
+            update(&mut model, Action::Backspace);
+        }
+        typed += 1;
+    });
+    update(&mut model, Action::Back);
+    let sort_keys = time_each(KEYS, || {
+        update(&mut model, Action::SortNext);
+    });
+
+    println!(
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} MiB |",
+        thousands(people),
+        thousands(rows),
+        ms(median(&first)),
+        ms(p95(&first)),
+        ms(median(&frames)),
+        ms(p95(&frames)),
+        ms(median(&last_page)),
+        ms(median(&filter_keys)),
+        ms(median(&sort_keys)),
+        peak_rss_kib() as f64 / 1024.0
+    );
+}
+
+fn first_frame(
+    path: &Path,
+    range: &DateRange,
+    theme: &Theme,
+    terminal: &mut Terminal<TestBackend>,
+) -> Model {
+    let store = Store::open_reader(path).unwrap();
+    let data = Dashboard::load(&store, range.from, range.to, now(), None).unwrap();
+    let mut model = Model::new(range.clone(), now());
+    model.size = SCREEN;
+    model.tab = Tab::Developers;
+    update(&mut model, Action::DataLoaded(Box::new(data)));
+    draw(&model, theme, terminal);
+    model
+}
+
+fn draw(model: &Model, theme: &Theme, terminal: &mut Terminal<TestBackend>) {
+    terminal
+        .draw(|frame| ui::render(model, theme, frame))
+        .unwrap();
+}
+
+/// Where the first frame's time goes (printed to stderr, for finding what is slow).
+fn breakdown(path: &Path, range: &DateRange) {
+    let store = Store::open_reader(path).unwrap();
+    let (coverage, t_coverage) = timed(|| coverage_from_store(&store, range.from, range.to));
+    let coverage = coverage.unwrap();
+    let (_, t_people) = timed(|| metrics::developers(&store, &coverage).unwrap());
+    let (_, t_daily) = timed(|| metrics::daily(&store, range.from, range.to).unwrap());
+    let (_, t_known) = timed(|| store.known_people().unwrap());
+    let (data, t_load) =
+        timed(|| Dashboard::load(&store, range.from, range.to, now(), None).unwrap());
+    let mut model = Model::new(range.clone(), now());
+    model.size = SCREEN;
+    let (_, t_update) = timed(|| update(&mut model, Action::DataLoaded(Box::new(data))));
+    eprintln!(
+        "  {} people: Dashboard::load {} (coverage {}, per-person totals {}, daily series {}, \
+         known people {}); DataLoaded {}",
+        model.developers.rows.len(),
+        ms(t_load),
+        ms(t_coverage),
+        ms(t_people),
+        ms(t_daily),
+        ms(t_known),
+        ms(t_update)
+    );
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let started = Instant::now();
+    let value = f();
+    (value, started.elapsed())
+}
+
+fn time_each(n: usize, mut f: impl FnMut()) -> Vec<Duration> {
+    (0..n)
+        .map(|_| {
+            let started = Instant::now();
+            f();
+            started.elapsed()
+        })
+        .collect()
+}
+
+fn median(times: &[Duration]) -> Duration {
+    let mut v = times.to_vec();
+    v.sort_unstable();
+    v[v.len() / 2]
+}
+
+/// Nearest-rank 95th percentile.
+fn p95(times: &[Duration]) -> Duration {
+    let mut v = times.to_vec();
+    v.sort_unstable();
+    v[(v.len() * 95).div_ceil(100).saturating_sub(1)]
+}
+
+fn ms(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 10.0 {
+        format!("{ms:.3} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+fn thousands(n: usize) -> String {
+    count(n as u64)
+}
+
+/// The process's peak resident set size, in KiB (`VmHWM` in /proc/self/status).
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// A small deterministic generator, so every run fills the same store.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        if n == 0 { 0 } else { (self.0 >> 33) % n }
+    }
+}
+
+const NAMES: [&str; 12] = [
+    "ada", "ben", "chloe", "dev", "emeka", "fatima", "hana", "ivan", "jade", "kofi", "lena", "noor",
+];
