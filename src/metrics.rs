@@ -169,7 +169,7 @@ pub fn daily(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Day>, 
             d.lines_removed = Some(0);
         }
     }
-    for (date, a) in store.user_days(from, to)? {
+    for (date, a) in store.day_totals(from, to)? {
         if let Some(d) = days.get_mut(&date) {
             *d.commits.get_or_insert(0) += a.commits;
             *d.pull_requests.get_or_insert(0) += a.pull_requests;

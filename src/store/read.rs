@@ -83,11 +83,21 @@ impl Store {
         Ok(Some((day, items)))
     }
 
-    /// Everyone the store has seen in per-day data, with their last active day.
+    /// Everyone the store has seen in per-day data, with their last active day and the e-mail
+    /// of that day. One index seek per person (a recursive skip over `user_day_person`), not a
+    /// scan of every stored day: a year of history costs no more than a month.
     pub fn known_people(&self) -> Result<Vec<(String, String, NaiveDate)>> {
         self.rows(
-            "SELECT user_id, MAX(email), MAX(date) FROM user_day GROUP BY user_id
-             ORDER BY MAX(email)",
+            "WITH RECURSIVE person(user_id) AS (
+                 SELECT MIN(user_id) FROM user_day
+                 UNION ALL
+                 SELECT (SELECT MIN(u.user_id) FROM user_day u WHERE u.user_id > p.user_id)
+                 FROM person p WHERE p.user_id IS NOT NULL
+             )
+             SELECT d.user_id, d.email, d.date FROM person p JOIN user_day d
+               ON d.user_id = p.user_id
+              AND d.date = (SELECT MAX(m.date) FROM user_day m WHERE m.user_id = p.user_id)
+             ORDER BY d.email, d.user_id",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
@@ -124,6 +134,19 @@ impl Store {
             "SELECT date, user_id, email, messages, conversations, sessions, commits, pull_requests,
                     lines_added, lines_removed, tool_accepted, tool_rejected
              FROM user_day WHERE date >= ?1 AND date <= ?2 ORDER BY date, user_id",
+            params![from, to],
+        )
+    }
+
+    /// The whole organization's engagement on each stored day in `[from, to]`: everyone's
+    /// counters summed by SQLite (user id and e-mail left empty), so the daily series never
+    /// reads one row per person per day.
+    pub fn day_totals(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(NaiveDate, Activity)>> {
+        self.read_activity(
+            "SELECT date, '', '', SUM(messages), SUM(conversations), SUM(sessions), SUM(commits),
+                    SUM(pull_requests), SUM(lines_added), SUM(lines_removed),
+                    SUM(tool_accepted), SUM(tool_rejected)
+             FROM user_day WHERE date >= ?1 AND date <= ?2 GROUP BY date ORDER BY date",
             params![from, to],
         )
     }

@@ -3,7 +3,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes. A file with a higher version came from a newer topogy.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Each entry migrates from version `index` to `index + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -76,6 +76,11 @@ CREATE TABLE person_cost_fetch (
     fetched_at TEXT NOT NULL, data_refreshed_at TEXT,
     PRIMARY KEY (user_id, start, end)
 );
+",
+    // Per-person lookups (the detail view, everyone's last active day) without scanning
+    // every stored day.
+    r"
+CREATE INDEX user_day_person ON user_day(user_id, date);
 ",
 ];
 

@@ -1,0 +1,133 @@
+//! The store's aggregate readers that the dashboard's first frame leans on: the organization's
+//! day totals (summed in SQLite) and everyone's last active day (an index seek per person).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use topogy::store::{Activity, FetchMeta, Store};
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn meta() -> FetchMeta {
+    FetchMeta {
+        fetched_at: Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap(),
+        data_refreshed_at: None,
+    }
+}
+
+fn person(id: &str, email: &str, n: u64) -> Activity {
+    Activity {
+        user_id: id.into(),
+        email: email.into(),
+        messages: n,
+        conversations: n + 1,
+        sessions: n + 2,
+        commits: n + 3,
+        pull_requests: n + 4,
+        lines_added: n * 100,
+        lines_removed: n * 10,
+        tool_accepted: n + 5,
+        tool_rejected: n + 6,
+    }
+}
+
+#[test]
+fn day_totals_are_the_sum_of_everyones_rows_of_each_stored_day() {
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .replace_user_day(
+            day("2026-11-01"),
+            &[
+                person("user_a", "a@example.com", 1),
+                person("user_b", "b@example.com", 20),
+            ],
+            meta(),
+        )
+        .unwrap();
+    // A day fetched with nobody active has no rows, so no total.
+    store
+        .replace_user_day(day("2026-11-02"), &[], meta())
+        .unwrap();
+    store
+        .replace_user_day(
+            day("2026-11-03"),
+            &[person("user_b", "b@example.com", 300)],
+            meta(),
+        )
+        .unwrap();
+    // Outside the asked range.
+    store
+        .replace_user_day(
+            day("2026-11-04"),
+            &[person("user_a", "a@example.com", 4000)],
+            meta(),
+        )
+        .unwrap();
+
+    let totals = store
+        .day_totals(day("2026-11-01"), day("2026-11-03"))
+        .unwrap();
+    let total = |n: u64, people: u64| Activity {
+        user_id: String::new(),
+        email: String::new(),
+        messages: n,
+        conversations: n + people,
+        sessions: n + 2 * people,
+        commits: n + 3 * people,
+        pull_requests: n + 4 * people,
+        lines_added: n * 100,
+        lines_removed: n * 10,
+        tool_accepted: n + 5 * people,
+        tool_rejected: n + 6 * people,
+    };
+    assert_eq!(
+        totals,
+        vec![
+            (day("2026-11-01"), total(21, 2)),
+            (day("2026-11-03"), total(300, 1)),
+        ]
+    );
+}
+
+#[test]
+fn known_people_have_their_last_active_day_and_that_days_email_once_each() {
+    let mut store = Store::open_in_memory().unwrap();
+    assert_eq!(store.known_people().unwrap(), vec![]);
+    store
+        .replace_user_day(
+            day("2026-10-01"),
+            &[
+                person("user_c", "carol@old.example", 1),
+                person("user_a", "zed@example.com", 1),
+            ],
+            meta(),
+        )
+        .unwrap();
+    store
+        .replace_user_day(
+            day("2026-11-05"),
+            &[
+                person("user_c", "carol@new.example", 1),
+                person("user_b", "bo@example.com", 1),
+            ],
+            meta(),
+        )
+        .unwrap();
+    store
+        .replace_user_day(
+            day("2026-10-20"),
+            &[person("user_b", "bo@example.com", 1)],
+            meta(),
+        )
+        .unwrap();
+
+    let known = store.known_people().unwrap();
+    let expected = [
+        ("user_b", "bo@example.com", "2026-11-05"),
+        ("user_c", "carol@new.example", "2026-11-05"),
+        ("user_a", "zed@example.com", "2026-10-01"),
+    ]
+    .map(|(id, email, last)| (id.to_owned(), email.to_owned(), day(last)));
+    assert_eq!(known, expected);
+}
