@@ -5,7 +5,7 @@
 //! [`ApiError`]s worded as advice. Wire models are in [`models`].
 
 mod adoption_models;
-mod classify;
+pub(crate) mod classify;
 mod cost_models;
 pub mod error;
 mod error_advice;
@@ -51,6 +51,9 @@ pub struct ClientConfig {
     pub max_retries: u32,
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
+    /// A `retry-after` longer than this is not waited out inside one call: the error goes back
+    /// to the caller (the sync engine schedules the retry; `verify` reports it at once).
+    pub max_retry_after: Duration,
     /// Rows per page, always sent as `limit` on the paginated per-row endpoints.
     pub page_limit: u32,
 }
@@ -66,6 +69,7 @@ impl Default for ClientConfig {
             max_retries: 5,
             backoff_base: Duration::from_millis(500),
             backoff_cap: Duration::from_secs(30),
+            max_retry_after: Duration::from_secs(300),
             page_limit: 1000,
         }
     }
@@ -87,6 +91,8 @@ pub struct ProbeOutcome {
     pub latest_available: Option<NaiveDate>,
     pub request_id: Option<String>,
     pub organization_id: Option<String>,
+    /// Assigned seats on the latest day the answer covered (who the key belongs to, roughly).
+    pub seats: Option<u64>,
 }
 
 /// The API client. Cheap to clone; clones share one connection pool, budget and progress.
@@ -299,8 +305,10 @@ impl Client {
                         request_id: answer.request_id,
                     });
                 };
+                let latest = rows.iter().max_by_key(|r| r.date);
                 Ok(ProbeOutcome {
-                    latest_available: rows.iter().map(|r| r.date).max(),
+                    latest_available: latest.map(|r| r.date),
+                    seats: latest.and_then(|r| r.assigned_seat_count),
                     request_id: answer.request_id,
                     organization_id: envelope.organization_id,
                 })
@@ -313,6 +321,7 @@ impl Client {
                 latest_available,
                 request_id,
                 organization_id: None,
+                seats: None,
             }),
             Err(e) => Err(e),
         }

@@ -124,6 +124,10 @@ pub enum Fault {
     /// About one request in three fails (503 engagement, 500 cost/usage).
     #[value(name = "flaky-5xx")]
     Flaky5xx,
+    /// Every request fails (503 engagement, 500 cost/usage): an outage that retries cannot
+    /// get through.
+    #[value(name = "server-errors")]
+    ServerErrors,
     /// Every answer is delayed by 1.5 s.
     #[value(name = "slow")]
     Slow,
@@ -146,6 +150,7 @@ impl Fault {
             Fault::ToggleOff,
             Fault::RateLimited,
             Fault::Flaky5xx,
+            Fault::ServerErrors,
             Fault::Slow,
             Fault::Malformed,
             Fault::ExpiredCursor,
@@ -160,6 +165,7 @@ impl Fault {
             Fault::ToggleOff => "toggle-off",
             Fault::RateLimited => "rate-limited",
             Fault::Flaky5xx => "flaky-5xx",
+            Fault::ServerErrors => "server-errors",
             Fault::Slow => "slow",
             Fault::Malformed => "malformed",
             Fault::ExpiredCursor => "expired-cursor",
@@ -177,7 +183,7 @@ impl fmt::Display for Fault {
 /// A fault name that is not one of [`Fault::all`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown fault `{0}`; expected one of: key-rejected, toggle-off, rate-limited, flaky-5xx, slow, malformed, expired-cursor, too-recent"
+    "unknown fault `{0}`; expected one of: key-rejected, toggle-off, rate-limited, flaky-5xx, server-errors, slow, malformed, expired-cursor, too-recent"
 )]
 pub struct UnknownFault(pub String);
 

@@ -421,6 +421,13 @@ impl Store {
         )
     }
 
+    /// SQLite's `PRAGMA quick_check`: `"ok"`, or what it found damaged (for `topogy doctor`).
+    pub fn quick_check(&self) -> Result<String> {
+        self.conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
     fn query_fetch_log(
         &self,
         clause: &str,

@@ -189,6 +189,7 @@ pub fn client(base_url: &str, tweak: impl FnOnce(&mut ClientConfig)) -> Client {
         max_retries: 0,
         backoff_base: Duration::from_millis(5),
         backoff_cap: Duration::from_millis(20),
+        max_retry_after: Duration::from_secs(300),
         page_limit: 1000,
     };
     tweak(&mut config);

@@ -1056,6 +1056,7 @@ fn fault_names_round_trip() {
             "toggle-off",
             "rate-limited",
             "flaky-5xx",
+            "server-errors",
             "slow",
             "malformed",
             "expired-cursor",

@@ -19,10 +19,6 @@ use super::{Client, Inner};
 /// How many requests [`Client::recent_requests`] keeps.
 pub(crate) const REQUEST_LOG_LEN: usize = 200;
 
-/// A `retry-after` longer than this is not waited out inside one call: the error goes back to
-/// the caller (the sync engine schedules the retry; `verify` reports it).
-const MAX_RETRY_AFTER_WAIT: Duration = Duration::from_secs(300);
-
 /// One attempt as it appears in the status pane's request log and in `doctor` reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestRecord {
@@ -101,7 +97,7 @@ impl Client {
                 }
                 _ => false,
             };
-            let too_long = retry_after.is_some_and(|d| d > MAX_RETRY_AFTER_WAIT);
+            let too_long = retry_after.is_some_and(|d| d > inner.config.max_retry_after);
             if !transient || attempt >= inner.config.max_retries || too_long {
                 return Err(error);
             }

@@ -250,7 +250,9 @@ fn answer(
             "The requested resource could not be found.",
         ));
     };
-    if fault == Some(Fault::Flaky5xx) && shared.flaky.fetch_add(1, Ordering::Relaxed) % 3 == 1 {
+    let flaky =
+        fault == Some(Fault::Flaky5xx) && shared.flaky.fetch_add(1, Ordering::Relaxed) % 3 == 1;
+    if flaky || fault == Some(Fault::ServerErrors) {
         return Outcome::Error(if cost {
             ApiError::new(500, "api_error", "Internal server error.")
         } else {

@@ -1,0 +1,287 @@
+//! `topogy verify`: the local checks, then the cheapest live request; the cause and the fix.
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use super::checklist::{self, ChecklistItem};
+use super::client;
+use crate::api::{ApiError, ProbeOutcome};
+use crate::cli::{GlobalArgs, ReportArgs};
+use crate::context::{Endpoint, resolve_key};
+use crate::credentials::{Finding, KeySource, Severity};
+
+/// The key as it may be shown: never its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyFacts {
+    pub fingerprint: String,
+    pub source: KeySource,
+    pub characters: usize,
+}
+
+/// How verification ended.
+#[derive(Debug, Clone)]
+pub enum VerifyResult {
+    /// The API accepted the key.
+    Works(ProbeOutcome),
+    /// No key could be found (or a stored one was refused); the message says what to do.
+    NoKey(String),
+    /// The local checks stopped the key before any request.
+    Blocked,
+    /// Something else stopped the check before any request (e.g. the simulator did not start).
+    Setup(String),
+    /// The API (or the network) said no.
+    Failed(ApiError),
+}
+
+/// Everything `verify` prints, as data (text and JSON are two views of it).
+#[derive(Debug, Clone)]
+pub struct VerifyReport {
+    pub profile: String,
+    pub base_url: String,
+    pub key: Option<KeyFacts>,
+    pub findings: Vec<Finding>,
+    pub result: VerifyResult,
+}
+
+impl VerifyReport {
+    /// The exit status of the command-line contract.
+    pub fn exit_code(&self) -> i32 {
+        match &self.result {
+            VerifyResult::Works(_) => 0,
+            VerifyResult::NoKey(_) | VerifyResult::Setup(_) => 1,
+            VerifyResult::Blocked => 3,
+            VerifyResult::Failed(e) => e.exit_code(),
+        }
+    }
+
+    /// The troubleshooting order, when the failure is about the key.
+    pub fn checklist(&self) -> Option<Vec<ChecklistItem>> {
+        match &self.result {
+            VerifyResult::Blocked => Some(checklist::checklist(None, &self.findings)),
+            VerifyResult::Failed(e) if checklist::applies_to(e) => {
+                Some(checklist::checklist(Some(e), &self.findings))
+            }
+            _ => None,
+        }
+    }
+
+    /// The cause in a few words.
+    pub fn cause(&self) -> Option<String> {
+        match &self.result {
+            VerifyResult::Works(_) => None,
+            VerifyResult::NoKey(_) => Some("no key".to_owned()),
+            VerifyResult::Setup(_) => Some("setup failed".to_owned()),
+            VerifyResult::Blocked => Some(
+                if self.findings.contains(&Finding::AdminKey) {
+                    "Admin API key used"
+                } else {
+                    "the key cannot be sent"
+                }
+                .to_owned(),
+            ),
+            VerifyResult::Failed(e) => Some(e.cause().to_owned()),
+        }
+    }
+
+    /// The report as plain text for a terminal or a ticket.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "topogy verify · profile {} · {}",
+            self.profile, self.base_url
+        );
+        if let Some(key) = &self.key {
+            let _ = writeln!(
+                out,
+                "key      {} from {} ({} characters)",
+                key.fingerprint, key.source, key.characters
+            );
+        }
+        for finding in &self.findings {
+            let label = match finding.severity() {
+                Severity::Notice => "notice  ",
+                Severity::Warning => "warning ",
+                Severity::Blocking => "problem ",
+            };
+            let _ = writeln!(out, "{label} {finding}");
+        }
+        match &self.result {
+            VerifyResult::Works(probe) => {
+                let _ = write!(out, "✓ the key works: the Analytics API accepted it");
+                if let Some(id) = &probe.request_id {
+                    let _ = write!(out, " (request id {id})");
+                }
+                let _ = writeln!(out);
+                let mut facts = Vec::new();
+                if let Some(day) = probe.latest_available {
+                    facts.push(format!("engagement data through {day}"));
+                }
+                if let Some(seats) = probe.seats {
+                    facts.push(format!("{seats} seats"));
+                }
+                if !facts.is_empty() {
+                    let _ = writeln!(out, "  {}", facts.join(" · "));
+                }
+            }
+            VerifyResult::NoKey(message) => {
+                let _ = writeln!(out, "✗ no key — {message}");
+            }
+            VerifyResult::Setup(message) => {
+                let _ = writeln!(out, "✗ {message}");
+            }
+            VerifyResult::Blocked => {
+                let _ = writeln!(
+                    out,
+                    "✗ {} — not sent to the API (see the problem above)",
+                    self.cause().unwrap_or_default()
+                );
+            }
+            VerifyResult::Failed(e) => {
+                let _ = writeln!(out, "✗ {} — {e}", e.cause());
+                if let Some(message) = e.server_message() {
+                    let _ = writeln!(out, "  the server said: {message}");
+                }
+            }
+        }
+        if let Some(items) = self.checklist() {
+            let _ = writeln!(out, "Check, in this order:");
+            for (i, item) in items.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "  {}. [{}] {}\n       {}",
+                    i + 1,
+                    item.verdict.mark(),
+                    item.step.title(),
+                    item.note,
+                );
+                if item.verdict != checklist::Verdict::RuledOut {
+                    let _ = writeln!(out, "       {}", item.step.how());
+                }
+            }
+        } else if let VerifyResult::Failed(e) = &self.result {
+            let _ = writeln!(out, "What to do:");
+            for fix in e.fixes() {
+                let _ = writeln!(out, "  - {fix}");
+            }
+        }
+        out
+    }
+
+    /// The same report as JSON.
+    pub fn to_json(&self) -> Value {
+        let (status, request_id, message, fixes) = match &self.result {
+            VerifyResult::Failed(e) => (
+                e.status(),
+                e.request_id().map(str::to_owned),
+                Some(e.to_string()),
+                e.fixes().into_iter().map(str::to_owned).collect(),
+            ),
+            VerifyResult::Works(p) => (Some(200), p.request_id.clone(), None, Vec::new()),
+            VerifyResult::NoKey(m) | VerifyResult::Setup(m) => {
+                (None, None, Some(m.clone()), Vec::new())
+            }
+            VerifyResult::Blocked => (None, None, None, Vec::new()),
+        };
+        let probe = match &self.result {
+            VerifyResult::Works(p) => json!({
+                "latest_available": p.latest_available,
+                "seats": p.seats,
+                "organization_id": p.organization_id,
+            }),
+            _ => Value::Null,
+        };
+        json!({
+            "ok": matches!(self.result, VerifyResult::Works(_)),
+            "exit_code": self.exit_code(),
+            "profile": self.profile,
+            "base_url": self.base_url,
+            "key": self.key.as_ref().map(|k| json!({
+                "fingerprint": k.fingerprint,
+                "source": k.source.code(),
+                "characters": k.characters,
+            })),
+            "findings": self.findings.iter().map(|f| json!({
+                "code": f.code(),
+                "severity": f.severity(),
+                "message": f.to_string(),
+            })).collect::<Vec<_>>(),
+            "cause": self.cause(),
+            "message": message,
+            "http_status": status,
+            "request_id": request_id,
+            "fixes": fixes,
+            "checklist": self.checklist(),
+            "probe": probe,
+        })
+    }
+}
+
+/// The profile a command works in (`--demo` has its own).
+pub(crate) fn profile_name(global: &GlobalArgs) -> String {
+    if global.demo {
+        crate::context::DEMO_PROFILE.to_owned()
+    } else {
+        global.profile.clone()
+    }
+}
+
+/// Runs the checks and the probe; never prints.
+pub async fn check(global: &GlobalArgs) -> VerifyReport {
+    let mut report = VerifyReport {
+        profile: profile_name(global),
+        base_url: global.base_url.clone(),
+        key: None,
+        findings: Vec::new(),
+        result: VerifyResult::Blocked,
+    };
+    let endpoint = match Endpoint::open(global).await {
+        Ok(e) => e,
+        Err(e) => {
+            report.result = VerifyResult::Setup(e.to_string());
+            return report;
+        }
+    };
+    report.base_url = endpoint.base_url.clone();
+    let resolved = match resolve_key(global) {
+        Ok(r) => r,
+        Err(e) => {
+            report.result = VerifyResult::NoKey(e.to_string());
+            return report;
+        }
+    };
+    report.key = Some(KeyFacts {
+        fingerprint: resolved.key.fingerprint(),
+        source: resolved.source,
+        characters: resolved.key.expose().chars().count(),
+    });
+    report.findings = resolved.findings;
+    if report
+        .findings
+        .iter()
+        .any(|f| f.severity() == Severity::Blocking)
+    {
+        return report;
+    }
+    report.result = match client(global, &endpoint.base_url, resolved.key) {
+        Ok(api) => match api.probe().await {
+            Ok(probe) => VerifyResult::Works(probe),
+            Err(e) => VerifyResult::Failed(e),
+        },
+        Err(e) => VerifyResult::Failed(e),
+    };
+    drop(endpoint);
+    report
+}
+
+/// `topogy verify [--json]`: prints the report to standard output; returns the exit status.
+pub async fn run(global: &GlobalArgs, args: &ReportArgs) -> i32 {
+    let report = check(global).await;
+    if args.json {
+        println!("{:#}", report.to_json());
+    } else {
+        print!("{}", report.to_text());
+    }
+    report.exit_code()
+}
