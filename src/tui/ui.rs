@@ -100,24 +100,62 @@ fn too_small(area: Rect, theme: &Theme, frame: &mut Frame) {
     );
 }
 
+/// The tab bar: the tabs and the date range, shortened step by step until they fit (at 80
+/// columns the title goes, the tabs lose their padding and the range its dates).
 fn tab_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let mut spans = vec![Span::styled(" topogy ", theme.title)];
-    for (i, tab) in Tab::ALL.iter().enumerate() {
-        let style = if *tab == model.tab {
-            theme.tab_active
+    let r = &model.range;
+    let short = |d: chrono::NaiveDate| d.format("%m-%d").to_string();
+    let custom = r.label == "custom";
+    let ranges = [
+        format!(" {} · {} – {} ", r.label, r.from, r.to),
+        if custom {
+            format!(" {} – {} ", r.from, r.to)
         } else {
-            theme.tab_inactive
-        };
-        spans.push(Span::styled(format!(" {} {} ", i + 1, tab.title()), style));
-    }
-    let range = format!(
-        " {} · {} – {} ",
-        model.range.label, model.range.from, model.range.to
-    );
-    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    let gap = usize::from(area.width).saturating_sub(used + range.chars().count());
+            format!(" {} · {} – {} ", r.label, short(r.from), short(r.to))
+        },
+        if custom {
+            format!(" {}–{} ", short(r.from), short(r.to))
+        } else {
+            format!(" {} ", r.label)
+        },
+        String::new(),
+    ];
+    let width = usize::from(area.width);
+    let tabs = |padded: bool| -> Vec<Span<'static>> {
+        let mut spans = Vec::new();
+        if padded {
+            spans.push(Span::styled(" topogy ", theme.title));
+        }
+        for (i, tab) in Tab::ALL.iter().enumerate() {
+            let style = if *tab == model.tab {
+                theme.tab_active
+            } else {
+                theme.tab_inactive
+            };
+            if padded {
+                spans.push(Span::styled(format!(" {} {} ", i + 1, tab.title()), style));
+            } else {
+                spans.push(Span::raw(" "));
+                spans.push(Span::styled(format!("{} {}", i + 1, tab.title()), style));
+            }
+        }
+        spans
+    };
+    let chars = |spans: &[Span<'_>]| {
+        spans
+            .iter()
+            .map(|s| s.content.chars().count())
+            .sum::<usize>()
+    };
+    // Padded tabs with the title only while the range keeps its dates.
+    let (mut spans, range) = [(true, 0), (true, 1), (false, 0), (false, 1), (false, 2)]
+        .into_iter()
+        .map(|(padded, i)| (tabs(padded), &ranges[i]))
+        .find(|(spans, range)| chars(spans) + range.chars().count() <= width)
+        .unwrap_or_else(|| (tabs(false), &ranges[3]));
+    let gap = width.saturating_sub(chars(&spans) + range.chars().count());
     spans.push(Span::raw(" ".repeat(gap)));
-    spans.push(Span::styled(range, theme.accent));
+    spans.push(Span::styled(range.clone(), theme.accent));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

@@ -3,10 +3,10 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 use super::Theme;
-use super::widgets::{block, clip, count, freshness};
+use super::widgets::{block, clip, count, fit, freshness, number};
 use crate::store::AdoptionItem;
 use crate::tui::model::Model;
 
@@ -21,20 +21,24 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame.render_widget(block("Adoption", theme), lists);
         return;
     };
-    let day = data
-        .adoption
-        .day
-        .map_or_else(|| "—".to_owned(), |d| d.to_string());
     let [a, b, c] = lists.layout(&Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Fill(1),
         Constraint::Fill(1),
     ]));
+    // The lists are of one day; its year goes when the longest title would not fit.
+    let narrowest = usize::from(a.width.min(b.width).min(c.width));
+    let with_year = "Chat projects on 2026-01-01".len() + 4 <= narrowest;
+    let on = |what: &str| match data.adoption.day {
+        None => format!("{what} on —"),
+        Some(d) if with_year => format!("{what} on {d}"),
+        Some(d) => format!("{what} on {}", d.format("%m-%d")),
+    };
     items(
         frame,
         theme,
         a,
-        &format!("Skills on {day}"),
+        &on("Skills"),
         &data.adoption.skills,
         "Uses",
     );
@@ -42,7 +46,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame,
         theme,
         b,
-        &format!("Connectors on {day}"),
+        &on("Connectors"),
         &data.adoption.connectors,
         "Uses",
     );
@@ -50,7 +54,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame,
         theme,
         c,
-        &format!("Chat projects on {day}"),
+        &on("Chat projects"),
         &data.adoption.projects,
         "Msgs",
     );
@@ -95,14 +99,27 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .take(height)
         .map(|p| Row::new(vec![p.email.clone(), p.last_active.to_string()]));
     let title = format!("Seen before, idle in this range ({})", data.idle.len());
+    if data.idle.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                "nobody: everyone seen before was active in this range",
+                theme.dim,
+            ))
+            .wrap(Wrap { trim: true })
+            .block(block(&title, theme)),
+            people,
+        );
+        return;
+    }
     frame.render_widget(
-        Table::new(rows, [Constraint::Fill(1), Constraint::Length(12)])
+        Table::new(rows, [Constraint::Fill(1), Constraint::Length(11)])
             .header(Row::new(["Person", "Last active"]).style(theme.header))
             .block(block(&title, theme)),
         people,
     );
 }
 
+/// One list: names, then people and uses right-aligned in columns as wide as they need.
 fn items(
     frame: &mut Frame,
     theme: &Theme,
@@ -112,22 +129,43 @@ fn items(
     uses: &str,
 ) {
     let height = usize::from(area.height.saturating_sub(3));
-    let width = usize::from(area.width.saturating_sub(18));
-    let rows = list
+    let shown: Vec<(&str, String, String)> = list
         .iter()
         .take(height)
-        .map(|i| Row::new(vec![clip(&i.name, width), count(i.users), count(i.uses)]));
+        .map(|i| (i.name.as_str(), count(i.users), count(i.uses)))
+        .collect();
+    let people_w = fit("People", shown.iter().map(|r| r.1.as_str()), 1);
+    let uses_w = fit(uses, shown.iter().map(|r| r.2.as_str()), 1);
+    let name_w = usize::from(area.width.saturating_sub(2 + people_w + uses_w + 2)).max(4);
+    let mut rows: Vec<Row<'_>> = shown
+        .into_iter()
+        .map(|(name, users, uses)| {
+            Row::new(vec![
+                Cell::from(clip(name, name_w)),
+                number(users),
+                number(uses),
+            ])
+        })
+        .collect();
+    if rows.is_empty() {
+        rows.push(Row::new(vec![Line::styled("none that day", theme.dim)]));
+    }
     frame.render_widget(
         Table::new(
             rows,
             [
                 Constraint::Fill(1),
-                Constraint::Length(6),
-                Constraint::Length(7),
+                Constraint::Length(people_w),
+                Constraint::Length(uses_w),
             ],
         )
         .header(
-            Row::new(["Name".to_owned(), "People".to_owned(), uses.to_owned()]).style(theme.header),
+            Row::new([
+                Cell::from("Name"),
+                number("People"),
+                number(uses.to_owned()),
+            ])
+            .style(theme.header),
         )
         .block(block(title, theme)),
         area,

@@ -4,10 +4,10 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Row, Table};
+use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, Paragraph, Row, Table};
 
 use super::Theme;
-use super::widgets::{block, clip, count, freshness, percent};
+use super::widgets::{block, clip, count, fit, freshness, number, percent};
 use crate::metrics::Developer;
 use crate::tui::model::Model;
 
@@ -43,7 +43,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         left,
         "Commits and PRs per day",
         &[("commits", &commits, true), ("PRs", &prs, false)],
-        data.days.len(),
+        &data.days,
     );
     chart(
         frame,
@@ -51,7 +51,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         right,
         "Lines added and removed per day",
         &[("added", &added, true), ("removed", &removed, false)],
-        data.days.len(),
+        &data.days,
     );
 
     let [a, b, c] = boards.layout(&Layout::horizontal([
@@ -97,14 +97,35 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 /// A named series of (day index, value) points; `true` draws it in the main colour.
 type Series<'a> = (&'a str, &'a [(f64, f64)], bool);
 
+/// A line chart of daily series. The legend is a line above the plot rather than a box over
+/// it, and the two series differ by mark (braille line, dots) so they part without colour.
 fn chart(
     frame: &mut Frame,
     theme: &Theme,
     area: Rect,
     title: &str,
     lines: &[Series<'_>],
-    days: usize,
+    days: &[crate::metrics::Day],
 ) {
+    let outer = block(title, theme);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let [legend, plot] = inner.layout(&Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ]));
+    let style = |main: bool| if main { theme.series } else { theme.series_alt };
+    let mark = |main: bool| if main { Marker::Braille } else { Marker::Dot };
+    let mut spans = Vec::new();
+    for (name, _, main) in lines {
+        spans.push(Span::styled(
+            if *main { "⠤⠤ " } else { "•• " },
+            style(*main),
+        ));
+        spans.push(Span::styled(format!("{name}   "), theme.dim));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), legend);
+
     let max = lines
         .iter()
         .flat_map(|(_, points, _)| points.iter().map(|p| p.1))
@@ -114,21 +135,21 @@ fn chart(
         .map(|(name, points, main)| {
             Dataset::default()
                 .name(*name)
-                .marker(Marker::Braille)
+                .marker(mark(*main))
                 .graph_type(GraphType::Line)
-                .style(if *main {
-                    theme.series
-                } else {
-                    theme.series_alt
-                })
+                .style(style(*main))
                 .data(points)
         })
         .collect();
+    let day = |d: Option<&crate::metrics::Day>| {
+        d.map_or_else(String::new, |d| d.date.format("%m-%d").to_string())
+    };
     let chart = Chart::new(datasets)
-        .block(block(title, theme))
+        .legend_position(None)
         .x_axis(
             Axis::default()
-                .bounds([0.0, days.saturating_sub(1).max(1) as f64])
+                .bounds([0.0, days.len().saturating_sub(1).max(1) as f64])
+                .labels([day(days.first()), day(days.last())])
                 .style(theme.dim),
         )
         .y_axis(
@@ -137,9 +158,11 @@ fn chart(
                 .labels(["0".to_owned(), count(max as u64)])
                 .style(theme.dim),
         );
-    frame.render_widget(chart, area);
+    frame.render_widget(chart, plot);
 }
 
+/// The people with the most of something, the values right-aligned in a column as wide as
+/// the widest one shown.
 fn leaderboard(
     frame: &mut Frame,
     theme: &Theme,
@@ -152,12 +175,25 @@ fn leaderboard(
     let mut ranked: Vec<&Developer> = people.iter().filter(|d| key(d) > 0).collect();
     ranked.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.email.cmp(&b.email)));
     let height = usize::from(area.height.saturating_sub(2));
-    let width = usize::from(area.width.saturating_sub(16));
-    let rows: Vec<Row<'_>> = ranked
+    let shown: Vec<(String, &Developer, String)> = ranked
         .iter()
         .take(height)
         .enumerate()
-        .map(|(i, d)| Row::new(vec![format!("{}.", i + 1), clip(&d.email, width), show(d)]))
+        .map(|(i, d)| (format!("{}.", i + 1), *d, show(d)))
+        .collect();
+    let rank_width = fit("", shown.iter().map(|r| r.0.as_str()), 2);
+    let value_width = fit("", shown.iter().map(|r| r.2.as_str()), 1);
+    let email_width =
+        usize::from(area.width.saturating_sub(2 + rank_width + value_width + 2)).max(4);
+    let rows: Vec<Row<'_>> = shown
+        .into_iter()
+        .map(|(rank, d, value)| {
+            Row::new(vec![
+                number(rank),
+                Cell::from(clip(&d.email, email_width)),
+                number(value),
+            ])
+        })
         .collect();
     let widget = if rows.is_empty() {
         Table::new(
@@ -171,9 +207,9 @@ fn leaderboard(
         Table::new(
             rows,
             [
-                Constraint::Length(3),
+                Constraint::Length(rank_width),
                 Constraint::Fill(1),
-                Constraint::Length(13),
+                Constraint::Length(value_width),
             ],
         )
     };

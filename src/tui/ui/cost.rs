@@ -4,15 +4,15 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Row, Table};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Cell, Paragraph, Row, Table};
 
 use super::Theme;
-use super::widgets::{block, clip, freshness, money, money_short};
+use super::widgets::{block, clip, fit, freshness, money, money_short, number};
 use crate::tui::model::Model;
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let [head, chart, tables, foot] = area.layout(&Layout::vertical([
-        Constraint::Length(3),
+        Constraint::Length(4),
         Constraint::Length(9),
         Constraint::Fill(1),
         Constraint::Length(1),
@@ -27,36 +27,40 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let saved = list - paid;
     let mtd = &data.month_to_date;
     frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled("range ", theme.dim),
-            Span::styled(money(paid), theme.title),
-            Span::styled(
-                format!(
-                    " paid · {} at list price · {} saved",
-                    money(list),
-                    money(saved)
+        Paragraph::new(vec![
+            Line::from(vec![
+                Span::styled("range ", theme.dim),
+                Span::styled(money(paid), theme.title),
+                Span::styled(
+                    format!(
+                        " paid · {} at list price · {} saved",
+                        money(list),
+                        money(saved)
+                    ),
+                    theme.dim,
                 ),
-                theme.dim,
-            ),
-            Span::styled("   month to date ", theme.dim),
-            Span::styled(money(mtd.cost_usd), theme.title),
-            Span::styled(" → ", theme.dim),
-            Span::styled(
-                format!("{} projected", money(mtd.projected_usd)),
-                theme.warn,
-            ),
-        ]))
+            ]),
+            Line::from(vec![
+                Span::styled("month to date ", theme.dim),
+                Span::styled(money(mtd.cost_usd), theme.title),
+                Span::styled(" → ", theme.dim),
+                Span::styled(
+                    format!("{} projected", money(mtd.projected_usd)),
+                    theme.warn,
+                ),
+            ]),
+        ])
         .block(block("Cost", theme)),
         head,
     );
 
     // Cost per day: the most recent days that fit, one bar each.
-    let fit = usize::from(chart.width.saturating_sub(2)) / 4;
+    let bars_fit = usize::from(chart.width.saturating_sub(2)) / 4;
     let bars: Vec<Bar<'_>> = data
         .days
         .iter()
         .rev()
-        .take(fit)
+        .take(bars_fit)
         .rev()
         .map(|d| {
             let value = d
@@ -92,13 +96,27 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             .cmp(&a.cost_usd)
             .then_with(|| a.email.cmp(&b.email))
     });
+    // Amounts right-aligned in columns as wide as the widest amount shown.
     let height = usize::from(people.height.saturating_sub(3));
-    let width = usize::from(people.width.saturating_sub(24));
-    let rows = ranked.iter().take(height).map(|d| {
+    let shown: Vec<[String; 3]> = ranked
+        .iter()
+        .take(height)
+        .map(|d| {
+            [
+                d.email.clone(),
+                money_short(d.cost_usd),
+                money_short(d.list_cost_usd),
+            ]
+        })
+        .collect();
+    let paid_w = fit("Paid", shown.iter().map(|r| r[1].as_str()), 4);
+    let list_w = fit("List", shown.iter().map(|r| r[2].as_str()), 4);
+    let email_w = usize::from(people.width.saturating_sub(2 + paid_w + list_w + 2));
+    let rows = shown.into_iter().map(|[email, paid, list]| {
         Row::new(vec![
-            clip(&d.email, width),
-            money_short(d.cost_usd),
-            money_short(d.list_cost_usd),
+            Cell::from(clip(&email, email_w)),
+            number(paid),
+            number(list),
         ])
     });
     frame.render_widget(
@@ -106,37 +124,71 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             rows,
             [
                 Constraint::Fill(1),
-                Constraint::Length(10),
-                Constraint::Length(10),
+                Constraint::Length(paid_w),
+                Constraint::Length(list_w),
             ],
         )
-        .header(Row::new(["Person", "Paid", "List"]).style(theme.header))
+        .header(
+            Row::new([Cell::from("Person"), number("Paid"), number("List")]).style(theme.header),
+        )
         .block(block("By person", theme)),
         people,
     );
-    let rows = data
+    // Model names lose their `claude-` prefix when the column is too narrow for them.
+    let shown: Vec<[String; 4]> = data
         .cost_by_model
         .iter()
         .take(usize::from(models.height.saturating_sub(3)))
         .map(|m| {
-            Row::new(vec![
+            [
                 m.product.clone(),
                 m.model.clone(),
                 money_short(m.cost_usd),
                 money_short(m.list_cost_usd),
-            ])
-        });
+            ]
+        })
+        .collect();
+    let product_w = fit("Product", shown.iter().map(|r| r[0].as_str()), 7);
+    let paid_w = fit("Paid", shown.iter().map(|r| r[2].as_str()), 4);
+    let list_w = fit("List", shown.iter().map(|r| r[3].as_str()), 4);
+    let model_w = usize::from(
+        models
+            .width
+            .saturating_sub(2 + product_w + paid_w + list_w + 3),
+    )
+    .max(4);
+    let rows = shown.into_iter().map(|[product, model, paid, list]| {
+        let model = if model.chars().count() > model_w {
+            model.strip_prefix("claude-").unwrap_or(&model).to_owned()
+        } else {
+            model
+        };
+        Row::new(vec![
+            Cell::from(product),
+            Cell::from(clip(&model, model_w)),
+            number(paid),
+            number(list),
+        ])
+    });
     frame.render_widget(
         Table::new(
             rows,
             [
-                Constraint::Length(12),
+                Constraint::Length(product_w),
                 Constraint::Fill(1),
-                Constraint::Length(10),
-                Constraint::Length(10),
+                Constraint::Length(paid_w),
+                Constraint::Length(list_w),
             ],
         )
-        .header(Row::new(["Product", "Model", "Paid", "List"]).style(theme.header))
+        .header(
+            Row::new([
+                Cell::from("Product"),
+                Cell::from("Model"),
+                number("Paid"),
+                number("List"),
+            ])
+            .style(theme.header),
+        )
         .block(block("By product and model", theme)),
         models,
     );

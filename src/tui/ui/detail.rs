@@ -6,10 +6,10 @@ use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Sparkline, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Sparkline, Table};
 use rust_decimal::Decimal;
 
-use super::widgets::{block, count, money, percent};
+use super::widgets::{block, count, money, number, percent};
 use super::{Theme, clear};
 use crate::store::Activity;
 use crate::tui::action::Timeline;
@@ -33,7 +33,7 @@ pub fn render(
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let [summary, chart, days] = inner.layout(&Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(3),
         Constraint::Length(5),
         Constraint::Fill(1),
     ]));
@@ -41,36 +41,8 @@ pub fn render(
         let lines = vec![
             Line::from(vec![
                 Span::styled(
-                    format!("{} – {}  ", model.range.from, model.range.to),
+                    format!("{} – {} · ", model.range.from, model.range.to),
                     theme.dim,
-                ),
-                Span::styled(
-                    format!(
-                        "{} messages · {} conversations · ",
-                        count(p.messages),
-                        count(p.conversations)
-                    ),
-                    theme.text,
-                ),
-                Span::styled(
-                    format!("{} Claude Code sessions", count(p.claude_code_sessions)),
-                    theme.text,
-                ),
-            ]),
-            Line::from(vec![
-                Span::styled(
-                    format!(
-                        "{} commits · {} PRs · +{} −{} lines · ",
-                        count(p.commits),
-                        count(p.pull_requests),
-                        count(p.lines_added),
-                        count(p.lines_removed)
-                    ),
-                    theme.text,
-                ),
-                Span::styled(
-                    format!("accept {} · ", percent(p.acceptance_rate())),
-                    theme.text,
                 ),
                 Span::styled(
                     format!(
@@ -81,6 +53,26 @@ pub fn render(
                     theme.accent,
                 ),
             ]),
+            Line::styled(
+                format!(
+                    "{} messages · {} conversations · {} Claude Code sessions",
+                    count(p.messages),
+                    count(p.conversations),
+                    count(p.claude_code_sessions)
+                ),
+                theme.text,
+            ),
+            Line::styled(
+                format!(
+                    "{} commits · {} PRs · +{} −{} lines · tool acceptance {}",
+                    count(p.commits),
+                    count(p.pull_requests),
+                    count(p.lines_added),
+                    count(p.lines_removed),
+                    percent(p.acceptance_rate())
+                ),
+                theme.text,
+            ),
         ];
         frame.render_widget(Paragraph::new(lines), summary);
     }
@@ -162,17 +154,19 @@ pub fn render(
         Sparkline::default().data(&cents).style(theme.series_alt),
         spark2,
     );
-    let header = Row::new([
-        "Day", "Msgs", "Convs", "Sessions", "Commits", "PRs", "+Lines", "-Lines", "Accepted",
-        "Cost",
-    ])
-    .style(theme.header);
+    // Titles right-aligned over right-aligned numbers; 78 columns hold the whole row.
+    let titles = [
+        "Msgs", "Convs", "Sessions", "Commits", "PRs", "+Lines", "-Lines", "Accepted", "Cost",
+    ];
+    let header =
+        Row::new(std::iter::once(Cell::from("Day")).chain(titles.iter().map(|t| number(*t))))
+            .style(theme.header);
     let height = usize::from(days.height.saturating_sub(1));
     let dash = || "–".to_owned();
     let rows = by_day.iter().rev().take(height).map(|(date, (a, cost))| {
-        let n = |f: fn(&Activity) -> u64| a.map_or_else(dash, |a| count(f(a)));
+        let n = |f: fn(&Activity) -> u64| number(a.map_or_else(dash, |a| count(f(a))));
         Row::new(vec![
-            date.format("%a %m-%d").to_string(),
+            Cell::from(date.format("%a %m-%d").to_string()),
             n(|a| a.messages),
             n(|a| a.conversations),
             n(|a| a.sessions),
@@ -181,12 +175,9 @@ pub fn render(
             n(|a| a.lines_added),
             n(|a| a.lines_removed),
             n(|a| a.tool_accepted),
-            cost.map_or_else(dash, money),
+            number(cost.map_or_else(dash, money)),
         ])
     });
-    let widths = [Constraint::Length(10)]
-        .into_iter()
-        .chain(std::iter::repeat_n(Constraint::Length(8), 8))
-        .chain([Constraint::Length(10)]);
+    let widths = [9, 5, 5, 8, 7, 4, 7, 7, 8, 9].map(Constraint::Length);
     frame.render_widget(Table::new(rows, widths).header(header), days);
 }

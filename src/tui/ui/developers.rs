@@ -7,11 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::Theme;
-use super::widgets::{block, clip, count, freshness, money, percent};
+use super::widgets::{block, clip, count, fit, freshness, money, number, percent};
 use crate::tui::model::{Model, SortColumn};
 use crate::tui::update::table_height;
-
-const NUMBER: Constraint = Constraint::Length(9);
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let t = &model.developers;
@@ -34,18 +32,31 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Length(1),
     ]));
 
-    let header = Row::new(SortColumn::ALL.iter().map(|c| {
-        let mark = if *c == t.sort {
-            if t.descending { " ▼" } else { " ▲" }
-        } else {
-            ""
-        };
-        Cell::from(format!("{}{mark}", c.title()))
-    }))
+    // Titles shorten below 100 columns so the e-mails keep room at 80×24. Each number
+    // column is as wide as its title (with the sort mark) or its widest likely value.
+    let wide = table_area.width >= 100;
+    let header_text = |c: SortColumn| {
+        let title = if wide { c.title() } else { short_title(c) };
+        match (c == t.sort, t.descending) {
+            (true, true) => format!("{title} ▼"),
+            (true, false) => format!("{title} ▲"),
+            (false, _) => title.to_owned(),
+        }
+    };
+    let numbers = &SortColumn::ALL[1..];
+    let widths: Vec<u16> = numbers
+        .iter()
+        .map(|&c| fit(&header_text(c), [], value_width(c)))
+        .collect();
+    let fixed: u16 = widths.iter().sum::<u16>() + u16::try_from(widths.len()).unwrap_or(0);
+    let email_width = usize::from(table_area.width.saturating_sub(fixed)).max(8);
+    let header = Row::new(
+        std::iter::once(Cell::from(header_text(SortColumn::Email)))
+            .chain(numbers.iter().map(|&c| number(header_text(c)))),
+    )
     .style(theme.header);
 
     let height = table_height(model.size);
-    let email_width = usize::from(table_area.width.saturating_sub(8 * 9 + 8)).max(12);
     let rows = model
         .visible_developers()
         .enumerate()
@@ -54,14 +65,14 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .map(|(i, d)| {
             let row = Row::new(vec![
                 Cell::from(clip(&d.email, email_width)),
-                Cell::from(count(d.messages)),
-                Cell::from(count(d.claude_code_sessions)),
-                Cell::from(count(d.commits)),
-                Cell::from(count(d.pull_requests)),
-                Cell::from(count(d.lines_added)),
-                Cell::from(count(d.lines_removed)),
-                Cell::from(percent(d.acceptance_rate())),
-                Cell::from(money(d.cost_usd)),
+                number(count(d.messages)),
+                number(count(d.claude_code_sessions)),
+                number(count(d.commits)),
+                number(count(d.pull_requests)),
+                number(count(d.lines_added)),
+                number(count(d.lines_removed)),
+                number(percent(d.acceptance_rate())),
+                number(money(d.cost_usd)),
             ]);
             if i == t.selected {
                 row.style(theme.selected)
@@ -69,17 +80,8 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 row
             }
         });
-    let widths = [
-        Constraint::Fill(1),
-        Constraint::Length(7),
-        NUMBER,
-        Constraint::Length(8),
-        Constraint::Length(5),
-        NUMBER,
-        NUMBER,
-        Constraint::Length(8),
-        Constraint::Length(11),
-    ];
+    let widths =
+        std::iter::once(Constraint::Fill(1)).chain(widths.into_iter().map(Constraint::Length));
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
         table_area,
@@ -100,4 +102,28 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         ])
     };
     frame.render_widget(Paragraph::new(hint), foot);
+}
+
+/// Column titles for narrow screens.
+fn short_title(column: SortColumn) -> &'static str {
+    match column {
+        SortColumn::Messages => "Msgs",
+        SortColumn::Sessions => "Sess",
+        SortColumn::Commits => "Cmts",
+        SortColumn::Acceptance => "Acc%",
+        other => other.title(),
+    }
+}
+
+/// Room for the values a column usually holds: `12,345` messages, `123,456` lines, `100.0%`,
+/// `$12,345.67` (longer values are cut at the left edge of the column).
+fn value_width(column: SortColumn) -> u16 {
+    match column {
+        SortColumn::Email => 12,
+        SortColumn::Messages | SortColumn::Acceptance => 6,
+        SortColumn::Sessions | SortColumn::Commits => 5,
+        SortColumn::PullRequests => 4,
+        SortColumn::LinesAdded | SortColumn::LinesRemoved => 7,
+        SortColumn::Cost => 10,
+    }
 }

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Sparkline};
+use ratatui::widgets::{Paragraph, Sparkline, Wrap};
 use rust_decimal::Decimal;
 
 use super::Theme;
@@ -116,21 +116,18 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = b.inner(cost);
     frame.render_widget(b, cost);
     let [text, spark] = inner.layout(&Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(3),
         Constraint::Fill(1),
     ]));
     frame.render_widget(
         Paragraph::new(vec![
             Line::from(vec![
                 Span::styled(money(mtd.cost_usd), theme.title),
-                Span::styled(
-                    format!(
-                        " so far ({} days) · list {}",
-                        mtd.days_elapsed,
-                        money(mtd.list_cost_usd)
-                    ),
-                    theme.dim,
-                ),
+                Span::styled(format!(" so far ({} days)", mtd.days_elapsed), theme.dim),
+            ]),
+            Line::from(vec![
+                Span::styled("at list price ", theme.dim),
+                Span::styled(money(mtd.list_cost_usd), theme.text),
             ]),
             Line::from(vec![
                 Span::styled("projected month end ", theme.dim),
@@ -203,7 +200,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .spikes
         .iter()
         .rev()
-        .take(usize::from(bottom.height.saturating_sub(3)))
+        .take(usize::from(bottom.height.saturating_sub(4)))
     {
         let (value, median) = if s.what == "cost" {
             (money(s.value), money(s.median))
@@ -217,7 +214,9 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         ]));
     }
     frame.render_widget(
-        Paragraph::new(lines).block(block("Unusual days", theme)),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(block("Unusual days", theme)),
         bottom,
     );
 }

@@ -5,10 +5,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::widgets::block;
+use super::widgets::{block, wrap_words};
 use super::{Theme, centred, clear};
 use crate::tui::keymap::{Scope, bindings};
 use crate::tui::model::Model;
+
+/// The box's width, borders included.
+const WIDTH: u16 = 58;
 
 pub fn render(
     model: &Model,
@@ -43,11 +46,14 @@ pub fn render(
         ]));
         lines.push(Line::styled("  Enter applies · Esc goes back", theme.dim));
     }
+    // An error wraps inside the box rather than running off its edge.
     if let Some(e) = error {
-        lines.push(Line::styled(format!("  {e}"), theme.bad));
+        for part in wrap_words(e, usize::from(WIDTH - 4)) {
+            lines.push(Line::styled(format!("  {part}"), theme.bad));
+        }
     }
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let area = centred(area, 56, height);
+    let area = centred(area, WIDTH, height);
     clear(frame, area);
     let outer = block("Date range — Esc closes", theme);
     let inner = outer.inner(area);

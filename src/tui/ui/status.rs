@@ -4,22 +4,18 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::widgets::block;
+use super::widgets::{block, count, fit, number, wrap_words};
 use super::{Theme, connection_text};
 use crate::export::describe;
+use crate::store::{Dataset, FetchEntry};
 use crate::tui::model::{Connection, Model};
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let [top, log] = area.layout(&Layout::vertical([
-        Constraint::Length(12),
-        Constraint::Fill(1),
-    ]));
-    let [conn, datasets] = top.layout(&Layout::horizontal([
-        Constraint::Length(48),
-        Constraint::Fill(1),
-    ]));
+    // Below 120 columns the datasets table goes compact: short names, ages, no watermark.
+    let wide = area.width >= 120;
+    let conn_width = if wide { 48 } else { 42 };
     let (state, alarming) = connection_text(model);
     let org = model
         .data
@@ -27,69 +23,84 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .and_then(|d| d.organization_id.clone())
         .unwrap_or_else(|| "— (the cost endpoints report it)".to_owned());
     let p = &model.progress;
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled("state   ", theme.dim),
-            Span::styled(state, if alarming { theme.bad } else { theme.good }),
-        ]),
-        Line::from(vec![
-            Span::styled("source  ", theme.dim),
-            Span::styled(model.source.clone(), theme.text),
-        ]),
-        Line::from(vec![
-            Span::styled("key     ", theme.dim),
-            Span::styled(format!("from {}", model.key_source), theme.text),
-        ]),
-        Line::from(vec![
-            Span::styled("org     ", theme.dim),
-            Span::styled(org, theme.text),
-        ]),
-        Line::from(vec![
-            Span::styled("budget  ", theme.dim),
-            Span::styled(
-                format!(
-                    "{} of {} requests in the last minute",
-                    model.budget_in_use(),
-                    model.requests_per_minute
+    // Label, value: a value too long for the pane wraps under itself, not under the label.
+    let value_width = usize::from(conn_width - 2 - LABEL);
+    let mut lines = Vec::new();
+    let mut labelled = |label: &str, value: String, style| {
+        for (i, part) in wrap_words(&value, value_width).into_iter().enumerate() {
+            let label = if i == 0 { label } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("{label:<width$}", width = usize::from(LABEL)),
+                    theme.dim,
                 ),
-                theme.text,
-            ),
-        ]),
-        Line::from(vec![
-            Span::styled("sync    ", theme.dim),
-            Span::styled(
-                format!(
-                    "{} done / {} planned, {} retries {}",
-                    p.done,
-                    p.planned.max(p.done),
-                    p.retries,
-                    describe(p)
-                ),
-                theme.text,
-            ),
-        ]),
-    ];
+                Span::styled(part, style),
+            ]));
+        }
+    };
+    labelled(
+        "state",
+        state,
+        if alarming { theme.bad } else { theme.good },
+    );
+    labelled("source", model.source.clone(), theme.text);
+    labelled("key", format!("from {}", model.key_source), theme.text);
+    labelled("org", org, theme.text);
+    labelled(
+        "budget",
+        format!(
+            "{} of {} requests in the last minute",
+            model.budget_in_use(),
+            model.requests_per_minute
+        ),
+        theme.text,
+    );
+    labelled(
+        "sync",
+        format!(
+            "{} done / {} planned, {} retries {}",
+            p.done,
+            p.planned.max(p.done),
+            p.retries,
+            describe(p)
+        ),
+        theme.text,
+    );
     if let Some((at, _)) = &model.last_sync {
-        lines.push(Line::from(vec![
-            Span::styled("synced  ", theme.dim),
-            Span::styled(at.format("%Y-%m-%d %H:%M:%S UTC").to_string(), theme.text),
-        ]));
+        labelled(
+            "synced",
+            at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            theme.text,
+        );
     }
+    let mut text = |text: &str, style| {
+        for part in wrap_words(text, usize::from(conn_width - 2)) {
+            lines.push(Line::styled(part, style));
+        }
+    };
     if let Connection::Rejected { cause, .. } | Connection::Offline { cause } = &model.connection {
-        lines.push(Line::styled(cause.clone(), theme.bad));
+        text(cause, theme.bad);
     }
     if let Connection::Rejected { fixes, .. } = &model.connection {
         for (i, fix) in fixes.iter().enumerate() {
-            lines.push(Line::styled(format!("{}. {fix}", i + 1), theme.warn));
+            text(&format!("{}. {fix}", i + 1), theme.warn);
         }
     }
     for notice in &model.notices {
-        lines.push(Line::styled(notice.clone(), theme.warn));
+        text(notice, theme.warn);
     }
+    // The pane grows to show why the connection is down, leaving the log a few rows.
+    let wanted = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let [top, log] = area.layout(&Layout::vertical([
+        Constraint::Length(wanted.clamp(12, area.height.saturating_sub(6).max(12))),
+        Constraint::Fill(1),
+    ]));
+    let [conn, datasets] = top.layout(&Layout::horizontal([
+        Constraint::Length(conn_width),
+        Constraint::Fill(1),
+    ]));
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(block("Connection", theme)),
+        Paragraph::new(lines).block(block("Connection", theme)),
         conn,
     );
 
@@ -98,21 +109,22 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .as_ref()
         .map(|d| d.fetches.clone())
         .unwrap_or_default();
-    let rows = fetches.iter().map(|f| {
-        let settling = match f.dataset {
-            crate::store::Dataset::CostDaily | crate::store::Dataset::UserCost => "30 days",
-            _ => "7 days",
-        };
-        Row::new(vec![
-            f.dataset.label().to_owned(),
-            f.fetched_at.format("%m-%d %H:%M").to_string(),
-            f.end.pred_opt().unwrap_or(f.end).to_string(),
-            settling.to_owned(),
-            f.data_refreshed_at
-                .map_or_else(|| "—".to_owned(), |t| t.format("%m-%d %H:%M").to_string()),
-        ])
-    });
-    frame.render_widget(
+    let settling = |f: &FetchEntry| match f.dataset {
+        Dataset::CostDaily | Dataset::UserCost => "30 days",
+        _ => "7 days",
+    };
+    let through = |f: &FetchEntry| f.end.pred_opt().unwrap_or(f.end);
+    let table = if wide {
+        let rows = fetches.iter().map(|f| {
+            Row::new(vec![
+                f.dataset.label().to_owned(),
+                f.fetched_at.format("%m-%d %H:%M").to_string(),
+                through(f).to_string(),
+                settling(f).to_owned(),
+                f.data_refreshed_at
+                    .map_or_else(|| "—".to_owned(), |t| t.format("%m-%d %H:%M").to_string()),
+            ])
+        });
         Table::new(
             rows,
             [
@@ -127,24 +139,55 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             Row::new(["Dataset", "Last sync", "Data thru", "Settles", "Refreshed"])
                 .style(theme.header),
         )
-        .block(block("Datasets (times UTC)", theme)),
-        datasets,
-    );
+    } else {
+        let rows = fetches.iter().map(|f| {
+            Row::new(vec![
+                short_label(f.dataset).to_owned(),
+                through(f).format("%m-%d").to_string(),
+                settling(f).to_owned(),
+                age(model.now - f.fetched_at),
+            ])
+        });
+        Table::new(
+            rows,
+            [
+                Constraint::Fill(1),
+                Constraint::Length(5),
+                Constraint::Length(7),
+                Constraint::Length(7),
+            ],
+        )
+        .header(Row::new(["Dataset", "Thru", "Settles", "Synced"]).style(theme.header))
+    };
+    frame.render_widget(table.block(block("Datasets (times UTC)", theme)), datasets);
 
+    // Paths lose the prefix every request shares; request ids are never cut.
     let height = usize::from(log.height.saturating_sub(3));
-    let rows = model.requests.iter().rev().take(height).map(|r| {
+    let shown: Vec<_> = model.requests.iter().rev().take(height).collect();
+    let id_width = fit(
+        "Request id",
+        shown.iter().filter_map(|r| r.request_id.as_deref()),
+        10,
+    );
+    let rows = shown.into_iter().map(|r| {
         let status = r.status.map_or_else(|| "—".to_owned(), |s| s.to_string());
         let style = match r.status {
             Some(200..=299) => theme.good,
             Some(429) | None => theme.warn,
             Some(_) => theme.bad,
         };
+        let millis = u64::try_from(r.latency.as_millis()).unwrap_or(u64::MAX);
         Row::new(vec![
-            r.at.format("%H:%M:%S").to_string(),
-            status,
-            format!("{} ms", r.latency.as_millis()),
-            r.request_id.clone().unwrap_or_default(),
-            r.path.clone(),
+            Cell::from(r.at.format("%H:%M:%S").to_string()),
+            number(status),
+            number(format!("{} ms", count(millis))),
+            Cell::from(r.request_id.clone().unwrap_or_default()),
+            Cell::from(
+                r.path
+                    .strip_prefix(PATH_PREFIX)
+                    .unwrap_or(&r.path)
+                    .to_owned(),
+            ),
         ])
         .style(style)
     });
@@ -154,13 +197,55 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             [
                 Constraint::Length(8),
                 Constraint::Length(6),
-                Constraint::Length(8),
-                Constraint::Length(30),
+                Constraint::Length(9),
+                Constraint::Length(id_width),
                 Constraint::Fill(1),
             ],
         )
-        .header(Row::new(["Time", "Status", "Latency", "Request id", "Path"]).style(theme.header))
+        .header(
+            Row::new([
+                Cell::from("Time"),
+                number("Status"),
+                number("Latency"),
+                Cell::from("Request id"),
+                Cell::from(if wide {
+                    format!("Path (under {PATH_PREFIX})")
+                } else {
+                    "Path".to_owned()
+                }),
+            ])
+            .style(theme.header),
+        )
         .block(block("Recent requests (never the key)", theme)),
         log,
     );
+}
+
+/// The width of the Connection pane's labels.
+const LABEL: u16 = 8;
+
+/// What every analytics request path starts with.
+const PATH_PREFIX: &str = "/v1/organizations/analytics/";
+
+/// Dataset names that fit the compact table.
+fn short_label(dataset: Dataset) -> &'static str {
+    match dataset {
+        Dataset::UsersDay => "people/day",
+        Dataset::UsersRange => "people totals",
+        Dataset::Summaries => "users & seats",
+        Dataset::CostDaily => "cost/day",
+        Dataset::UserCost => "cost/person",
+        other => other.label(),
+    }
+}
+
+/// How long ago, in the largest whole unit: `now`, `12m ago`, `3h ago`, `4d ago`.
+fn age(elapsed: chrono::Duration) -> String {
+    let minutes = elapsed.num_minutes();
+    match minutes {
+        ..1 => "now".to_owned(),
+        1..60 => format!("{minutes}m ago"),
+        60..1440 => format!("{}h ago", minutes / 60),
+        _ => format!("{}d ago", minutes / 1440),
+    }
 }

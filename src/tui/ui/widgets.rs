@@ -1,8 +1,10 @@
-//! Small shared pieces: number and money formatting, the freshness line, a titled block.
+//! Small shared pieces: number and money formatting, the freshness line, a titled block,
+//! right-aligned number cells, column widths and word wrapping.
 
 use chrono::NaiveDate;
+use ratatui::layout::Alignment;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
+use ratatui::widgets::{Block, BorderType, Borders, Cell};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::Theme;
@@ -98,6 +100,56 @@ pub fn clip(text: &str, width: usize) -> String {
     }
 }
 
+/// A table cell aligned to the right, so the digits of a column line up.
+pub fn number<'a>(text: impl Into<String>) -> Cell<'a> {
+    Cell::from(Line::from(text.into()).alignment(Alignment::Right))
+}
+
+/// The width a column needs for its header and the values drawn in it (at least `min`).
+pub fn fit<'a>(header: &str, values: impl IntoIterator<Item = &'a str>, min: u16) -> u16 {
+    let widest = values
+        .into_iter()
+        .map(|v| v.chars().count())
+        .chain([header.chars().count()])
+        .max()
+        .unwrap_or(0);
+    u16::try_from(widest).unwrap_or(u16::MAX).max(min)
+}
+
+/// Breaks `text` into lines of at most `width` characters at spaces; a word longer than a
+/// line is cut into pieces.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let mut word: Vec<char> = word.chars().collect();
+        loop {
+            let used = line.chars().count();
+            let gap = usize::from(used > 0);
+            if used + gap + word.len() <= width {
+                if gap == 1 {
+                    line.push(' ');
+                }
+                line.extend(word.iter());
+                break;
+            }
+            if used > 0 {
+                lines.push(std::mem::take(&mut line));
+                continue;
+            }
+            // A word wider than a whole line.
+            let rest = word.split_off(width);
+            lines.push(word.into_iter().collect());
+            word = rest;
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +162,17 @@ mod tests {
         assert_eq!(money("0.004".parse().unwrap_or_default()), "$0.00");
         assert_eq!(money_short("1234.5".parse().unwrap_or_default()), "$1,235");
         assert_eq!(clip("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn words_wrap_at_spaces_and_long_words_are_cut() {
+        assert_eq!(
+            wrap_words("refresh now (re-test a refused key)", 20),
+            ["refresh now (re-test", "a refused key)"]
+        );
+        assert_eq!(wrap_words("abcdefghij xy", 4), ["abcd", "efgh", "ij", "xy"]);
+        assert_eq!(wrap_words("", 5), [""]);
+        assert_eq!(fit("Cost", ["$1.00", "$12,345.00"], 3), 10);
+        assert_eq!(fit("Cost ▼", [], 3), 6);
     }
 }

@@ -1,0 +1,277 @@
+//! Snapshots of every dashboard screen at 80×24 and 160×48, drawn from the simulator's
+//! deterministic organization (seed 7, 40 people) synced on a fixed clock.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod dashboard_common;
+
+use std::sync::OnceLock;
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use topogy::api::RequestRecord;
+use topogy::metrics::{Dashboard, RangePreset};
+use topogy::store::Store;
+use topogy::sync::{Coverage, Need};
+use topogy::tui::action::{Action, SyncResult, Tab, Timeline};
+use topogy::tui::model::{DateRange, Model};
+use topogy::tui::ui::{self, Theme};
+use topogy::tui::update::update;
+
+use dashboard_common::{
+    TODAY, loaded_model, now, simulator, sync, sync_dashboard, syncer, timeline,
+};
+
+/// The two sizes every screen is drawn at: the smallest supported, and a large one.
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+/// What the snapshots are drawn from, synced once per test run.
+struct Fixture {
+    dashboard: Dashboard,
+    coverage: Coverage,
+    requests: u64,
+    /// The daily timeline of the person the Developers table lists first.
+    timeline: Timeline,
+}
+
+fn range() -> DateRange {
+    DateRange::preset(RangePreset::Days(30), TODAY)
+}
+
+fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let sim = simulator(40, TODAY).await;
+            let mut syncer = syncer(&sim, Store::open_in_memory().unwrap(), now());
+            let range = range();
+            let outcome = sync_dashboard(&mut syncer, &range, TODAY).await;
+            let dashboard = Dashboard::load(
+                syncer.store(),
+                range.from,
+                range.to,
+                now(),
+                Some(&outcome.coverage),
+            )
+            .unwrap();
+            // The first person of the Developers table, as Enter would open them.
+            let model = loaded_model(
+                range.clone(),
+                now(),
+                dashboard.clone(),
+                outcome.coverage.clone(),
+                outcome.requests,
+            );
+            let person = model.selected_developer().unwrap().user_id.clone();
+            sync(&mut syncer, &Need::person(&person, range.from, range.to)).await;
+            let timeline = timeline(syncer.store(), &person, range.from, range.to);
+            sim.shutdown();
+            Fixture {
+                dashboard,
+                coverage: outcome.coverage,
+                requests: outcome.requests,
+                timeline,
+            }
+        })
+    })
+}
+
+/// The demo's model after its first sync, with a fixed request log.
+fn model() -> Model {
+    let f = fixture();
+    let mut model = loaded_model(
+        range(),
+        now(),
+        f.dashboard.clone(),
+        f.coverage.clone(),
+        f.requests,
+    );
+    model.requests = request_log();
+    model
+}
+
+/// A request log with fixed times, latencies and ids (the live one holds wall-clock times).
+fn request_log() -> Vec<RequestRecord> {
+    let paths = [
+        ("users?date=2026-11-23&limit=1000", Some(200), 182),
+        (
+            "summaries?starting_date=2026-10-27&ending_date=2026-11-26",
+            Some(200),
+            95,
+        ),
+        (
+            "usage_report/cost?starting_at=2026-10-27&ending_at=2026-11-26",
+            Some(429),
+            12,
+        ),
+        (
+            "usage_report/cost?starting_at=2026-10-27&ending_at=2026-11-26",
+            Some(200),
+            240,
+        ),
+        ("skills?date=2026-11-23&limit=1000", Some(200), 64),
+        ("connectors?date=2026-11-23&limit=1000", Some(503), 1_503),
+        ("connectors?date=2026-11-23&limit=1000", Some(200), 71),
+        ("chat_projects?date=2026-11-23&limit=1000", None, 10_000),
+    ];
+    paths
+        .iter()
+        .enumerate()
+        .map(|(i, (path, status, ms))| RequestRecord {
+            at: now() - Duration::seconds(90) + Duration::seconds(12 * i as i64),
+            method: "GET",
+            path: format!("/v1/organizations/analytics/{path}"),
+            status: *status,
+            latency: StdDuration::from_millis(*ms),
+            request_id: status.map(|_| format!("req_sim_{:016x}", 0x5eed_0000 + i)),
+            attempt: u32::from(i == 3 || i == 6),
+        })
+        .collect()
+}
+
+/// Draws `model` once at `width`×`height`, as the app loop does after a resize.
+fn draw(model: &mut Model, (width, height): (u16, u16), theme: &Theme) -> Terminal<TestBackend> {
+    update(model, Action::Resize(width, height));
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| ui::render(model, theme, frame))
+        .unwrap();
+    terminal
+}
+
+/// Snapshots the screen `setup` leads to, at both sizes.
+fn snapshot_both(name: &str, setup: impl Fn(&mut Model)) {
+    for size in SIZES {
+        let mut model = model();
+        setup(&mut model);
+        let terminal = draw(&mut model, size, &Theme::mono());
+        insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), terminal.backend());
+    }
+}
+
+fn go(tab: Tab) -> impl Fn(&mut Model) {
+    move |model| {
+        update(model, Action::GoTab(tab));
+    }
+}
+
+#[test]
+fn overview() {
+    snapshot_both("overview", go(Tab::Overview));
+}
+
+#[test]
+fn developers() {
+    snapshot_both("developers", go(Tab::Developers));
+}
+
+#[test]
+fn developers_filtered_and_sorted() {
+    snapshot_both("developers_filtered", |model| {
+        update(model, Action::GoTab(Tab::Developers));
+        update(model, Action::SortNext); // by person, A→Z
+        update(model, Action::StartFilter);
+        for c in "an".chars() {
+            update(model, Action::Input(c));
+        }
+    });
+}
+
+#[test]
+fn claude_code() {
+    snapshot_both("claude_code", go(Tab::ClaudeCode));
+}
+
+#[test]
+fn cost() {
+    snapshot_both("cost", go(Tab::Cost));
+}
+
+#[test]
+fn adoption() {
+    snapshot_both("adoption", go(Tab::Adoption));
+}
+
+#[test]
+fn status() {
+    snapshot_both("status", go(Tab::Status));
+}
+
+#[test]
+fn detail_view_with_its_timeline() {
+    snapshot_both("detail", |model| {
+        update(model, Action::GoTab(Tab::Developers));
+        update(model, Action::Confirm);
+        update(model, Action::TimelineLoaded(fixture().timeline.clone()));
+    });
+}
+
+#[test]
+fn help_overlay() {
+    snapshot_both("help", |model| {
+        update(model, Action::ToggleHelp);
+    });
+}
+
+#[test]
+fn date_picker_presets() {
+    snapshot_both("picker", |model| {
+        update(model, Action::OpenRangePicker);
+    });
+}
+
+#[test]
+fn date_picker_custom_range_with_an_error() {
+    snapshot_both("picker_custom_error", |model| {
+        update(model, Action::OpenRangePicker);
+        update(model, Action::CustomRange);
+        for c in "2026-11-20..2026-12-05".chars() {
+            update(model, Action::Input(c));
+        }
+        update(model, Action::Confirm);
+    });
+}
+
+#[test]
+fn offline() {
+    let offline = |model: &mut Model| {
+        update(
+            model,
+            Action::SyncFinished(SyncResult::Offline {
+                cause: "the API at https://api.anthropic.com could not be reached \
+                        (connection refused)"
+                    .to_owned(),
+            }),
+        );
+    };
+    snapshot_both("offline", offline);
+    snapshot_both("offline_status", |model| {
+        offline(model);
+        update(model, Action::GoTab(Tab::Status));
+    });
+}
+
+#[test]
+fn terminal_too_small() {
+    for size in [(79, 24), (80, 23), (40, 10)] {
+        let terminal = draw(&mut model(), size, &Theme::mono());
+        insta::assert_snapshot!(
+            format!("too_small_{}x{}", size.0, size.1),
+            terminal.backend()
+        );
+    }
+}
+
+#[test]
+fn developers_in_the_dark_theme_with_styles() {
+    let mut model = model();
+    update(&mut model, Action::GoTab(Tab::Developers));
+    let terminal = draw(&mut model, SIZES[0], &Theme::dark());
+    insta::assert_debug_snapshot!("developers_dark_80x24", terminal.backend().buffer());
+}
