@@ -19,7 +19,7 @@ use crate::api::ApiError;
 use crate::cli::GlobalArgs;
 use crate::config::Config;
 use crate::context::{Context, store_path};
-use crate::metrics::{Dashboard, cents_to_usd};
+use crate::metrics::Dashboard;
 use crate::store::Store;
 use crate::sync::{SyncError, SyncEvent, SyncOptions, SyncTask};
 use action::{Action, SyncResult, Timeline};
@@ -182,21 +182,15 @@ fn run_commands(
             Command::LoadTimeline { user_id, from, to } => {
                 let (done, path) = (done.clone(), store.to_path_buf());
                 tokio::task::spawn_blocking(move || {
-                    let read = Store::open_reader(&path).and_then(|s| {
-                        let days = s.person_days(&user_id, from, to)?;
-                        let cost = s.person_cost_days(&user_id, from, to)?;
-                        Ok((days, cost))
-                    });
-                    let (days, cost) = read.unwrap_or_default();
-                    let cost = cost
-                        .into_iter()
-                        .map(|(d, a, l)| (d, cents_to_usd(a), cents_to_usd(l)))
-                        .collect();
-                    let _ = done.send(Action::TimelineLoaded(Timeline {
+                    let read = Store::open_reader(&path)
+                        .and_then(|s| Timeline::read(&s, &user_id, from, to));
+                    // An unreadable store shows as no stored days yet.
+                    let timeline = read.unwrap_or(Timeline {
                         user_id,
-                        days,
-                        cost,
-                    }));
+                        days: Vec::new(),
+                        cost: Vec::new(),
+                    });
+                    let _ = done.send(Action::TimelineLoaded(timeline));
                 });
             }
             Command::Write { path, bytes } => {

@@ -19,9 +19,7 @@ use topogy::tui::model::{DateRange, Model};
 use topogy::tui::ui::{self, Theme};
 use topogy::tui::update::update;
 
-use dashboard_common::{
-    TODAY, loaded_model, now, simulator, sync, sync_dashboard, syncer, timeline,
-};
+use dashboard_common::{TODAY, loaded_model, now, simulator, sync, sync_dashboard, syncer};
 
 /// The two sizes every screen is drawn at: the smallest supported, and a large one.
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
@@ -70,7 +68,7 @@ fn fixture() -> &'static Fixture {
             );
             let person = model.selected_developer().unwrap().user_id.clone();
             sync(&mut syncer, &Need::person(&person, range.from, range.to)).await;
-            let timeline = timeline(syncer.store(), &person, range.from, range.to);
+            let timeline = Timeline::read(syncer.store(), &person, range.from, range.to).unwrap();
             sim.shutdown();
             Fixture {
                 dashboard,
@@ -274,4 +272,40 @@ fn developers_in_the_dark_theme_with_styles() {
     update(&mut model, Action::GoTab(Tab::Developers));
     let terminal = draw(&mut model, SIZES[0], &Theme::dark());
     insta::assert_debug_snapshot!("developers_dark_80x24", terminal.backend().buffer());
+}
+
+#[test]
+fn the_tab_bar_keeps_the_range_in_view_at_80_columns() {
+    let padded = " topogy  1 Overview  2 Developers  3 Claude Code  4 Cost  5 Adoption  6 Status ";
+    let compact = " 1 Overview 2 Developers 3 Claude Code 4 Cost 5 Adoption 6 Status";
+    let custom = DateRange {
+        from: "2026-10-01".parse().unwrap(),
+        to: "2026-10-31".parse().unwrap(),
+        label: "custom".to_owned(),
+    };
+    let mtd = DateRange::preset(RangePreset::MonthToDate, TODAY);
+    for (range, size, tabs, shown) in [
+        (range(), (80, 24), compact, " 30 days "),
+        (mtd, (80, 24), compact, " month to date "),
+        (custom.clone(), (80, 24), compact, " 10-01–10-31 "),
+        (
+            range(),
+            (120, 40),
+            padded,
+            " 30 days · 2026-10-27 – 2026-11-25 ",
+        ),
+        (
+            custom,
+            (120, 40),
+            padded,
+            " custom · 2026-10-01 – 2026-10-31 ",
+        ),
+    ] {
+        let mut model = Model::new(range, now());
+        let terminal = draw(&mut model, size, &Theme::mono());
+        let buffer = terminal.backend().buffer();
+        let bar: String = (0..size.0).map(|x| buffer[(x, 0)].symbol()).collect();
+        let gap = usize::from(size.0) - tabs.chars().count() - shown.chars().count();
+        assert_eq!(bar, format!("{tabs}{}{shown}", " ".repeat(gap)), "{size:?}");
+    }
 }

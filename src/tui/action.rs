@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::api::ProgressSnapshot;
-use crate::metrics::{Dashboard, RangePreset};
-use crate::store::Activity;
+use crate::metrics::{Dashboard, RangePreset, cents_to_usd};
+use crate::store::{Activity, Store, StoreError};
 
 /// The dashboard's tabs, in order (`1`–`6`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -54,6 +54,29 @@ pub struct Timeline {
     pub days: Vec<(NaiveDate, Activity)>,
     /// Cost per day in dollars: (day, paid, list price).
     pub cost: Vec<(NaiveDate, rust_decimal::Decimal, rust_decimal::Decimal)>,
+}
+
+impl Timeline {
+    /// Reads one person's stored days and daily cost (in dollars) over `[from, to]`: what the
+    /// detail view draws. The app loop calls it off the UI task; tests call it directly.
+    pub fn read(
+        store: &Store,
+        user_id: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Timeline, StoreError> {
+        let days = store.person_days(user_id, from, to)?;
+        let cost = store
+            .person_cost_days(user_id, from, to)?
+            .into_iter()
+            .map(|(d, paid, list)| (d, cents_to_usd(paid), cents_to_usd(list)))
+            .collect();
+        Ok(Timeline {
+            user_id: user_id.to_owned(),
+            days,
+            cost,
+        })
+    }
 }
 
 /// How a sync ended, reduced to what the screen needs (errors as advice text).

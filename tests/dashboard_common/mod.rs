@@ -8,11 +8,11 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use tokio::sync::mpsc;
 use topogy::api::{Client, ClientConfig, ProgressSnapshot};
 use topogy::credentials::{ApiKey, KeySource};
-use topogy::metrics::{Dashboard, cents_to_usd};
+use topogy::metrics::Dashboard;
 use topogy::sim::{self, SimConfig, SimHandle};
 use topogy::store::Store;
 use topogy::sync::{Clock, Coverage, Need, SyncOptions, SyncOutcome, Syncer};
-use topogy::tui::action::{Action, SyncResult, Timeline};
+use topogy::tui::action::{Action, SyncResult};
 use topogy::tui::model::{DateRange, Model};
 use topogy::tui::update::{needs, update};
 
@@ -81,22 +81,6 @@ pub async fn sync_dashboard(
         first.get_or_insert(outcome);
     }
     first.unwrap()
-}
-
-/// One person's stored days and daily cost, as the app loop reads them for the detail view.
-pub fn timeline(store: &Store, user_id: &str, from: NaiveDate, to: NaiveDate) -> Timeline {
-    let days = store.person_days(user_id, from, to).unwrap();
-    let cost = store
-        .person_cost_days(user_id, from, to)
-        .unwrap()
-        .into_iter()
-        .map(|(d, a, l)| (d, cents_to_usd(a), cents_to_usd(l)))
-        .collect();
-    Timeline {
-        user_id: user_id.to_owned(),
-        days,
-        cost,
-    }
 }
 
 /// A model showing `dashboard` after a finished sync, as the demo shows it.
