@@ -4,13 +4,14 @@
 
 mod dashboard_common;
 
+use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use topogy::api::RequestRecord;
+use topogy::api::{ProgressSnapshot, RequestRecord, WaitReason};
 use topogy::metrics::{Dashboard, RangePreset};
 use topogy::store::Store;
 use topogy::sync::{Coverage, Need};
@@ -308,4 +309,28 @@ fn the_tab_bar_keeps_the_range_in_view_at_80_columns() {
         let gap = usize::from(size.0) - tabs.chars().count() - shown.chars().count();
         assert_eq!(bar, format!("{tabs}{}{shown}", " ".repeat(gap)), "{size:?}");
     }
+}
+
+#[test]
+fn status_bar_while_syncing_with_an_export_message() {
+    snapshot_both("status_bar_busy", |model| {
+        update(model, Action::GoTab(Tab::Developers));
+        update(model, Action::Refresh);
+        update(
+            model,
+            Action::SyncProgress(ProgressSnapshot {
+                done: 12,
+                planned: 40,
+                waiting: Some(StdDuration::from_secs(12)),
+                waiting_reason: Some(WaitReason::Budget),
+                ..ProgressSnapshot::default()
+            }),
+        );
+        update(
+            model,
+            Action::Exported(Ok(PathBuf::from(
+                "/home/analyst/reports/topogy-developers-2026-10-27-2026-11-25.csv",
+            ))),
+        );
+    });
 }

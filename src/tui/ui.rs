@@ -177,40 +177,72 @@ pub fn connection_text(model: &Model) -> (String, bool) {
     }
 }
 
+/// The status bar. When it is too long for the screen, the key hint goes first, then the
+/// sync's wait explanation, and last the message loses its start (an export's file name is
+/// at its end).
 fn status_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = usize::from(area.width);
     let (state, alarming) = connection_text(model);
-    let mut spans = vec![Span::styled(
+    let state = Span::styled(
         format!(" {state} "),
         if alarming { theme.bad } else { theme.good },
-    )];
-    if model.syncing {
-        let p = &model.progress;
-        spans.push(Span::styled(
-            format!(
-                "· syncing {}/{} requests {}",
+    );
+    let p = &model.progress;
+    let syncing = |explain: bool| {
+        model.syncing.then(|| {
+            let wait = describe(p);
+            let wait = if explain && !wait.is_empty() {
+                format!(" {wait}")
+            } else {
+                String::new()
+            };
+            let text = format!(
+                "· syncing {}/{} requests{wait}",
                 p.done,
-                p.planned.max(p.done),
-                describe(p)
-            ),
-            theme.warn,
-        ));
-    }
-    if let Some((text, _)) = &model.flash {
-        spans.push(Span::styled(format!(" · {text}"), theme.accent));
+                p.planned.max(p.done)
+            );
+            Span::styled(text, theme.warn)
+        })
+    };
+    let message = if let Some((text, _)) = &model.flash {
+        Some(format!(" · {text}"))
     } else if model.developers.filtering {
-        spans.push(Span::styled(
-            format!(
-                " · filter: {}▏ (Enter keeps, Esc clears)",
-                model.developers.filter
-            ),
-            theme.accent,
-        ));
-    }
+        Some(format!(
+            " · filter: {}▏ (Enter keeps, Esc clears)",
+            model.developers.filter
+        ))
+    } else {
+        None
+    };
     let hint = " ? help  q quit ";
-    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    let gap = usize::from(area.width).saturating_sub(used + hint.len());
-    spans.push(Span::raw(" ".repeat(gap)));
-    spans.push(Span::styled(hint, theme.dim));
+    let chars = |s: &str| s.chars().count();
+    let used = |explain: bool| {
+        chars(&state.content)
+            + syncing(explain).map_or(0, |s| chars(&s.content))
+            + message.as_deref().map_or(0, chars)
+    };
+    let explain = used(true) <= width;
+    let mut spans = vec![state.clone()];
+    spans.extend(syncing(explain));
+    if let Some(text) = &message {
+        let room = width.saturating_sub(used(explain) - chars(text));
+        let text = if chars(text) <= room {
+            text.clone()
+        } else {
+            let tail: Vec<char> = text.chars().collect();
+            let keep = room.saturating_sub(4).min(tail.len());
+            format!(
+                " · …{}",
+                tail[tail.len() - keep..].iter().collect::<String>()
+            )
+        };
+        spans.push(Span::styled(text, theme.accent));
+    }
+    let used: usize = spans.iter().map(|s| chars(&s.content)).sum();
+    if used + chars(hint) <= width {
+        spans.push(Span::raw(" ".repeat(width - used - chars(hint))));
+        spans.push(Span::styled(hint, theme.dim));
+    }
     frame.render_widget(
         Paragraph::new(Line::from(spans)).style(theme.status_bar),
         area,
