@@ -392,7 +392,7 @@ impl Store {
         end: NaiveDate,
     ) -> Result<Option<FetchEntry>> {
         let entries = self.query_fetch_log(
-            "WHERE dataset = ?1 AND start = ?2 AND end = ?3",
+            "fetch_log WHERE dataset = ?1 AND start = ?2 AND end = ?3",
             params![dataset.key(), start, end],
         )?;
         Ok(entries.into_iter().next())
@@ -406,17 +406,19 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<FetchEntry>> {
         self.query_fetch_log(
-            "WHERE dataset = ?1 AND start >= ?2 AND start <= ?3 ORDER BY start",
+            "fetch_log WHERE dataset = ?1 AND start >= ?2 AND start <= ?3 ORDER BY start",
             params![dataset.key(), from, to],
         )
     }
 
     /// The newest fetch of each dataset, for the Status screen.
     pub fn last_fetches(&self) -> Result<Vec<FetchEntry>> {
+        // Per dataset: the newest fetch, and the furthest day any fetch reached.
         self.query_fetch_log(
-            "WHERE rowid IN (SELECT rowid FROM fetch_log f WHERE f.fetched_at =
-                (SELECT MAX(g.fetched_at) FROM fetch_log g WHERE g.dataset = f.dataset))
-             GROUP BY dataset ORDER BY dataset",
+            "(SELECT dataset, MIN(start) AS start, MAX(end) AS end,
+                     MAX(fetched_at) AS fetched_at, MAX(data_refreshed_at) AS data_refreshed_at,
+                     SUM(rows) AS rows
+              FROM fetch_log GROUP BY dataset) ORDER BY dataset",
             params![],
         )
     }
@@ -428,13 +430,14 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Reads fetch-log entries; `source` is `fetch_log WHERE …` or a subquery with its columns.
     fn query_fetch_log(
         &self,
-        clause: &str,
+        source: &str,
         args: impl rusqlite::Params,
     ) -> Result<Vec<FetchEntry>> {
         let sql = format!(
-            "SELECT dataset, start, end, fetched_at, data_refreshed_at, rows FROM fetch_log {clause}"
+            "SELECT dataset, start, end, fetched_at, data_refreshed_at, rows FROM {source}"
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let rows = stmt

@@ -182,7 +182,7 @@ impl Developer {
         let decided = self.tool_accepted + self.tool_rejected;
         (decided > 0).then(|| {
             (Decimal::from(self.tool_accepted) * Decimal::ONE_HUNDRED / Decimal::from(decided))
-                .round_dp(1)
+                .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
         })
     }
 }

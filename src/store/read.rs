@@ -121,7 +121,7 @@ impl Store {
     /// The newest stored range-mode totals that start at `start` and end within `(start, end]`.
     pub fn best_rollup(&self, start: NaiveDate, end: NaiveDate) -> Result<Option<FetchEntry>> {
         let entries = self.query_fetch_log(
-            "WHERE dataset = ?1 AND start = ?2 AND end > ?2 AND end <= ?3
+            "fetch_log WHERE dataset = ?1 AND start = ?2 AND end > ?2 AND end <= ?3
              ORDER BY end DESC, fetched_at DESC LIMIT 1",
             params![Dataset::UsersRange.key(), start, end],
         )?;
