@@ -4,8 +4,10 @@
 pub mod action;
 pub mod keymap;
 pub mod model;
+mod session;
 pub mod ui;
 pub mod update;
+pub mod wizard;
 
 use std::path::PathBuf;
 use std::time::Duration as StdDuration;
@@ -18,10 +20,12 @@ use tokio::sync::mpsc;
 use crate::api::ApiError;
 use crate::cli::GlobalArgs;
 use crate::config::Config;
-use crate::context::{Context, store_path};
+use crate::context::{Endpoint, resolve_key, store_path};
+use crate::credentials::storage::key_file_path;
+use crate::credentials::{KeyError, SecretText, display_path};
 use crate::metrics::Dashboard;
 use crate::store::Store;
-use crate::sync::{SyncError, SyncEvent, SyncOptions, SyncTask};
+use crate::sync::{SyncError, SyncEvent};
 use action::{Action, SyncResult, Timeline};
 use model::{DateRange, Model};
 use update::{Command, update};
@@ -38,17 +42,27 @@ pub async fn run(global: &GlobalArgs) -> i32 {
             return 1;
         }
     };
-    let context = match Context::open(global, SyncOptions::default()).await {
-        Ok(c) => c,
+    let endpoint = match Endpoint::open(global).await {
+        Ok(e) => e,
         Err(e) => {
             eprintln!("topogy: {e}");
             return e.exit_code();
+        }
+    };
+    // No key yet is the normal first start: the wizard asks for one.
+    let resolved = match resolve_key(global) {
+        Ok(r) => Some(r),
+        Err(KeyError::Missing) => None,
+        Err(e) => {
+            eprintln!("topogy: {e}");
+            return 1;
         }
     };
     let Ok(path) = store_path(global) else {
         eprintln!("topogy: no data directory could be found for the local store");
         return 1;
     };
+    let mut sessions = session::Sessions::new(global, endpoint);
     let now = Utc::now();
     let mut model = Model::new(
         DateRange::from_config(&config.default_range, now.date_naive()),
@@ -56,17 +70,36 @@ pub async fn run(global: &GlobalArgs) -> i32 {
     );
     model.refresh_every =
         chrono::Duration::minutes(i64::try_from(config.refresh_interval_minutes).unwrap_or(15));
-    model.source = if context.simulator.is_some() {
+    model.source = if sessions.is_demo() {
         "built-in simulator (--demo)".to_owned()
     } else {
-        context.base_url.clone()
+        sessions.base_url().to_owned()
     };
-    model.key_source = context.key_source.to_string();
     model.requests_per_minute = global.rpm;
     model.export_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    if let Some(notice) = &context.store_notice {
-        model.notices.push(notice.0.clone());
-    }
+    model.key.demo = global.demo;
+    model.key.key_file = key_file_path(&global.profile)
+        .map(|p| display_path(&p))
+        .unwrap_or_default();
+    let connected = match resolved {
+        Some(resolved) => match sessions.start(resolved.key, resolved.source) {
+            Ok((connected, notice)) => {
+                model.notices.extend(notice.map(|n| n.0));
+                Some(connected)
+            }
+            Err(e) => {
+                eprintln!("topogy: {e}");
+                return e.exit_code();
+            }
+        },
+        None => {
+            model.wizard = Some(wizard::Wizard::first_run(
+                global.demo,
+                model.key.key_file.clone(),
+            ));
+            None
+        }
+    };
     // The first frame comes from the store, before any request.
     if let Ok(reader) = Store::open_reader(&path) {
         match Dashboard::load(&reader, model.range.from, model.range.to, now, None) {
@@ -77,18 +110,24 @@ pub async fn run(global: &GlobalArgs) -> i32 {
         }
     }
     let theme = ui::Theme::from_config(&config.theme);
-    let client = context.syncer.client().clone();
-    let task = SyncTask::spawn(context.syncer);
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     if let Ok(size) = terminal.size() {
         model.size = (size.width, size.height);
     }
-    let result = event_loop(&mut terminal, model, task, &client, &path, &theme).await;
+    let result = event_loop(
+        &mut terminal,
+        model,
+        connected,
+        &mut sessions,
+        &path,
+        &theme,
+    )
+    .await;
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
     // Keep the simulator alive until the very end.
-    drop(context.simulator);
+    drop(sessions);
     match result {
         Ok(()) => 0,
         Err(e) => {
@@ -101,18 +140,17 @@ pub async fn run(global: &GlobalArgs) -> i32 {
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     mut model: Model,
-    mut task: SyncTask,
-    client: &crate::api::Client,
+    connected: Option<Action>,
+    sessions: &mut session::Sessions,
     store: &std::path::Path,
     theme: &ui::Theme,
 ) -> std::io::Result<()> {
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Action>();
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
-    let first = update::needs(&model.range, model.now.date_naive());
-    model.syncing = true;
-    for need in first {
-        let _ = task.request(need);
+    // A known key starts its session's first sync at once.
+    if let Some(connected) = connected {
+        run_commands(&mut model, connected, sessions, &done_tx, store);
     }
     loop {
         terminal.draw(|frame| ui::render(&model, theme, frame))?;
@@ -120,26 +158,21 @@ async fn event_loop(
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) => keymap::action_for(&model, key),
                 Some(Ok(Event::Resize(w, h))) => Some(Action::Resize(w, h)),
-                Some(Ok(Event::Paste(text))) => {
-                    // Pasting into a text field types it; elsewhere it is ignored.
-                    for c in text.chars().filter(|c| !c.is_control()) {
-                        run_commands(&mut model, Action::Input(c), &task, &done_tx, store);
-                    }
-                    None
-                }
+                // The whole paste at once: the wizard's key field takes it as one secret.
+                Some(Ok(Event::Paste(text))) => Some(Action::Paste(SecretText::new(&text))),
                 Some(Ok(_)) => None,
                 Some(Err(e)) => return Err(e),
                 None => return Ok(()),
             },
-            Some(event) = task.events.recv() => Some(match event {
+            Some(event) = sessions.next_event() => Some(match event {
                 SyncEvent::Progress(p) => {
-                    let _ = done_tx.send(Action::RequestLog(client.recent_requests()));
+                    let _ = done_tx.send(Action::RequestLog(sessions.recent_requests()));
                     Action::SyncProgress(p)
                 }
                 SyncEvent::Notice(text) => Action::SyncNotice(text),
                 SyncEvent::Stored(_) => Action::Stored,
                 SyncEvent::Finished(result) => {
-                    let _ = done_tx.send(Action::RequestLog(client.recent_requests()));
+                    let _ = done_tx.send(Action::RequestLog(sessions.recent_requests()));
                     Action::SyncFinished(sync_result(result))
                 }
             }),
@@ -147,7 +180,7 @@ async fn event_loop(
             _ = tick.tick() => Some(Action::Tick(Utc::now())),
         };
         if let Some(action) = action {
-            run_commands(&mut model, action, &task, &done_tx, store);
+            run_commands(&mut model, action, sessions, &done_tx, store);
         }
         if model.quit {
             return Ok(());
@@ -159,15 +192,14 @@ async fn event_loop(
 fn run_commands(
     model: &mut Model,
     action: Action,
-    task: &SyncTask,
+    sessions: &mut session::Sessions,
     done: &mpsc::UnboundedSender<Action>,
     store: &std::path::Path,
 ) {
     for command in update(model, action) {
         match command {
-            Command::Sync(need) => {
-                let _ = task.request(need);
-            }
+            Command::Sync(need) => sessions.request(need),
+            Command::Key(command) => sessions.run(command, done),
             Command::Load { from, to, coverage } => {
                 let (done, path, now) = (done.clone(), store.to_path_buf(), model.now);
                 tokio::task::spawn_blocking(move || {

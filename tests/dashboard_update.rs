@@ -696,7 +696,7 @@ fn a_refused_key_stops_background_requests_until_r() {
     assert!(matches!(model.connection, Connection::Rejected { .. }));
     assert_eq!(
         connection_text(&model).0,
-        "key refused — showing stored data through 2026-11-23 (stale); r re-tests"
+        "key refused — stored data through 2026-11-23 (stale); r re-tests, K new key"
     );
     assert_eq!(model.data, data);
     let is_sync = |c: &Command| matches!(c, Command::Sync(_));

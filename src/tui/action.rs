@@ -125,6 +125,13 @@ pub enum Action {
     /// `c` in the picker: type a custom `YYYY-MM-DD..YYYY-MM-DD` range.
     CustomRange,
     Export,
+    /// `K`: open the key setup wizard (replace or remove the key).
+    OpenWizard,
+    /// Bracketed paste, whole: the wizard's key field takes it as one secret; elsewhere it
+    /// is typed character by character.
+    Paste(crate::credentials::SecretText),
+    /// The wizard's own keys and the answers of its background work.
+    Wizard(super::wizard::WizardAction),
     Resize(u16, u16),
     /// Time passes (for the clock, debounced reloads and the refresh interval).
     Tick(DateTime<Utc>),

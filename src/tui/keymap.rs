@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::{Action, Tab};
 use super::model::{Model, Overlay};
+use super::wizard::{Panel, WizardAction};
 use crate::metrics::RangePreset;
 
 /// Where a binding applies.
@@ -15,6 +16,8 @@ pub enum Scope {
     Developers,
     /// In the date range picker.
     Picker,
+    /// On one panel of the key setup wizard.
+    Wizard(Panel),
 }
 
 impl Scope {
@@ -24,6 +27,7 @@ impl Scope {
             Scope::Global => "Everywhere",
             Scope::Developers => "Developers",
             Scope::Picker => "Date range picker (d)",
+            Scope::Wizard(_) => "Key setup (K)",
         }
     }
 }
@@ -55,7 +59,7 @@ pub fn bindings() -> Vec<Binding> {
         scope,
         help,
     };
-    vec![
+    let mut table = vec![
         b(
             &[(Char('q'), NONE), (Char('c'), CTRL)],
             "q  Ctrl-C",
@@ -146,6 +150,13 @@ pub fn bindings() -> Vec<Binding> {
             Action::Export,
             Scope::Global,
             "export the current view to CSV",
+        ),
+        b(
+            &[(Char('K'), SHIFT), (Char('K'), NONE)],
+            "K",
+            Action::OpenWizard,
+            Scope::Global,
+            "replace or remove the key",
         ),
         b(
             &[(Esc, NONE)],
@@ -266,6 +277,107 @@ pub fn bindings() -> Vec<Binding> {
             Scope::Picker,
             "custom: type YYYY-MM-DD..YYYY-MM-DD",
         ),
+    ];
+    table.extend(wizard_bindings());
+    table
+}
+
+/// The wizard's keys, panel by panel; its footer is generated from them.
+fn wizard_bindings() -> Vec<Binding> {
+    use KeyCode::{Char, Enter, Esc};
+    let b = |keys, label, action, panel, help| Binding {
+        keys,
+        label,
+        action,
+        scope: Scope::Wizard(panel),
+        help,
+    };
+    vec![
+        b(
+            &[(Enter, NONE)],
+            "Enter",
+            Action::Confirm,
+            Panel::Field,
+            "verify",
+        ),
+        b(
+            &[(Char('r'), CTRL)],
+            "Ctrl-R",
+            Action::Wizard(WizardAction::ToggleReveal),
+            Panel::Field,
+            "show/hide",
+        ),
+        b(
+            &[(Char('u'), CTRL)],
+            "Ctrl-U",
+            Action::Wizard(WizardAction::Clear),
+            Panel::Field,
+            "clear",
+        ),
+        b(&[(Esc, NONE)], "Esc", Action::Back, Panel::Field, "back"),
+        b(
+            &[(Esc, NONE)],
+            "Esc",
+            Action::Back,
+            Panel::Verifying,
+            "cancel",
+        ),
+        b(
+            &[(Char('r'), NONE)],
+            "r",
+            Action::Refresh,
+            Panel::Failed,
+            "re-test the same key",
+        ),
+        b(
+            &[(Esc, NONE), (Char('e'), NONE)],
+            "Esc",
+            Action::Back,
+            Panel::Failed,
+            "edit the key",
+        ),
+        b(
+            &[(Char('y'), NONE)],
+            "y",
+            Action::Wizard(WizardAction::Consent(true)),
+            Panel::Consent,
+            "store it in the file",
+        ),
+        b(
+            &[(Char('n'), NONE), (Esc, NONE)],
+            "n",
+            Action::Wizard(WizardAction::Consent(false)),
+            Panel::Consent,
+            "don't store it (this session only)",
+        ),
+        b(
+            &[(Enter, NONE)],
+            "Enter",
+            Action::Confirm,
+            Panel::Done,
+            "open the dashboard",
+        ),
+        b(
+            &[(Enter, NONE)],
+            "Enter",
+            Action::Confirm,
+            Panel::Manage,
+            "paste a new key",
+        ),
+        b(
+            &[(Char('x'), NONE)],
+            "x",
+            Action::Wizard(WizardAction::Remove),
+            Panel::Manage,
+            "remove the stored key",
+        ),
+        b(
+            &[(Esc, NONE)],
+            "Esc",
+            Action::Back,
+            Panel::Manage,
+            "back to the dashboard",
+        ),
     ]
 }
 
@@ -277,6 +389,9 @@ pub fn action_for(model: &Model, key: KeyEvent) -> Option<Action> {
     }
     if key.code == KeyCode::Char('c') && key.modifiers.contains(CTRL) {
         return Some(Action::Quit);
+    }
+    if let Some(wizard) = &model.wizard {
+        return wizard_action(wizard.panel(), key);
     }
     let typing = model.developers.filtering
         || matches!(
@@ -315,4 +430,26 @@ pub fn action_for(model: &Model, key: KeyEvent) -> Option<Action> {
             })
             .map(|b| b.action.clone())
     })
+}
+
+/// The wizard takes every key while it is open: its panel's bindings, typing in the key
+/// field, and `q` to quit elsewhere.
+fn wizard_action(panel: Panel, key: KeyEvent) -> Option<Action> {
+    let found = bindings().into_iter().find(|b| {
+        b.scope == Scope::Wizard(panel)
+            && b.keys
+                .iter()
+                .any(|&(code, mods)| code == key.code && mods == key.modifiers)
+    });
+    if let Some(binding) = found {
+        return Some(binding.action);
+    }
+    let plain = !key.modifiers.intersects(CTRL | KeyModifiers::ALT);
+    match (panel, key.code) {
+        (Panel::Field, KeyCode::Char(c)) if plain => Some(Action::Input(c)),
+        (Panel::Field, KeyCode::Backspace) => Some(Action::Backspace),
+        (Panel::Field, _) => None,
+        (_, KeyCode::Char('q')) if plain => Some(Action::Quit),
+        _ => None,
+    }
 }

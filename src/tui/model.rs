@@ -237,6 +237,10 @@ pub struct Model {
     pub export_dir: PathBuf,
     /// Requests per minute this process may make (the shared per-organization budget).
     pub requests_per_minute: u32,
+    /// The key setup wizard, drawn over everything while open.
+    pub wizard: Option<super::wizard::Wizard>,
+    /// The key in use as it may be shown (fingerprint), and how key setup works here.
+    pub key: super::wizard::KeyInfo,
 }
 
 impl Model {
@@ -267,6 +271,8 @@ impl Model {
             key_source: String::new(),
             export_dir: PathBuf::from("."),
             requests_per_minute: 60,
+            wizard: None,
+            key: super::wizard::KeyInfo::default(),
         }
     }
 

@@ -19,6 +19,7 @@ mod picker;
 mod status;
 mod theme;
 pub mod widgets;
+mod wizard;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -42,6 +43,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         too_small(area, theme, frame);
+        return;
+    }
+    if let Some(open) = &model.wizard {
+        wizard::render(model, open, theme, frame, area);
         return;
     }
     let [tabs, body, status] = area.layout(&Layout::vertical([
@@ -171,7 +176,7 @@ pub fn connection_text(model: &Model) -> (String, bool) {
         Connection::Online => ("online".to_owned(), false),
         Connection::Offline { .. } => (format!("offline — data through {through}"), true),
         Connection::Rejected { .. } => (
-            format!("key refused — showing stored data through {through} (stale); r re-tests"),
+            format!("key refused — stored data through {through} (stale); r re-tests, K new key"),
             true,
         ),
     }

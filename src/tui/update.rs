@@ -30,6 +30,8 @@ pub enum Command {
     },
     /// Write an export file.
     Write { path: PathBuf, bytes: Vec<u8> },
+    /// Verify, store or remove a key, or restart the sync session with one (the wizard).
+    Key(super::wizard::KeyCommand),
 }
 
 /// How long a status-bar message stays.
@@ -44,6 +46,9 @@ pub fn table_height(size: (u16, u16)) -> usize {
 
 /// Applies `action`; returns the background work it calls for.
 pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
+    if super::wizard::takes(model, &action) {
+        return super::wizard::update(model, action);
+    }
     match action {
         Action::Quit => model.quit = true,
         Action::NextTab => model.tab = Tab::ALL[(model.tab.index() + 1) % Tab::ALL.len()],
@@ -72,6 +77,13 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
             }
         }
         Action::Input(c) => return input(model, Some(c)),
+        Action::Paste(text) => {
+            for c in text.expose().chars().filter(|c| !c.is_control()) {
+                input(model, Some(c));
+            }
+        }
+        // The wizard takes these (see `wizard::takes`).
+        Action::OpenWizard | Action::Wizard(_) => {}
         Action::Backspace => return input(model, None),
         Action::Confirm => return confirm(model),
         Action::Back => back(model),
@@ -342,7 +354,7 @@ pub fn needs(range: &DateRange, today: NaiveDate) -> Vec<Need> {
     needs
 }
 
-fn sync_commands(model: &mut Model) -> Vec<Command> {
+pub(super) fn sync_commands(model: &mut Model) -> Vec<Command> {
     if matches!(model.connection, Connection::Rejected { .. }) {
         return Vec::new();
     }
