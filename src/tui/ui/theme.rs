@@ -28,6 +28,11 @@ impl Theme {
     /// The theme named in the config (`dark`, `light`, `mono`); `NO_COLOR` forces mono.
     pub fn from_config(name: &str) -> Theme {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Theme::choose(name, no_color)
+    }
+
+    /// The theme for a config name when `NO_COLOR` is (or is not) set.
+    pub fn choose(name: &str, no_color: bool) -> Theme {
         match name {
             _ if no_color => Theme::mono(),
             "light" => Theme::light(),
@@ -103,6 +108,40 @@ impl Theme {
             series: base,
             series_alt: base,
             status_bar: base,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_color_wins_over_the_configured_theme() {
+        assert_eq!(Theme::choose("dark", true), Theme::mono());
+        assert_eq!(Theme::choose("light", true), Theme::mono());
+        assert_eq!(Theme::choose("light", false), Theme::light());
+        assert_eq!(Theme::choose("anything", false), Theme::dark());
+    }
+
+    #[test]
+    fn mono_uses_no_colour_at_all() {
+        let m = Theme::mono();
+        for style in [
+            m.text,
+            m.dim,
+            m.title,
+            m.tab_active,
+            m.header,
+            m.selected,
+            m.good,
+            m.warn,
+            m.bad,
+            m.accent,
+            m.series,
+            m.series_alt,
+        ] {
+            assert_eq!((style.fg, style.bg), (None, None), "{style:?}");
         }
     }
 }
