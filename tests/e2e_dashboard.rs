@@ -5,18 +5,15 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use topogy::sim::SyntheticOrg;
 
+use common::tmux::{Tmux, quoted, tmux_installed};
+
 const WIDTH: u16 = 120;
 const HEIGHT: u16 = 40;
-/// The longest any one step may take to show its result on screen.
-const STEP_TIMEOUT: Duration = Duration::from_secs(20);
-const POLL: Duration = Duration::from_millis(100);
 /// The simulator `--demo` starts: its default seed, size and engagement lag.
 const DEMO_SEED: u64 = 7;
 const DEMO_USERS: usize = 40;
@@ -25,88 +22,6 @@ const ENGAGEMENT_LAG_DAYS: i64 = 2;
 const NEEDLE: &str = "acme-labs";
 const CSV_HEADER: &str = "user_id,email,messages,conversations,claude_code_sessions,commits,\
 pull_requests,lines_added,lines_removed,tool_accepted,tool_rejected,cost_usd,list_cost_usd";
-
-/// A tmux server of our own (its socket lives in the test's temporary directory), killed on drop.
-struct Tmux {
-    socket: PathBuf,
-}
-
-impl Tmux {
-    fn command(&self) -> Command {
-        let mut cmd = Command::new("tmux");
-        cmd.arg("-S").arg(&self.socket).arg("-f").arg("/dev/null");
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let out = self.command().args(args).output().expect("tmux runs");
-        assert!(
-            out.status.success(),
-            "tmux {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    }
-
-    /// Types keys: tmux key names (`Enter`, `Escape`) or single characters.
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
-        args.extend_from_slice(keys);
-        self.run(&args);
-    }
-
-    /// Types text literally (no key-name lookup).
-    fn type_text(&self, text: &str) {
-        self.run(&["send-keys", "-t", "e2e", "-l", text]);
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8(self.run(&["capture-pane", "-p", "-t", "e2e"]).stdout).unwrap()
-    }
-
-    fn display(&self, format: &str) -> String {
-        let out = self.run(&["display-message", "-p", "-t", "e2e", format]);
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    }
-
-    /// Polls the screen until `ready` holds; fails with the last screen after the timeout.
-    fn wait_for(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if ready(&screen) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < STEP_TIMEOUT,
-                "timed out after {STEP_TIMEOUT:?} waiting for {what}; the screen shows:\n{screen}"
-            );
-            std::thread::sleep(POLL);
-        }
-    }
-
-    fn wait_for_text(&self, text: &str) -> String {
-        self.wait_for(&format!("{text:?}"), |s| s.contains(text))
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.command().arg("kill-server").output();
-    }
-}
-
-fn tmux_installed() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// Single-quotes a path for `sh`.
-fn quoted(path: &Path) -> String {
-    format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
-}
 
 /// The e-mails of the Developers table rows on screen, top to bottom.
 fn listed_emails(screen: &str) -> Vec<String> {

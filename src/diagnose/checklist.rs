@@ -128,7 +128,7 @@ pub fn checklist(error: Option<&ApiError>, findings: &[Finding]) -> Vec<Checklis
         item(
             Step::AccessToggle,
             Verdict::Check,
-            "the API may answer a switched-off Access like a bad key, so please look",
+            "a switched-off Access can look like a bad key: please look",
         )
     };
     let suspects: Vec<String> = findings

@@ -362,7 +362,7 @@ fn wizard_bindings() -> Vec<Binding> {
             "Enter",
             Action::Confirm,
             Panel::Manage,
-            "paste a new key",
+            "new key",
         ),
         b(
             &[(Char('x'), NONE)],
@@ -376,7 +376,7 @@ fn wizard_bindings() -> Vec<Binding> {
             "Esc",
             Action::Back,
             Panel::Manage,
-            "back to the dashboard",
+            "dashboard",
         ),
     ]
 }

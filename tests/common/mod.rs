@@ -2,6 +2,8 @@
 //! and sums computed from the simulator's ground truth, independently of the client.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // each test file uses a subset
 
+pub mod tmux;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

@@ -88,7 +88,7 @@ pub fn render(model: &Model, wizard: &Wizard, theme: &Theme, frame: &mut Frame, 
     frame.render_widget(outer, body);
     let mut text = Text {
         lines: Vec::new(),
-        width: usize::from(inner.width.saturating_sub(1)),
+        width: usize::from(inner.width.saturating_sub(2)),
         theme,
     };
     if let Some(notice) = &wizard.notice {
@@ -307,10 +307,16 @@ fn failure_head(text: &mut Text<'_>, fingerprint: &str, failure: &Failure) {
     if let Some(status) = failure.status {
         head.push_str(&format!(" (HTTP {status})"));
     }
+    if let Some(id) = &failure.request_id {
+        head.push_str(&format!(" · request id {id}"));
+    }
     let bad = theme.bad;
     text.para(" ✗ ", bad, &head, bad);
-    text.plain("   ", &failure.message);
-    text.plain("   ", &format!("key {fingerprint}; nothing was stored"));
+    // A refused key's checklist says it all; other failures need their sentence.
+    if failure.checklist.is_none() {
+        text.plain("   ", &failure.message);
+    }
+    text.plain("   ", &format!("key {fingerprint} · nothing was stored"));
 }
 
 fn failed(text: &mut Text<'_>, fingerprint: &str, failure: &Failure) {
