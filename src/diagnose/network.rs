@@ -69,16 +69,18 @@ pub fn proxy_settings() -> Vec<(String, String)> {
 /// `http://user:secret@proxy:3128` → `http://***@proxy:3128`.
 pub fn mask_credentials(value: &str) -> String {
     match reqwest::Url::parse(value) {
-        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+        Ok(mut url) if url.has_host() => {
+            if url.username().is_empty() && url.password().is_none() {
+                return value.to_owned();
+            }
             let _ = url.set_password(None);
             let _ = url.set_username("***");
             url.to_string()
         }
-        Ok(_) => value.to_owned(),
-        Err(_) if value.contains('@') => {
+        _ if value.contains('@') => {
             "(set; not shown: it looks like it holds a password)".to_owned()
         }
-        Err(_) => value.to_owned(),
+        _ => value.to_owned(),
     }
 }
 
