@@ -354,7 +354,7 @@ pub fn needs(range: &DateRange, today: NaiveDate) -> Vec<Need> {
     needs
 }
 
-pub(super) fn sync_commands(model: &mut Model) -> Vec<Command> {
+pub(crate) fn sync_commands(model: &mut Model) -> Vec<Command> {
     if matches!(model.connection, Connection::Rejected { .. }) {
         return Vec::new();
     }
