@@ -1,7 +1,6 @@
 //! A tiny scripted HTTP mock on 127.0.0.1:0 for the API client tests, plus client presets.
 //!
-//! Included with `mod api_support;` by `api_errors.rs` and `api_client.rs`; also built as its
-//! own (empty) test target because it lives directly under `tests/`.
+//! Included with `mod api_support;` by `api_errors.rs` and `api_client.rs`.
 #![allow(dead_code)] // Reason: each including test file uses a different part of the helper.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Reason: test scaffolding fails loudly.
 
