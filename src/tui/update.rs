@@ -39,9 +39,10 @@ const FLASH_SECONDS: i64 = 6;
 /// Stored data is re-read at most this often while a sync is writing.
 const RELOAD_EVERY_MS: i64 = 1000;
 
-/// Rows of the Developers table that fit on screen (the rest of the frame is chrome).
+/// Rows of the Developers table that fit on screen: the height less the tab bar, the status
+/// bar, the pane's two borders, the table header and the pane's footer line.
 pub fn table_height(size: (u16, u16)) -> usize {
-    usize::from(size.1.saturating_sub(8)).max(1)
+    usize::from(size.1.saturating_sub(6)).max(1)
 }
 
 /// Applies `action`; returns the background work it calls for.
