@@ -204,6 +204,11 @@ pub enum KeyError {
          it: run `chmod 600 {path}`, or delete it and set the key up again with `topogy`"
     )]
     InsecureKeyFile { path: String, mode: u32 },
+    #[error(
+        "the key file {path} belongs to another user (user id {owner}), so topogy will not use \
+         it: delete it and set the key up again with `topogy`"
+    )]
+    ForeignKeyFile { path: String, owner: u32 },
     #[error("{0}")]
     Storage(String),
 }

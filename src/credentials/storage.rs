@@ -191,9 +191,13 @@ pub fn load(profile: &str) -> Result<Option<(ApiKey, Backend)>, KeyError> {
         Err(e) => {
             return Err(
                 match e.get_ref().and_then(|i| i.downcast_ref::<Insecure>()) {
-                    Some(insecure) => KeyError::InsecureKeyFile {
+                    Some(Insecure::Mode(mode)) => KeyError::InsecureKeyFile {
                         path: super::display_path(&path),
-                        mode: insecure.0,
+                        mode: *mode,
+                    },
+                    Some(Insecure::Owner(owner)) => KeyError::ForeignKeyFile {
+                        path: super::display_path(&path),
+                        owner: *owner,
                     },
                     None => KeyError::Storage(format!(
                         "could not read the key file {}: {e}",
@@ -210,13 +214,19 @@ pub fn load(profile: &str) -> Result<Option<(ApiKey, Backend)>, KeyError> {
     Ok(Some((key, Backend::File(path))))
 }
 
-/// A key file with permission bits for group or others.
+/// Why a key file is not used: permission bits for group or others, or another owner.
 #[derive(Debug)]
-struct Insecure(u32);
+enum Insecure {
+    Mode(u32),
+    Owner(u32),
+}
 
 impl fmt::Display for Insecure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "mode {:04o}", self.0)
+        match self {
+            Insecure::Mode(mode) => write!(f, "mode {mode:04o}"),
+            Insecure::Owner(uid) => write!(f, "owned by user id {uid}"),
+        }
     }
 }
 
@@ -227,13 +237,16 @@ fn read_key_file(path: &Path) -> std::io::Result<String> {
     let file = std::fs::File::open(path)?;
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = file.metadata()?.permissions().mode() & 0o777;
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = file.metadata()?;
+        let denied = |why| std::io::Error::new(std::io::ErrorKind::PermissionDenied, why);
+        // A file someone else owns could have been planted with their key: never use it.
+        if meta.uid() != rustix::process::geteuid().as_raw() {
+            return Err(denied(Insecure::Owner(meta.uid())));
+        }
+        let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::PermissionDenied,
-                Insecure(mode),
-            ));
+            return Err(denied(Insecure::Mode(mode)));
         }
     }
     let mut text = String::new();
@@ -367,7 +380,32 @@ mod tests {
             .as_ref()
             .and_then(|e| e.get_ref())
             .and_then(|e| e.downcast_ref::<Insecure>())
-            .map(|i| i.0);
+            .map(|i| match i {
+                Insecure::Mode(m) => *m,
+                Insecure::Owner(_) => 0,
+            });
         assert_eq!(insecure, Some(0o644));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_file_owned_by_someone_else_is_refused() {
+        use std::os::unix::fs::MetadataExt;
+        if !rustix::process::geteuid().is_root() {
+            eprintln!("SKIPPED: giving a file to another user needs root");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let path = dir.path().join("p").join("key");
+        write_key_file(&path, &ApiKey::new("sk-ant-api01-planted"))
+            .unwrap_or_else(|e| panic!("write: {e}"));
+        std::os::unix::fs::chown(&path, Some(65534), None).unwrap_or_else(|e| panic!("chown: {e}"));
+        assert_eq!(std::fs::metadata(&path).map(|m| m.uid()).ok(), Some(65534));
+        let owner = read_key_file(&path).err().and_then(|e| {
+            e.get_ref()
+                .and_then(|e| e.downcast_ref::<Insecure>())
+                .map(|i| i.to_string())
+        });
+        assert_eq!(owner.as_deref(), Some("owned by user id 65534"));
     }
 }

@@ -258,6 +258,9 @@ fn key_check(resolved: &Result<Resolved, KeyError>) -> Check {
                 KeyError::InsecureKeyFile { path, .. } => {
                     vec![format!("chmod 600 {path}")]
                 }
+                KeyError::ForeignKeyFile { path, .. } => vec![format!(
+                    "Delete {path} (another user owns it) and set the key up again with `topogy`."
+                )],
                 _ => vec![
                     "Run `topogy` and paste the key into the setup wizard (it is kept in the OS \
                      keychain, or in an owner-only file if you agree)."
