@@ -208,3 +208,40 @@ fn a_file_from_a_newer_version_is_moved_aside() {
         .unwrap();
     assert_eq!(x, 1);
 }
+
+#[test]
+fn upgrading_a_v4_store_fills_the_daily_totals_from_the_stored_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("topogy.db");
+    {
+        let (mut store, _) = Store::open(&path).unwrap();
+        store
+            .replace_user_day(
+                day("2026-11-01"),
+                &[person("user_a", 2), person("user_b", 3)],
+                meta(),
+            )
+            .unwrap();
+        store
+            .replace_user_day(day("2026-11-02"), &[person("user_a", 7)], meta())
+            .unwrap();
+    }
+    // Turn the file back into what schema 4 left: no daily totals table.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("DROP TABLE day_total; PRAGMA user_version = 4;")
+            .unwrap();
+    }
+    let (store, notice) = Store::open(&path).unwrap();
+    assert_eq!(notice, None);
+    let totals: Vec<(String, u64, u64)> = store
+        .day_totals(day("2026-11-01"), day("2026-11-02"))
+        .unwrap()
+        .into_iter()
+        .map(|(d, a)| (d.to_string(), a.commits, a.messages))
+        .collect();
+    assert_eq!(
+        totals,
+        vec![("2026-11-01".into(), 5, 6), ("2026-11-02".into(), 7, 3)]
+    );
+}

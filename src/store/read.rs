@@ -138,15 +138,14 @@ impl Store {
         )
     }
 
-    /// The whole organization's engagement on each stored day in `[from, to]`: everyone's
-    /// counters summed by SQLite (user id and e-mail left empty), so the daily series never
-    /// reads one row per person per day.
+    /// The whole organization's engagement on each stored day in `[from, to]` (user id and
+    /// e-mail left empty): the totals kept with each day when it is written, so the daily series
+    /// reads one row per day, never one per person per day.
     pub fn day_totals(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(NaiveDate, Activity)>> {
         self.read_activity(
-            "SELECT date, '', '', SUM(messages), SUM(conversations), SUM(sessions), SUM(commits),
-                    SUM(pull_requests), SUM(lines_added), SUM(lines_removed),
-                    SUM(tool_accepted), SUM(tool_rejected)
-             FROM user_day WHERE date >= ?1 AND date <= ?2 GROUP BY date ORDER BY date",
+            "SELECT date, '', '', messages, conversations, sessions, commits, pull_requests,
+                    lines_added, lines_removed, tool_accepted, tool_rejected
+             FROM day_total WHERE date >= ?1 AND date <= ?2 ORDER BY date",
             params![from, to],
         )
     }

@@ -3,7 +3,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes. A file with a higher version came from a newer topogy.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Each entry migrates from version `index` to `index + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -81,6 +81,20 @@ CREATE TABLE person_cost_fetch (
     // every stored day.
     r"
 CREATE INDEX user_day_person ON user_day(user_id, date);
+",
+    r"
+CREATE TABLE day_total (
+    date TEXT PRIMARY KEY,
+    messages INTEGER NOT NULL, conversations INTEGER NOT NULL, sessions INTEGER NOT NULL,
+    commits INTEGER NOT NULL, pull_requests INTEGER NOT NULL,
+    lines_added INTEGER NOT NULL, lines_removed INTEGER NOT NULL,
+    tool_accepted INTEGER NOT NULL, tool_rejected INTEGER NOT NULL
+);
+INSERT INTO day_total
+SELECT date, SUM(messages), SUM(conversations), SUM(sessions), SUM(commits),
+       SUM(pull_requests), SUM(lines_added), SUM(lines_removed), SUM(tool_accepted),
+       SUM(tool_rejected)
+FROM user_day GROUP BY date;
 ",
 ];
 

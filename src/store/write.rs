@@ -22,6 +22,17 @@ impl Store {
         self.write(|tx| {
             tx.execute("DELETE FROM user_day WHERE date = ?1", [date])?;
             insert_activity(tx, "user_day", "date", &date, None, rows)?;
+            // The organization's total for the day, kept beside the rows it sums, so the daily
+            // series reads one row per day however many people there are.
+            tx.execute("DELETE FROM day_total WHERE date = ?1", [date])?;
+            tx.execute(
+                "INSERT INTO day_total
+                 SELECT date, SUM(messages), SUM(conversations), SUM(sessions), SUM(commits),
+                        SUM(pull_requests), SUM(lines_added), SUM(lines_removed),
+                        SUM(tool_accepted), SUM(tool_rejected)
+                 FROM user_day WHERE date = ?1 GROUP BY date",
+                [date],
+            )?;
             log_fetch(
                 tx,
                 Dataset::UsersDay,
