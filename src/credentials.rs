@@ -243,7 +243,12 @@ pub fn resolve(key_stdin: bool, profile: &str) -> Result<Resolved, KeyError> {
         if text.trim().is_empty() {
             return Err(KeyError::EmptyStdin);
         }
-        return Ok(found(&text, KeySource::Stdin));
+        // Every pipe (`echo`, `pass show`, a file) ends with one line break: that is how the
+        // key arrives, not something wrong with it, so it goes without a notice.
+        let line = text
+            .strip_suffix('\n')
+            .map_or(text.as_str(), |t| t.strip_suffix('\r').unwrap_or(t));
+        return Ok(found(line, KeySource::Stdin));
     }
     if let Ok(text) = std::env::var(KEY_ENV)
         && !text.trim().is_empty()
