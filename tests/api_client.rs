@@ -307,7 +307,7 @@ async fn cost_reports_page_by_has_more_and_keep_the_earliest_watermark() {
         report.data_refreshed_at,
         Some(Utc.with_ymd_and_hms(2026, 3, 5, 4, 0, 0).unwrap())
     );
-    let total: rust_decimal::Decimal = report.data.iter().map(|r| r.amount).sum();
+    let total: rust_decimal::Decimal = report.data.iter().map(|r| r.cost.amount).sum();
     assert_eq!(total, "100.75".parse().unwrap());
     let first = &mock.hits()[0];
     assert_eq!(

@@ -267,17 +267,20 @@ fn user_usage_report_rows_and_envelope() {
     );
     let ada = &rows[0];
     assert_eq!(ada.actor.email.as_deref(), Some("ada@example.com"));
-    assert_eq!(ada.model.as_deref(), Some("claude-opus-4-6"));
-    assert_eq!(ada.cache_creation.ephemeral_5m_input_tokens, 200);
+    assert_eq!(
+        ada.usage.dimensions.model.as_deref(),
+        Some("claude-opus-4-6")
+    );
+    assert_eq!(ada.usage.cache_creation.ephemeral_5m_input_tokens, 200);
     assert_eq!(ada.total_tokens, 5000);
-    assert_eq!(ada.server_tool_use.web_search_requests, 2);
-    assert_eq!(ada.requests, Some(17));
+    assert_eq!(ada.usage.server_tool_use.web_search_requests, 2);
+    assert_eq!(ada.usage.requests, Some(17));
     let gone = &rows[1];
     assert!(gone.actor.deleted);
     assert_eq!(gone.actor.name.as_deref(), Some("Deleted User"));
     assert_eq!(gone.actor.email, None);
-    assert_eq!(gone.cache_creation, CacheCreation::default());
-    assert_eq!(gone.requests, None);
+    assert_eq!(gone.usage.cache_creation, CacheCreation::default());
+    assert_eq!(gone.usage.requests, None);
     assert_eq!(
         gone.starting_at,
         Some(Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap())
@@ -293,13 +296,13 @@ fn user_cost_report_money_is_exact_and_actor_emails_resolve() {
     );
     let jane = &rows[0];
     assert_eq!(
-        jane.amount,
+        jane.cost.amount,
         Decimal::from(41280),
         "\"41280.000000\" is exactly 41280 cents"
     );
-    assert_eq!(jane.list_amount, Decimal::from(51600));
-    assert_eq!(jane.currency, "USD");
-    assert_eq!(jane.requests, Some(128));
+    assert_eq!(jane.cost.list_amount, Decimal::from(51600));
+    assert_eq!(jane.cost.currency, "USD");
+    assert_eq!(jane.cost.requests, Some(128));
     assert_eq!(
         jane.actor.email.as_deref(),
         Some("jane@example.com"),
@@ -312,24 +315,28 @@ fn user_cost_report_money_is_exact_and_actor_emails_resolve() {
         Some("max@example.com"),
         "`email_address` only"
     );
-    assert_eq!(max.amount, cents("0.015"));
+    assert_eq!(max.cost.amount, cents("0.015"));
     assert_eq!(
-        max.token_type.as_deref(),
+        max.cost.token_type.as_deref(),
         Some("cache_creation.ephemeral_5m_input_tokens")
     );
-    assert_eq!(max.requests, None);
+    assert_eq!(max.cost.requests, None);
     let both = &rows[2];
     assert_eq!(
         both.actor.email.as_deref(),
         Some("canonical@example.com"),
         "`email_address` wins"
     );
-    assert_eq!(both.amount, cents("250.5"), "a JSON number is accepted");
-    assert_eq!(both.list_amount, Decimal::from(300));
+    assert_eq!(
+        both.cost.amount,
+        cents("250.5"),
+        "a JSON number is accepted"
+    );
+    assert_eq!(both.cost.list_amount, Decimal::from(300));
     let service = &rows[3];
     assert_eq!(service.actor.email, None);
-    assert_eq!(service.currency, "USD", "absent currency is USD");
-    let total: Decimal = rows.iter().map(|r| r.amount).sum();
+    assert_eq!(service.cost.currency, "USD", "absent currency is USD");
+    let total: Decimal = rows.iter().map(|r| r.cost.amount).sum();
     assert_eq!(total, cents("41542.515"));
 }
 
@@ -343,9 +350,12 @@ fn usage_report_buckets() {
         Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap()
     );
     assert_eq!(buckets[0].results.len(), 2);
-    assert_eq!(buckets[0].results[0].product.as_deref(), Some("chat"));
+    assert_eq!(
+        buckets[0].results[0].dimensions.product.as_deref(),
+        Some("chat")
+    );
     assert_eq!(buckets[0].results[0].output_tokens, 400);
-    assert_eq!(buckets[0].results[1].product, None);
+    assert_eq!(buckets[0].results[1].dimensions.product, None);
     assert_eq!(
         buckets[0].results[1].cache_creation,
         CacheCreation::default()

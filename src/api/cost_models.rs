@@ -65,13 +65,11 @@ pub struct ServerToolUse {
     pub web_search_requests: u64,
 }
 
-/// One person's token usage (per group) from `/user_usage_report`.
+/// The grouping dimensions a usage or cost row may carry: `None` unless the request grouped by
+/// them (`group_by[]`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct UserUsageRow {
-    #[serde(deserialize_with = "lenient::block")]
-    pub actor: Actor,
-    /// Grouping dimensions: `None` unless the request grouped by them.
+pub struct Dimensions {
     pub product: Option<String>,
     pub model: Option<String>,
     pub context_window: Option<String>,
@@ -81,19 +79,17 @@ pub struct UserUsageRow {
     pub slack_channel_id: Option<String>,
     pub claude_tag_category: Option<String>,
     pub claude_tag_user_id: Option<String>,
-    #[serde(deserialize_with = "lenient::count")]
-    pub uncached_input_tokens: u64,
+}
+
+/// One person's token usage (per group) from `/user_usage_report`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UserUsageRow {
     #[serde(deserialize_with = "lenient::block")]
-    pub cache_creation: CacheCreation,
-    #[serde(deserialize_with = "lenient::count")]
-    pub cache_read_input_tokens: u64,
-    #[serde(deserialize_with = "lenient::count")]
-    pub output_tokens: u64,
-    #[serde(deserialize_with = "lenient::block")]
-    pub server_tool_use: ServerToolUse,
-    /// `None` for sandbox rows that count execution spans differently, or when unknown.
-    #[serde(deserialize_with = "lenient::opt_count")]
-    pub requests: Option<u64>,
+    pub actor: Actor,
+    /// The row's dimensions and token counts, as in an org-level usage bucket.
+    #[serde(flatten)]
+    pub usage: UsageResult,
     /// The sum of the token components, as the server computed it.
     #[serde(deserialize_with = "lenient::count")]
     pub total_tokens: u64,
@@ -105,37 +101,14 @@ pub struct UserUsageRow {
 }
 
 /// Cost in cents for one person (per group) from `/user_cost_report`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UserCostRow {
     #[serde(deserialize_with = "lenient::block")]
     pub actor: Actor,
-    /// Grouping dimensions: `None` unless the request grouped by them.
-    pub product: Option<String>,
-    pub model: Option<String>,
-    pub context_window: Option<String>,
-    pub inference_geo: Option<String>,
-    pub speed: Option<String>,
-    pub rbac_group_id: Option<String>,
-    pub slack_channel_id: Option<String>,
-    pub claude_tag_category: Option<String>,
-    pub claude_tag_user_id: Option<String>,
-    /// `tokens`, `web_search` or `code_execution`, when grouped by cost type.
-    pub cost_type: Option<String>,
-    /// Set only when `cost_type` is `tokens` and grouped by token type.
-    pub token_type: Option<String>,
-    /// Always `"USD"` so far (and assumed when absent).
-    #[serde(deserialize_with = "usd")]
-    pub currency: String,
-    /// Cents after negotiated discounts (pre-credit).
-    #[serde(deserialize_with = "lenient::money")]
-    pub amount: Decimal,
-    /// Cents at list price.
-    #[serde(deserialize_with = "lenient::money")]
-    pub list_amount: Decimal,
-    /// `None` when grouped by cost or token type.
-    #[serde(deserialize_with = "lenient::opt_count")]
-    pub requests: Option<u64>,
+    /// The row's dimensions and amounts, as in an org-level cost bucket.
+    #[serde(flatten)]
+    pub cost: CostResult,
     /// Set only when the request used `bucket_width`.
     #[serde(deserialize_with = "lenient::opt_instant")]
     pub starting_at: Option<DateTime<Utc>>,
@@ -143,45 +116,12 @@ pub struct UserCostRow {
     pub ending_at: Option<DateTime<Utc>>,
 }
 
-impl Default for UserCostRow {
-    fn default() -> Self {
-        Self {
-            actor: Actor::default(),
-            product: None,
-            model: None,
-            context_window: None,
-            inference_geo: None,
-            speed: None,
-            rbac_group_id: None,
-            slack_channel_id: None,
-            claude_tag_category: None,
-            claude_tag_user_id: None,
-            cost_type: None,
-            token_type: None,
-            currency: USD.to_owned(),
-            amount: Decimal::ZERO,
-            list_amount: Decimal::ZERO,
-            requests: None,
-            starting_at: None,
-            ending_at: None,
-        }
-    }
-}
-
 /// One group's token usage within a time bucket of `/usage_report`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UsageResult {
-    /// Grouping dimensions: `None` unless the request grouped by them.
-    pub product: Option<String>,
-    pub model: Option<String>,
-    pub context_window: Option<String>,
-    pub inference_geo: Option<String>,
-    pub speed: Option<String>,
-    pub rbac_group_id: Option<String>,
-    pub slack_channel_id: Option<String>,
-    pub claude_tag_category: Option<String>,
-    pub claude_tag_user_id: Option<String>,
+    #[serde(flatten)]
+    pub dimensions: Dimensions,
     #[serde(deserialize_with = "lenient::count")]
     pub uncached_input_tokens: u64,
     #[serde(deserialize_with = "lenient::block")]
@@ -201,16 +141,8 @@ pub struct UsageResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CostResult {
-    /// Grouping dimensions: `None` unless the request grouped by them.
-    pub product: Option<String>,
-    pub model: Option<String>,
-    pub context_window: Option<String>,
-    pub inference_geo: Option<String>,
-    pub speed: Option<String>,
-    pub rbac_group_id: Option<String>,
-    pub slack_channel_id: Option<String>,
-    pub claude_tag_category: Option<String>,
-    pub claude_tag_user_id: Option<String>,
+    #[serde(flatten)]
+    pub dimensions: Dimensions,
     /// `tokens`, `web_search` or `code_execution`, when grouped by cost type.
     pub cost_type: Option<String>,
     /// Set only when `cost_type` is `tokens` and grouped by token type.
@@ -232,15 +164,7 @@ pub struct CostResult {
 impl Default for CostResult {
     fn default() -> Self {
         Self {
-            product: None,
-            model: None,
-            context_window: None,
-            inference_geo: None,
-            speed: None,
-            rbac_group_id: None,
-            slack_channel_id: None,
-            claude_tag_category: None,
-            claude_tag_user_id: None,
+            dimensions: Dimensions::default(),
             cost_type: None,
             token_type: None,
             currency: USD.to_owned(),

@@ -130,8 +130,8 @@ pub(super) async fn person_cost(
             for row in report.data.iter().filter(|r| r.actor.user_id == user_id) {
                 let day = row.starting_at.map_or(ws, |t| t.date_naive());
                 let e = days.entry(day).or_default();
-                e.0 += row.amount;
-                e.1 += row.list_amount;
+                e.0 += row.cost.amount;
+                e.1 += row.cost.list_amount;
             }
             let days: Vec<_> = days.into_iter().map(|(d, (a, l))| (d, a, l)).collect();
             let fetched = FetchMeta {
@@ -165,8 +165,8 @@ fn merge_cost(rows: &[UserCostRow]) -> Vec<PersonCost> {
                 amount_cents: Default::default(),
                 list_amount_cents: Default::default(),
             });
-        entry.amount_cents += r.amount;
-        entry.list_amount_cents += r.list_amount;
+        entry.amount_cents += r.cost.amount;
+        entry.list_amount_cents += r.cost.list_amount;
     }
     by_id.into_values().collect()
 }
@@ -209,8 +209,16 @@ fn cost_lines(buckets: &[CostBucket]) -> Vec<CostLine> {
             let date = b.starting_at.date_naive();
             b.results.iter().map(move |r| CostLine {
                 date,
-                product: r.product.clone().unwrap_or_else(|| "unattributed".into()),
-                model: r.model.clone().unwrap_or_else(|| "unattributed".into()),
+                product: r
+                    .dimensions
+                    .product
+                    .clone()
+                    .unwrap_or_else(|| "unattributed".into()),
+                model: r
+                    .dimensions
+                    .model
+                    .clone()
+                    .unwrap_or_else(|| "unattributed".into()),
                 amount_cents: r.amount,
                 list_amount_cents: r.list_amount,
             })
