@@ -104,6 +104,21 @@ pub fn topogy(data: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&s
     child.wait_with_output().unwrap()
 }
 
+/// Asserts that a non-empty log was written under `dir` and that no file there holds `secret`.
+pub fn assert_no_file_holds(dir: &Path, secret: &str) {
+    let files = all_file_bytes(dir);
+    assert!(
+        files
+            .iter()
+            .any(|(p, b)| p.ends_with("topogy.log") && !b.is_empty()),
+        "a log was written"
+    );
+    for (path, bytes) in files {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains(secret), "{path} holds the key");
+    }
+}
+
 /// Every byte under `dir`, for proving a secret never reached a file.
 pub fn all_file_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
