@@ -37,31 +37,29 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     // Active users with a DAU sparkline.
     let dau: Vec<u64> = data.days.iter().filter_map(|d| d.dau).collect();
-    let b = block("Active people", theme);
-    let inner = b.inner(users);
-    frame.render_widget(b, users);
-    let [text, spark] = inner.layout(&Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Fill(1),
-    ]));
-    frame.render_widget(
-        Paragraph::new(vec![
-            Line::from(vec![
-                Span::styled("DAU ", theme.dim),
-                Span::styled(figure(summary.map(|s| s.dau)), theme.title),
-                Span::styled("  WAU ", theme.dim),
-                Span::styled(figure(summary.map(|s| s.wau)), theme.title),
-                Span::styled("  MAU ", theme.dim),
-                Span::styled(figure(summary.map(|s| s.mau)), theme.title),
-            ]),
-            Line::styled(
-                summary.map_or_else(|| "no summary yet".to_owned(), |s| format!("on {}", s.date)),
-                theme.dim,
-            ),
+    let active_people = vec![
+        Line::from(vec![
+            Span::styled("DAU ", theme.dim),
+            Span::styled(figure(summary.map(|s| s.dau)), theme.title),
+            Span::styled("  WAU ", theme.dim),
+            Span::styled(figure(summary.map(|s| s.wau)), theme.title),
+            Span::styled("  MAU ", theme.dim),
+            Span::styled(figure(summary.map(|s| s.mau)), theme.title),
         ]),
-        text,
+        Line::styled(
+            summary.map_or_else(|| "no summary yet".to_owned(), |s| format!("on {}", s.date)),
+            theme.dim,
+        ),
+    ];
+    figures_with_trend(
+        frame,
+        theme,
+        users,
+        "Active people",
+        active_people,
+        &dau,
+        theme.series,
     );
-    frame.render_widget(Sparkline::default().data(&dau).style(theme.series), spark);
 
     // Seats, invites, adoption.
     let seats_total = summary.and_then(|s| s.assigned_seats);
@@ -112,35 +110,28 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 .map_or(0, |c| u64::try_from(c.round()).unwrap_or(0))
         })
         .collect();
-    let b = block("Cost this month", theme);
-    let inner = b.inner(cost);
-    frame.render_widget(b, cost);
-    let [text, spark] = inner.layout(&Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Fill(1),
-    ]));
-    frame.render_widget(
-        Paragraph::new(vec![
-            Line::from(vec![
-                Span::styled(money(mtd.cost_usd), theme.title),
-                Span::styled(format!(" so far ({} days)", mtd.days_elapsed), theme.dim),
-            ]),
-            Line::from(vec![
-                Span::styled("at list price ", theme.dim),
-                Span::styled(money(mtd.list_cost_usd), theme.text),
-            ]),
-            Line::from(vec![
-                Span::styled("projected month end ", theme.dim),
-                Span::styled(money(mtd.projected_usd), theme.warn),
-            ]),
+    let month = vec![
+        Line::from(vec![
+            Span::styled(money(mtd.cost_usd), theme.title),
+            Span::styled(format!(" so far ({} days)", mtd.days_elapsed), theme.dim),
         ]),
-        text,
-    );
-    frame.render_widget(
-        Sparkline::default()
-            .data(&cost_days)
-            .style(theme.series_alt),
-        spark,
+        Line::from(vec![
+            Span::styled("at list price ", theme.dim),
+            Span::styled(money(mtd.list_cost_usd), theme.text),
+        ]),
+        Line::from(vec![
+            Span::styled("projected month end ", theme.dim),
+            Span::styled(money(mtd.projected_usd), theme.warn),
+        ]),
+    ];
+    figures_with_trend(
+        frame,
+        theme,
+        cost,
+        "Cost this month",
+        month,
+        &cost_days,
+        theme.series_alt,
     );
 
     // Claude Code totals.
@@ -219,4 +210,26 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             .block(block("Unusual days", theme)),
         bottom,
     );
+}
+
+/// A titled block with some figures on top and their trend as a sparkline below.
+fn figures_with_trend(
+    frame: &mut Frame,
+    theme: &Theme,
+    area: Rect,
+    title: &str,
+    figures: Vec<Line<'_>>,
+    trend: &[u64],
+    style: ratatui::style::Style,
+) {
+    let outer = block(title, theme);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let height = u16::try_from(figures.len()).unwrap_or(u16::MAX);
+    let [text, spark] = inner.layout(&Layout::vertical([
+        Constraint::Length(height),
+        Constraint::Fill(1),
+    ]));
+    frame.render_widget(Paragraph::new(figures), text);
+    frame.render_widget(Sparkline::default().data(trend).style(style), spark);
 }
