@@ -132,7 +132,15 @@ impl Span {
                     Some(text) => Calendar::parse("ending_date", text)?,
                     None => cal.today,
                 };
-                check_range_end(cal, start, end)?;
+                check_range_end(
+                    cal,
+                    start,
+                    end,
+                    MAX_RANGE_DAYS,
+                    &format!(
+                        "`ending_date` may be at most {MAX_RANGE_DAYS} days after `starting_date`."
+                    ),
+                )?;
                 Ok(Self::Range(start, end))
             }
             (None, None) if ctx.config().range_mode => Err(ApiError::invalid(
@@ -155,7 +163,15 @@ impl Span {
     }
 }
 
-fn check_range_end(cal: &Calendar, start: NaiveDate, end: NaiveDate) -> Result<(), ApiError> {
+/// Checks an exclusive `ending_date` against `starting_date` and today, and the span against
+/// `max_days` (366 for rollups, 31 for `/summaries`), with the message the endpoint uses.
+pub(crate) fn check_range_end(
+    cal: &Calendar,
+    start: NaiveDate,
+    end: NaiveDate,
+    max_days: u64,
+    too_long: &str,
+) -> Result<(), ApiError> {
     if end <= start {
         return Err(ApiError::invalid(
             "`ending_date` must be after `starting_date`.",
@@ -168,12 +184,10 @@ fn check_range_end(cal: &Calendar, start: NaiveDate, end: NaiveDate) -> Result<(
         )));
     }
     if start
-        .checked_add_days(Days::new(MAX_RANGE_DAYS))
+        .checked_add_days(Days::new(max_days))
         .is_some_and(|max| end > max)
     {
-        return Err(ApiError::invalid(format!(
-            "`ending_date` may be at most {MAX_RANGE_DAYS} days after `starting_date`."
-        )));
+        return Err(ApiError::invalid(too_long.to_owned()));
     }
     Ok(())
 }

@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::cursor;
 use super::data::{Member, SyntheticOrg, UserDay};
-use super::dates::{self, Calendar, Span};
+use super::dates::{self, Calendar, Span, check_range_end};
 use super::error::ApiError;
 use super::query::Query;
 use super::server::Ctx;
@@ -205,23 +205,16 @@ pub(crate) fn summaries(ctx: &Ctx<'_>, q: &Query) -> Result<Value, ApiError> {
     let end = match q.one("ending_date")? {
         Some(text) => {
             let end = Calendar::parse("ending_date", text)?;
-            if end <= start {
-                return Err(ApiError::invalid(
-                    "`ending_date` must be after `starting_date`.",
-                ));
-            }
-            if end > cal.today {
-                return Err(ApiError::invalid(format!(
-                    "`ending_date` {end} is after today ({} UTC).",
-                    cal.today
-                )));
-            }
-            if (end - start).num_days() > MAX_SUMMARY_DAYS {
-                return Err(ApiError::invalid(format!(
+            check_range_end(
+                &cal,
+                start,
+                end,
+                MAX_SUMMARY_DAYS.unsigned_abs(),
+                &format!(
                     "The date range may span at most {MAX_SUMMARY_DAYS} days \
                      (`ending_date` - `starting_date`)."
-                )));
-            }
+                ),
+            )?;
             end
         }
         None => next_day(cal.latest).min(start + Days::new(MAX_SUMMARY_DAYS.unsigned_abs())),
