@@ -166,19 +166,27 @@ fn tab_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 /// The connection state in words, for the status bar and the Status tab.
 pub fn connection_text(model: &Model) -> (String, bool) {
-    let through = model
-        .data
-        .as_ref()
-        .and_then(|d| d.engagement_through)
-        .map_or_else(|| "—".to_owned(), |d| d.to_string());
+    let through = model.data.as_ref().and_then(|d| d.engagement_through);
+    let held = |prefix: &str| {
+        through.map_or_else(
+            || "no stored data yet".to_owned(),
+            |d| format!("{prefix}data through {d}"),
+        )
+    };
     match &model.connection {
         Connection::Starting => ("connecting…".to_owned(), false),
         Connection::Online => ("online".to_owned(), false),
-        Connection::Offline { .. } => (format!("offline — data through {through}"), true),
-        Connection::Rejected { .. } => (
-            format!("key refused — stored data through {through} (stale); r re-tests, K new key"),
-            true,
-        ),
+        Connection::Offline { .. } => (format!("offline — {}", held("")), true),
+        Connection::Rejected { .. } => {
+            let stale = if through.is_some() { " (stale)" } else { "" };
+            (
+                format!(
+                    "key refused — {}{stale}; r re-tests, K new key",
+                    held("stored ")
+                ),
+                true,
+            )
+        }
     }
 }
 
