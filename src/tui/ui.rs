@@ -278,3 +278,54 @@ pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
 pub fn clear(frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, area);
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::metrics::{Dashboard, RangePreset};
+    use crate::tui::model::DateRange;
+
+    fn model() -> Model {
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
+            .single()
+            .unwrap_or_default();
+        Model::new(
+            DateRange::preset(RangePreset::Days(30), now.date_naive()),
+            now,
+        )
+    }
+
+    #[test]
+    fn the_connection_line_names_how_fresh_the_stored_data_is() {
+        let mut m = model();
+        m.connection = Connection::Rejected {
+            cause: "x".into(),
+            fixes: vec![],
+        };
+        assert_eq!(
+            connection_text(&m),
+            (
+                "key refused — no stored data yet; r re-tests, K new key".to_owned(),
+                true
+            )
+        );
+        m.connection = Connection::Offline { cause: "x".into() };
+        assert_eq!(connection_text(&m).0, "offline — no stored data yet");
+        m.data = Some(Box::new(Dashboard {
+            engagement_through: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
+            ..Dashboard::default()
+        }));
+        assert_eq!(connection_text(&m).0, "offline — data through 2026-11-23");
+        m.connection = Connection::Rejected {
+            cause: "x".into(),
+            fixes: vec![],
+        };
+        assert_eq!(
+            connection_text(&m).0,
+            "key refused — stored data through 2026-11-23 (stale); r re-tests, K new key"
+        );
+    }
+}
