@@ -338,6 +338,15 @@ impl Client {
         self.inner.progress.add_planned(n);
     }
 
+    /// Requests started within the current window, and how many the window allows: lets
+    /// background work leave room for what a person is waiting for.
+    pub fn budget_in_use(&self) -> (usize, u32) {
+        (
+            self.inner.budget.in_use(),
+            self.inner.config.requests_per_window,
+        )
+    }
+
     /// The last 200 attempts, oldest first.
     pub fn recent_requests(&self) -> Vec<RequestRecord> {
         self.inner

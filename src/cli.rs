@@ -38,7 +38,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "TOPOGY_PROFILE", default_value = "default")]
     pub profile: String,
     /// Requests per minute this process may make (the org-wide default limit is 60);
-    /// for `sim`, the limit the simulator enforces
+    /// for `sim` and `--demo`, the limit the simulator enforces
     #[arg(long, global = true, env = "TOPOGY_RPM", default_value_t = 60,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub rpm: u32,

@@ -77,9 +77,11 @@ impl Endpoint {
                 simulator: None,
             });
         }
+        // The simulated organization's limit is the budget this process was given.
         let handle = sim::spawn(SimConfig {
             users: global.demo_users,
             fault: global.fault,
+            requests_per_window: global.rpm,
             ..SimConfig::default()
         })
         .await

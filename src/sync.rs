@@ -188,6 +188,8 @@ pub enum SyncEvent {
     Stored(crate::store::Dataset),
     /// The sync of one [`Need`] ended.
     Finished(Result<SyncOutcome, SyncError>),
+    /// One chunk of background backfill ended.
+    BackfillFinished(Result<SyncOutcome, SyncError>),
 }
 
 /// The engine: owns the client and the store's writer.
@@ -234,19 +236,77 @@ impl Syncer {
 
 /// The handle of the background sync task: send it needs, read its events.
 pub struct SyncTask {
-    needs: mpsc::UnboundedSender<Need>,
+    jobs: mpsc::UnboundedSender<Job>,
     pub events: mpsc::UnboundedReceiver<SyncEvent>,
     join: tokio::task::JoinHandle<Syncer>,
 }
 
+/// Work for the task: what a screen needs now, or backfill that yields to it.
+enum Job {
+    Now(Need),
+    Background(Need),
+}
+
+/// Backfill runs in chunks of this many days, so a screen's need waits for one chunk at most.
+const BACKFILL_CHUNK_DAYS: i64 = 7;
+/// How often backfill looks again whether half the budget is free.
+const BACKFILL_POLL: std::time::Duration = std::time::Duration::from_millis(500);
+
 impl SyncTask {
-    /// Starts the task. It runs one need at a time, in the order sent.
+    /// Starts the task. Needs asked with [`SyncTask::request`] run one at a time, in the order
+    /// sent; backfill ([`SyncTask::backfill`]) runs only while no such need is waiting.
     pub fn spawn(mut syncer: Syncer) -> Self {
-        let (needs, mut need_rx) = mpsc::unbounded_channel::<Need>();
+        let (jobs, mut job_rx) = mpsc::unbounded_channel::<Job>();
         let (event_tx, events) = mpsc::unbounded_channel();
         let join = tokio::spawn(async move {
             let mut progress = syncer.client.subscribe_progress();
-            while let Some(need) = need_rx.recv().await {
+            let mut now: std::collections::VecDeque<Need> = std::collections::VecDeque::new();
+            let mut background: std::collections::VecDeque<Need> =
+                std::collections::VecDeque::new();
+            let take = |job: Job,
+                        now: &mut std::collections::VecDeque<Need>,
+                        background: &mut std::collections::VecDeque<Need>| {
+                match job {
+                    Job::Now(need) => now.push_back(need),
+                    Job::Background(need) => background.extend(chunks(&need)),
+                }
+            };
+            loop {
+                while let Ok(job) = job_rx.try_recv() {
+                    take(job, &mut now, &mut background);
+                }
+                let (need, foreground) = match (now.pop_front(), background.pop_front()) {
+                    (Some(need), back) => {
+                        if let Some(back) = back {
+                            background.push_front(back);
+                        }
+                        (need, true)
+                    }
+                    (None, Some(need)) => {
+                        // Backfill leaves half the budget to what a person opens next (and to
+                        // the organization's other tools): it waits, giving way to any job.
+                        let (used, limit) = syncer.client.budget_in_use();
+                        if used * 2 >= usize::try_from(limit).unwrap_or(usize::MAX) {
+                            background.push_front(need);
+                            tokio::select! {
+                                job = job_rx.recv() => match job {
+                                    Some(job) => take(job, &mut now, &mut background),
+                                    None => break,
+                                },
+                                () = tokio::time::sleep(BACKFILL_POLL) => {}
+                            }
+                            continue;
+                        }
+                        (need, false)
+                    }
+                    (None, None) => match job_rx.recv().await {
+                        Some(job) => {
+                            take(job, &mut now, &mut background);
+                            continue;
+                        }
+                        None => break,
+                    },
+                };
                 let result = {
                     let run = syncer.sync(&need, &event_tx);
                     tokio::pin!(run);
@@ -262,20 +322,35 @@ impl SyncTask {
                         }
                     }
                 };
-                let _ = event_tx.send(SyncEvent::Finished(result));
+                let failed = result.is_err();
+                let _ = event_tx.send(if foreground {
+                    SyncEvent::Finished(result)
+                } else {
+                    SyncEvent::BackfillFinished(result)
+                });
+                // A refused key or an unreachable API ends the backfill until it is asked again.
+                if failed && !foreground {
+                    background.clear();
+                }
             }
             syncer
         });
-        Self {
-            needs,
-            events,
-            join,
-        }
+        Self { jobs, events, join }
     }
 
     /// Asks the task to bring the store up to date for `need`.
     pub fn request(&self, need: Need) -> Result<(), SyncError> {
-        self.needs.send(need).map_err(|_| SyncError::Stopped)
+        self.jobs
+            .send(Job::Now(need))
+            .map_err(|_| SyncError::Stopped)
+    }
+
+    /// Asks the task to fill the store for `need` in the background, newest week first, giving
+    /// way to every [`SyncTask::request`].
+    pub fn backfill(&self, need: Need) -> Result<(), SyncError> {
+        self.jobs
+            .send(Job::Background(need))
+            .map_err(|_| SyncError::Stopped)
     }
 
     /// Runs one need to completion, passing every event on to `on_event`.
@@ -296,7 +371,87 @@ impl SyncTask {
 
     /// Stops taking needs and returns the engine once the current one ends.
     pub async fn finish(self) -> Result<Syncer, SyncError> {
-        drop(self.needs);
+        drop(self.jobs);
         self.join.await.map_err(|_| SyncError::Stopped)
+    }
+}
+
+/// Splits a backfill need: its summaries in one go (a request per 31 days), then its
+/// day-by-day parts in chunks of [`BACKFILL_CHUNK_DAYS`], newest first.
+fn chunks(need: &Need) -> Vec<Need> {
+    let mut out = Vec::new();
+    if need.summaries {
+        out.push(Need {
+            people_daily: false,
+            ..Need::backfill(need.from, need.to)
+        });
+    }
+    let need = Need {
+        summaries: false,
+        ..need.clone()
+    };
+    let mut to = need.to;
+    while to >= need.from {
+        let from = (to - Duration::days(BACKFILL_CHUNK_DAYS - 1)).max(need.from);
+        out.push(Need {
+            from,
+            to,
+            ..need.clone()
+        });
+        match from.pred_opt() {
+            Some(day) => to = day,
+            None => break,
+        }
+    }
+    out
+}
+
+impl Need {
+    /// What accumulates history: every day the API still serves, per person and per day, so
+    /// the store keeps it after the API's window has moved on.
+    pub fn backfill(from: NaiveDate, to: NaiveDate) -> Self {
+        Self {
+            from,
+            to,
+            people_totals: false,
+            people_daily: true,
+            summaries: true,
+            cost_daily: false,
+            people_cost: false,
+            adoption: false,
+            person_cost: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backfill_runs_newest_week_first() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap_or(API_FLOOR);
+        let parts: Vec<(NaiveDate, NaiveDate)> =
+            chunks(&Need::backfill(d("2026-11-01"), d("2026-11-16")))
+                .iter()
+                .map(|n| (n.from, n.to))
+                .collect();
+        let kinds: Vec<(bool, bool)> = chunks(&Need::backfill(d("2026-11-01"), d("2026-11-16")))
+            .iter()
+            .map(|n| (n.summaries, n.people_daily))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![(true, false), (false, true), (false, true), (false, true)]
+        );
+        assert_eq!(
+            parts,
+            vec![
+                (d("2026-11-01"), d("2026-11-16")),
+                (d("2026-11-10"), d("2026-11-16")),
+                (d("2026-11-03"), d("2026-11-09")),
+                (d("2026-11-01"), d("2026-11-02")),
+            ]
+        );
     }
 }

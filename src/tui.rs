@@ -175,6 +175,9 @@ async fn event_loop(
                     let _ = done_tx.send(Action::RequestLog(sessions.recent_requests()));
                     Action::SyncFinished(sync_result(result))
                 }
+                // A backfill chunk that worked only adds days; one that failed says why.
+                SyncEvent::BackfillFinished(Ok(_)) => Action::BackfillDone,
+                SyncEvent::BackfillFinished(result) => Action::SyncFinished(sync_result(result)),
             }),
             Some(action) = done_rx.recv() => Some(action),
             _ = tick.tick() => Some(Action::Tick(Utc::now())),
@@ -199,6 +202,7 @@ fn run_commands(
     for command in update(model, action) {
         match command {
             Command::Sync(need) => sessions.request(need),
+            Command::Backfill(need) => sessions.backfill(need),
             Command::Key(command) => sessions.run(command, done),
             Command::Load { from, to, coverage } => {
                 let (done, path, now) = (done.clone(), store.to_path_buf(), model.now);

@@ -647,14 +647,15 @@ fn a_failed_refresh_keeps_the_last_good_data() {
     );
     assert_eq!(model.data, data);
     assert_eq!(order(&model).join(","), rows);
-    // Offline still refreshes on schedule (the network may come back).
+    // Offline still refreshes on schedule (the network may come back), with the history
+    // backfill of every day the API serves.
     let later = now() + model.refresh_every + Duration::seconds(1);
     assert_eq!(
         update(&mut model, Action::Tick(later)),
-        vec![Command::Sync(Need::dashboard(
-            day("2026-10-27"),
-            day("2026-11-25")
-        ))]
+        vec![
+            Command::Sync(Need::dashboard(day("2026-10-27"), day("2026-11-25"))),
+            Command::Backfill(Need::backfill(day("2026-08-27"), day("2026-11-25"))),
+        ]
     );
     // And a good sync brings it back online.
     update(
@@ -678,10 +679,10 @@ fn a_refused_key_stops_background_requests_until_r() {
     );
     assert_eq!(
         update(&mut online, Action::Tick(due)),
-        vec![Command::Sync(Need::dashboard(
-            day("2026-10-27"),
-            day("2026-11-25")
-        ))]
+        vec![
+            Command::Sync(Need::dashboard(day("2026-10-27"), day("2026-11-25"))),
+            Command::Backfill(Need::backfill(day("2026-08-27"), day("2026-11-25"))),
+        ]
     );
 
     let mut model = loaded();

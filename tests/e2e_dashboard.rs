@@ -100,6 +100,9 @@ fn demo_dashboard_in_tmux_tabs_filter_sort_detail_help_export_quit() {
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_CACHE_HOME", home.join("cache"))
+        // The history backfill (every day the API serves, ~90 requests) would take a minute and
+        // a half at 60/minute; the test wants to see the sync end.
+        .env("TOPOGY_RPM", "1000")
         .args(["new-session", "-d", "-s", "e2e", "-x"])
         .arg(WIDTH.to_string())
         .arg("-y")

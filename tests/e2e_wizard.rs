@@ -38,6 +38,9 @@ fn start(tmux: &Tmux, home: &Path, url: &str, status: &Path) {
         .env("TOPOGY_BASE_URL", url)
         // This machine has no Secret Service; say so, so no real keychain is ever touched.
         .env("TOPOGY_KEYRING", "off")
+        // The history backfill (every day the API serves) is ~65 requests here; a budget
+        // above the default 60/minute lets the test see the sync end instead of waiting a minute.
+        .env("TOPOGY_RPM", "1000")
         .args(["new-session", "-d", "-s", "e2e", "-x"])
         .arg(WIDTH.to_string())
         .arg("-y")
@@ -70,6 +73,7 @@ async fn first_start_pastes_verifies_stores_and_the_next_start_skips_the_wizard(
     }
     let sim = sim::spawn(SimConfig {
         users: 25,
+        requests_per_window: 1000,
         valid_key: CANARY.to_owned(),
         ..SimConfig::default()
     })

@@ -371,3 +371,65 @@ fn reopen(s: &Syncer) -> Store {
     }
     dst
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backfill_keeps_every_served_day_and_gives_way_to_a_screen() {
+    let sim = sim::spawn(SimConfig {
+        users: 8,
+        requests_per_window: 1000,
+        window: StdDuration::from_secs(1),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let s = syncer(
+        &sim,
+        1000,
+        StdDuration::from_secs(1),
+        Store::open_in_memory().unwrap(),
+    );
+    let mut task = topogy::sync::SyncTask::spawn(s);
+    let (from, to) = (today() - Duration::days(90), today());
+    task.backfill(Need::backfill(from, to)).unwrap();
+    task.request(Need::developers(
+        today() - Duration::days(10),
+        today() - Duration::days(3),
+    ))
+    .unwrap();
+    // One summaries pass plus 13 weekly chunks of days, and the screen's need among them.
+    let mut order = Vec::new();
+    while order.len() < 15 {
+        match task.events.recv().await.unwrap() {
+            topogy::sync::SyncEvent::Finished(r) => {
+                r.unwrap();
+                order.push("screen");
+            }
+            topogy::sync::SyncEvent::BackfillFinished(r) => {
+                r.unwrap();
+                order.push("backfill");
+            }
+            _ => {}
+        }
+    }
+    let screen_at = order.iter().position(|o| *o == "screen").unwrap();
+    assert!(
+        screen_at <= 1,
+        "the screen waited behind backfill: {order:?}"
+    );
+    let syncer = task.finish().await.unwrap();
+    let latest = today() - Duration::days(2);
+    let held = syncer
+        .store()
+        .fetch_entries(Dataset::UsersDay, from, latest)
+        .unwrap();
+    assert_eq!(
+        held.len(),
+        89,
+        "every day from today-90 to the latest available one"
+    );
+    let summaries = syncer
+        .store()
+        .fetch_entries(Dataset::Summaries, from, latest)
+        .unwrap();
+    assert_eq!(summaries.len(), 89);
+}

@@ -208,6 +208,18 @@ impl Budget {
             .map(|oldest| (*oldest + self.span, WaitReason::Budget))
     }
 
+    /// How many requests started within the current window.
+    pub(crate) fn in_use(&self) -> usize {
+        let now = Instant::now();
+        self.state.lock().map_or(0, |state| {
+            state
+                .starts
+                .iter()
+                .filter(|t| **t + self.span > now)
+                .count()
+        })
+    }
+
     /// After a 429, no request of this client starts before `until`.
     pub(crate) fn block_until(&self, until: Instant) {
         if let Ok(mut state) = self.state.lock() {

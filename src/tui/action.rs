@@ -142,6 +142,8 @@ pub enum Action {
     /// A unit of data was stored; the views should reload soon.
     Stored,
     SyncFinished(SyncResult),
+    /// A chunk of background backfill was stored.
+    BackfillDone,
     DataLoaded(Box<Dashboard>),
     LoadFailed(String),
     TimelineLoaded(Timeline),

@@ -101,6 +101,13 @@ impl Sessions {
         }
     }
 
+    /// Asks the running session to backfill `need` while nothing else waits.
+    pub fn backfill(&self, need: Need) {
+        if let Some(session) = &self.current {
+            let _ = session.task.backfill(need);
+        }
+    }
+
     /// The next event of the running session; never resolves while there is none.
     pub async fn next_event(&mut self) -> Option<SyncEvent> {
         match &mut self.current {

@@ -16,6 +16,8 @@ use crate::sync::{Coverage, Need};
 pub enum Command {
     /// Bring the store up to date for a need (the background sync task).
     Sync(Need),
+    /// Fill the store with every day the API still serves, in the background.
+    Backfill(Need),
     /// Recompute the dashboard's figures from the store.
     Load {
         from: NaiveDate,
@@ -132,6 +134,11 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
             if model.notices.len() > 5 {
                 model.notices.remove(0);
             }
+        }
+        Action::BackfillDone => {
+            model.syncing = false;
+            model.progress.waiting = None;
+            model.dirty = true;
         }
         Action::Stored => {
             model.dirty = true;
@@ -355,6 +362,17 @@ pub fn needs(range: &DateRange, today: NaiveDate) -> Vec<Need> {
     needs
 }
 
+/// History accumulates: every day the API still serves (about 90) is fetched in the background
+/// once, then kept, so the store holds what the API has forgotten.
+pub(crate) fn backfill_command(model: &Model) -> Option<Command> {
+    if matches!(model.connection, Connection::Rejected { .. }) {
+        return None;
+    }
+    let today = model.now.date_naive();
+    let history = Duration::days(crate::sync::SyncOptions::default().history_days);
+    Some(Command::Backfill(Need::backfill(today - history, today)))
+}
+
 pub(crate) fn sync_commands(model: &mut Model) -> Vec<Command> {
     if matches!(model.connection, Connection::Rejected { .. }) {
         return Vec::new();
@@ -403,6 +421,7 @@ fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
         .is_some_and(|(at, _)| now - *at >= model.refresh_every);
     if due && !model.syncing {
         commands.extend(sync_commands(model));
+        commands.extend(backfill_command(model));
     }
     commands
 }

@@ -62,7 +62,9 @@ fn connected(model: &mut Model, key_source: String, fingerprint: String) -> Vec<
             source: key_source,
         });
     }
-    crate::tui::update::sync_commands(model)
+    let mut commands = crate::tui::update::sync_commands(model);
+    commands.extend(crate::tui::update::backfill_command(model));
+    commands
 }
 
 /// Applies an action the wizard [`takes`].
