@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::api::{ProgressSnapshot, WaitReason};
+use crate::api::ProgressSnapshot;
 use crate::cli::{ExportArgs, Format, GlobalArgs, View};
 use crate::context::Context;
 use crate::metrics;
@@ -196,7 +196,7 @@ impl Reporter {
         if self.started.elapsed() < QUIET_FOR {
             return;
         }
-        let status = describe(p);
+        let status = p.wait_text();
         if self.terminal {
             let bar = self.bar.get_or_insert_with(|| {
                 let bar = indicatif::ProgressBar::new(p.planned);
@@ -225,20 +225,5 @@ impl Reporter {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
-    }
-}
-
-/// The wait part of a progress line, in words.
-pub fn describe(p: &ProgressSnapshot) -> String {
-    match (p.waiting, p.waiting_reason) {
-        (Some(wait), Some(reason)) => {
-            let why = match reason {
-                WaitReason::Budget => "for the request budget",
-                WaitReason::RetryAfter => "as the API asked (rate limited)",
-                WaitReason::Backoff => "before retrying",
-            };
-            format!("(waiting {}s {why})", wait.as_secs_f32().ceil())
-        }
-        _ => String::new(),
     }
 }

@@ -43,6 +43,24 @@ pub struct ProgressSnapshot {
     pub last_status: Option<u16>,
 }
 
+impl ProgressSnapshot {
+    /// The current wait in words, for progress lines and the status bar: empty when nothing
+    /// waits.
+    pub fn wait_text(&self) -> String {
+        match (self.waiting, self.waiting_reason) {
+            (Some(wait), Some(reason)) => {
+                let why = match reason {
+                    WaitReason::Budget => "for the request budget",
+                    WaitReason::RetryAfter => "as the API asked (rate limited)",
+                    WaitReason::Backoff => "before retrying",
+                };
+                format!("(waiting {}s {why})", wait.as_secs_f32().ceil())
+            }
+            _ => String::new(),
+        }
+    }
+}
+
 /// Shared progress, published on a watch channel.
 pub(crate) struct Progress {
     tx: watch::Sender<ProgressSnapshot>,

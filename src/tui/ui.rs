@@ -30,7 +30,6 @@ pub use theme::Theme;
 
 use super::action::Tab;
 use super::model::{Connection, Model, Overlay};
-use crate::export::describe;
 
 /// The smallest terminal the dashboard draws in.
 pub const MIN_SIZE: (u16, u16) = (80, 24);
@@ -203,7 +202,7 @@ fn status_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let p = &model.progress;
     let syncing = |explain: bool| {
         model.syncing.then(|| {
-            let wait = describe(p);
+            let wait = p.wait_text();
             let wait = if explain && !wait.is_empty() {
                 format!(" {wait}")
             } else {

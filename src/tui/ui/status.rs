@@ -8,7 +8,6 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::widgets::{block, count, fit, number, wrap_words};
 use super::{Theme, connection_text};
-use crate::export::describe;
 use crate::store::{Dataset, FetchEntry};
 use crate::tui::model::{Connection, Model};
 
@@ -62,7 +61,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             p.done,
             p.planned.max(p.done),
             p.retries,
-            describe(p)
+            p.wait_text()
         ),
         theme.text,
     );
