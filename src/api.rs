@@ -31,6 +31,13 @@ use pacing::{Budget, Progress};
 pub use pacing::{ProgressSnapshot, WaitReason};
 pub use transport::RequestRecord;
 
+/// The probe's first `/summaries` start, this many days back: past any documented lag.
+const PROBE_FIRST_DAYS: u64 = 7;
+/// The probe's one step back when the first start is refused: a whole 31-day window back.
+const PROBE_STEP_BACK_DAYS: u64 = 31;
+/// Requests a probe may make.
+const PROBE_STEPS: usize = 2;
+
 /// The only `anthropic-version` the analytics endpoints document.
 const ANTHROPIC_VERSION: &str = "2023-06-01";
 
@@ -87,8 +94,11 @@ pub struct Report<T> {
 /// What a successful [`Client::probe`] learned.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProbeOutcome {
-    /// The most recent day with engagement data, if the answer revealed it.
+    /// The most recent day with engagement data, if the answer revealed it. `None` with `Ok`
+    /// means the key authenticated but every date the probe tried was refused.
     pub latest_available: Option<NaiveDate>,
+    /// The oldest day in the probe's answer: a day the API is known to serve.
+    pub oldest_seen: Option<NaiveDate>,
     pub request_id: Option<String>,
     pub organization_id: Option<String>,
     /// Assigned seats on the latest day the answer covered (who the key belongs to, roughly).
@@ -170,12 +180,12 @@ impl Client {
     /// Per-person activity for one UTC day (`/users?date=`), every page.
     pub async fn users_day(&self, date: NaiveDate) -> Result<Vec<UserActivity>, ApiError> {
         let query = self.with_limit(vec![q("date", day(date))]);
-        Ok(self.collect("users", &query, keep).await?.rows)
+        Ok(self.collect("users", &query).await?.rows)
     }
 
-    /// Per-person totals over `[start, end_exclusive)` in one rollup (range mode). A 400 on the
-    /// first page that is not about dates or cursors becomes [`ApiError::RangeModeRefused`], so
-    /// the caller can fall back to [`Client::users_day`].
+    /// Per-person totals over `[start, end_exclusive)` in one rollup (range mode). A 400 may
+    /// mean the server has no range mode or does not serve those dates: the caller, which
+    /// knows which days are served, decides (and falls back to [`Client::users_day`]).
     pub async fn users_range(
         &self,
         start: NaiveDate,
@@ -185,7 +195,7 @@ impl Client {
             q("starting_date", day(start)),
             q("ending_date", day(end_exclusive)),
         ]);
-        Ok(self.collect("users", &query, range_refused).await?.rows)
+        Ok(self.collect("users", &query).await?.rows)
     }
 
     /// Org-wide DAU/WAU/MAU, seats and invites per day over `[start, end_exclusive)`; the
@@ -200,25 +210,25 @@ impl Client {
             q("starting_date", day(start)),
             q("ending_date", day(end_exclusive)),
         ];
-        Ok(self.collect("summaries", &query, keep).await?.rows)
+        Ok(self.collect("summaries", &query).await?.rows)
     }
 
     /// Chat project activity for one UTC day.
     pub async fn chat_projects(&self, date: NaiveDate) -> Result<Vec<ProjectActivity>, ApiError> {
         let query = self.with_limit(vec![q("date", day(date))]);
-        Ok(self.collect("apps/chat/projects", &query, keep).await?.rows)
+        Ok(self.collect("apps/chat/projects", &query).await?.rows)
     }
 
     /// Skill use for one UTC day.
     pub async fn skills(&self, date: NaiveDate) -> Result<Vec<SkillActivity>, ApiError> {
         let query = self.with_limit(vec![q("date", day(date))]);
-        Ok(self.collect("skills", &query, keep).await?.rows)
+        Ok(self.collect("skills", &query).await?.rows)
     }
 
     /// Connector use for one UTC day.
     pub async fn connectors(&self, date: NaiveDate) -> Result<Vec<ConnectorActivity>, ApiError> {
         let query = self.with_limit(vec![q("date", day(date))]);
-        Ok(self.collect("connectors", &query, keep).await?.rows)
+        Ok(self.collect("connectors", &query).await?.rows)
     }
 
     /// Per-person token usage over `[start, end)` (≤ 31 days).
@@ -282,48 +292,86 @@ impl Client {
             .await
     }
 
-    /// The cheapest request that proves the key: one `/summaries` page for the last week.
-    /// A "date not available yet" answer also proves it (authentication passed) and names
-    /// the latest available day.
+    /// The cheapest request that proves the key and learns the latest available engagement
+    /// day: `/summaries` with `starting_date` alone, whose series documentedly ends at the
+    /// most recent available day, so the newest row's own date is that day.
     pub async fn probe(&self) -> Result<ProbeOutcome, ApiError> {
         self.probe_at(Utc::now().date_naive()).await
     }
 
     /// [`Client::probe`] as of `today` (UTC), for callers that run on a fixed clock.
+    ///
+    /// Decided by structure, never by an error's wording: a 400 proves the key authenticated
+    /// (the server refused only the dates) and the probe steps back once, to a start a full
+    /// window earlier (or just before a day the message happened to name). Two requests at
+    /// most; the outcome says when the latest day stayed unknown.
     pub async fn probe_at(&self, today: NaiveDate) -> Result<ProbeOutcome, ApiError> {
-        let start = today.checked_sub_days(Days::new(7)).unwrap_or(today);
-        let query = [q("starting_date", day(start)), q("ending_date", day(today))];
+        let floor = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or(today);
+        let back = |days: u64| {
+            today
+                .checked_sub_days(Days::new(days))
+                .unwrap_or(today)
+                .max(floor)
+        };
+        let mut start = back(PROBE_FIRST_DAYS);
+        let mut outcome = ProbeOutcome::default();
+        for step in 0..PROBE_STEPS {
+            if step > 0 {
+                self.add_planned(1);
+            }
+            let query = [q("starting_date", day(start))];
+            match self
+                .get_json::<ListEnvelope<DaySummary>>("summaries", &query)
+                .await
+            {
+                Ok(answer) => {
+                    let mut envelope = answer.body;
+                    outcome.request_id = answer.request_id.clone();
+                    outcome.organization_id = envelope.organization_id.take();
+                    let Some(rows) = envelope.rows() else {
+                        return Err(ApiError::Malformed {
+                            detail: "the response has no `data` list".to_owned(),
+                            request_id: answer.request_id,
+                        });
+                    };
+                    if let Some(newest) = rows.iter().max_by_key(|r| r.date) {
+                        outcome.latest_available = Some(newest.date);
+                        outcome.seats = newest.assigned_seat_count;
+                        outcome.oldest_seen = rows.iter().map(|r| r.date).min();
+                        return Ok(outcome);
+                    }
+                    // An empty series: nothing from `start` on yet; look further back.
+                    start = back(PROBE_STEP_BACK_DAYS).min(start);
+                }
+                Err(error) if error.is_refused_query() => {
+                    outcome.request_id = error.request_id().map(str::to_owned);
+                    let hinted = error
+                        .latest_day_hint()
+                        .and_then(|d| d.checked_sub_days(Days::new(PROBE_FIRST_DAYS - 1)))
+                        .filter(|d| *d < start && *d >= floor);
+                    start = hinted.unwrap_or_else(|| back(PROBE_STEP_BACK_DAYS));
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// Whether the API serves engagement data for `date`: one `/summaries` request for that
+    /// day alone. A refused query (400) or an empty series means it does not.
+    pub async fn serves_day(&self, date: NaiveDate) -> Result<bool, ApiError> {
+        let end = date.succ_opt().unwrap_or(date);
+        let query = [q("starting_date", day(date)), q("ending_date", day(end))];
         match self
             .get_json::<ListEnvelope<DaySummary>>("summaries", &query)
             .await
         {
             Ok(answer) => {
                 let mut envelope = answer.body;
-                let Some(rows) = envelope.rows() else {
-                    return Err(ApiError::Malformed {
-                        detail: "the response has no `data` list".to_owned(),
-                        request_id: answer.request_id,
-                    });
-                };
-                let latest = rows.iter().max_by_key(|r| r.date);
-                Ok(ProbeOutcome {
-                    latest_available: latest.map(|r| r.date),
-                    seats: latest.and_then(|r| r.assigned_seat_count),
-                    request_id: answer.request_id,
-                    organization_id: envelope.organization_id,
-                })
+                Ok(envelope.rows().is_some_and(|rows| !rows.is_empty()))
             }
-            Err(ApiError::DateNotYetAvailable {
-                latest_available,
-                request_id,
-                ..
-            }) => Ok(ProbeOutcome {
-                latest_available,
-                request_id,
-                organization_id: None,
-                seats: None,
-            }),
-            Err(e) => Err(e),
+            Err(error) if error.is_refused_query() => Ok(false),
+            Err(error) => Err(error),
         }
     }
 
@@ -366,7 +414,7 @@ impl Client {
         path: &str,
         query: &[(String, String)],
     ) -> Result<Report<T>, ApiError> {
-        let collected = self.collect(path, query, keep).await?;
+        let collected = self.collect(path, query).await?;
         Ok(Report {
             data: collected.rows,
             data_refreshed_at: collected.data_refreshed_at,
@@ -411,22 +459,4 @@ fn daily_buckets(
     query.extend(grouping(group_by));
     query.push(q("limit", "31".to_owned()));
     query
-}
-
-fn keep(error: ApiError) -> ApiError {
-    error
-}
-
-fn range_refused(error: ApiError) -> ApiError {
-    match error {
-        ApiError::InvalidRequest {
-            status: 400,
-            request_id,
-            server_message,
-        } => ApiError::RangeModeRefused {
-            request_id,
-            server_message,
-        },
-        other => other,
-    }
 }

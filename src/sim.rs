@@ -23,6 +23,7 @@ mod prng;
 mod query;
 mod reports;
 mod server;
+mod variant;
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -34,6 +35,8 @@ use chrono::{NaiveDate, Utc};
 use tokio::sync::watch;
 
 pub use data::{CostLine, CostPart, Member, SyntheticOrg, UserDay};
+pub use error::Wording;
+pub use variant::{ActorEmail, Variant};
 
 use server::{Shared, lock};
 
@@ -61,6 +64,10 @@ pub struct SimConfig {
     pub range_mode: bool,
     /// `/summaries` answers `{"summaries": […]}` (older shape) instead of `{"data", "next_page"}`.
     pub legacy_summaries: bool,
+    /// How 400 answers are worded (the real API documents no wording).
+    pub wording: Wording,
+    /// Which e-mail field the cost actor carries.
+    pub actor_email: ActorEmail,
     /// The one accepted `x-api-key`.
     pub valid_key: String,
     /// Page cursors older than this answer 410.
@@ -82,6 +89,8 @@ impl Default for SimConfig {
             history_days: 90,
             range_mode: true,
             legacy_summaries: false,
+            wording: Wording::default(),
+            actor_email: ActorEmail::default(),
             valid_key: DEMO_KEY.to_owned(),
             cursor_ttl: Duration::from_secs(300),
             port: 0,
@@ -102,6 +111,8 @@ impl fmt::Debug for SimConfig {
             .field("history_days", &self.history_days)
             .field("range_mode", &self.range_mode)
             .field("legacy_summaries", &self.legacy_summaries)
+            .field("wording", &self.wording)
+            .field("actor_email", &self.actor_email)
             .field("valid_key", &"<redacted>")
             .field("cursor_ttl", &self.cursor_ttl)
             .field("port", &self.port)
@@ -140,6 +151,10 @@ pub enum Fault {
     /// Engagement data lags six days instead of the configured lag.
     #[value(name = "too-recent")]
     TooRecent,
+    /// The key authenticates but lacks the `read:analytics` scope: 403 `permission_error`
+    /// listing the scopes it has.
+    #[value(name = "missing-scope")]
+    MissingScope,
 }
 
 impl Fault {
@@ -155,6 +170,7 @@ impl Fault {
             Fault::Malformed,
             Fault::ExpiredCursor,
             Fault::TooRecent,
+            Fault::MissingScope,
         ]
     }
 
@@ -170,6 +186,7 @@ impl Fault {
             Fault::Malformed => "malformed",
             Fault::ExpiredCursor => "expired-cursor",
             Fault::TooRecent => "too-recent",
+            Fault::MissingScope => "missing-scope",
         }
     }
 }
@@ -183,7 +200,7 @@ impl fmt::Display for Fault {
 /// A fault name that is not one of [`Fault::all`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown fault `{0}`; expected one of: key-rejected, toggle-off, rate-limited, flaky-5xx, server-errors, slow, malformed, expired-cursor, too-recent"
+    "unknown fault `{0}`; expected one of: key-rejected, toggle-off, rate-limited, flaky-5xx, server-errors, slow, malformed, expired-cursor, too-recent, missing-scope"
 )]
 pub struct UnknownFault(pub String);
 

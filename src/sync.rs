@@ -4,6 +4,7 @@
 mod adoption;
 mod cost;
 mod plan;
+mod served;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use tokio::sync::mpsc;
@@ -45,8 +46,6 @@ pub struct SyncOptions {
     pub engagement_settle_days: i64,
     /// Cost may be revised for this many days (the API documents 30).
     pub cost_settle_days: i64,
-    /// The engagement endpoints serve roughly this many days back.
-    pub history_days: i64,
     /// The cost endpoints serve this many days back.
     pub cost_history_days: i64,
     pub clock: Clock,
@@ -58,7 +57,6 @@ impl Default for SyncOptions {
             ttl: Duration::hours(1),
             engagement_settle_days: 7,
             cost_settle_days: 30,
-            history_days: 90,
             cost_history_days: 365,
             clock: Clock::System,
         }

@@ -251,12 +251,12 @@ pub fn sync_result(result: Result<crate::sync::SyncOutcome, SyncError>) -> SyncR
             ApiError::Unreachable { .. } => SyncResult::Offline {
                 cause: e.to_string(),
             },
-            ApiError::KeyRejected { .. } | ApiError::AccessDisabled { .. } => {
-                SyncResult::Rejected {
-                    cause: e.cause().to_owned(),
-                    fixes: e.fixes().into_iter().map(str::to_owned).collect(),
-                }
-            }
+            ApiError::KeyRejected { .. }
+            | ApiError::MissingScope { .. }
+            | ApiError::AccessDisabled { .. } => SyncResult::Rejected {
+                cause: e.cause().to_owned(),
+                fixes: e.fixes().into_iter().map(str::to_owned).collect(),
+            },
             other => SyncResult::Failed {
                 cause: other.to_string(),
             },

@@ -95,6 +95,7 @@ async fn retry_after_is_honoured_measured_by_the_server() {
     assert_eq!(api.subscribe_progress().borrow().waiting, None);
 }
 
+/// A 404 is never retried; the probe of `/summaries` decides it is the key (404 there too).
 #[tokio::test]
 async fn no_retry_on_404() {
     let mock = spawn(|_, _| Reply::error(404, "not_found_error", "Not found", "req_404")).await;
@@ -104,8 +105,34 @@ async fn no_retry_on_404() {
         matches!(error, ApiError::KeyRejected { status: 404, .. }),
         "{error:?}"
     );
-    assert_eq!(mock.hits().len(), 1);
+    let hits = mock.hits();
+    assert_eq!(hits.len(), 2, "the /users request and the deciding probe");
+    assert!(hits[0].path.ends_with("/users"));
+    assert!(hits[1].path.ends_with("/summaries"));
     assert_eq!(api.subscribe_progress().borrow().retries, 0);
+}
+
+/// A 404 from one endpoint while `/summaries` accepts the key: the endpoint is missing, the
+/// key is fine (exit 5, never the rejected-key 3).
+#[tokio::test]
+async fn a_missing_endpoint_is_not_a_rejected_key() {
+    let mock = spawn(|hit, _| {
+        if hit.path.ends_with("/summaries") {
+            Reply::raw(200, include_str!("fixtures/summaries_data.json"))
+        } else {
+            Reply::error(404, "not_found_error", "Not found", "req_gone")
+        }
+    })
+    .await;
+    let api = client(&mock.url(), |_| {});
+    let error = api.skills(test_day()).await.unwrap_err();
+    assert!(
+        matches!(&error, ApiError::EndpointMissing { path, .. } if path.ends_with("/skills")),
+        "{error:?}"
+    );
+    assert_eq!(error.exit_code(), 5);
+    assert_eq!(error.request_id(), Some("req_gone"));
+    assert_eq!(mock.hits().len(), 2);
 }
 
 #[tokio::test]
@@ -389,15 +416,49 @@ async fn probe_learns_the_latest_day_and_request_id() {
     assert_eq!(mock.hits().len(), 1, "one request");
     assert!(mock.hits()[0].path.ends_with("/summaries"));
 
-    let message = "ending_date is not yet available; the most recent available date is 2026-03-17";
-    let mock =
-        spawn(move |_, _| Reply::error(400, "invalid_request_error", message, "req_p400")).await;
-    let outcome = client(&mock.url(), |_| {}).probe().await.unwrap();
+    // The first start is refused; the message names a day, used only as a hint for where
+    // to step back to, and the day comes from the rows of the second answer.
+    let message = "ending_date is not yet available; the most recent available date is 2026-03-02";
+    let mock = spawn(move |hit, _| {
+        if hit.param("starting_date").as_deref() > Some("2026-03-02") {
+            Reply::error(400, "invalid_request_error", message, "req_p400")
+        } else {
+            Reply::raw(200, include_str!("fixtures/summaries_data.json"))
+        }
+    })
+    .await;
+    let outcome = client(&mock.url(), |_| {})
+        .probe_at(NaiveDate::from_ymd_opt(2026, 3, 12).unwrap())
+        .await
+        .unwrap();
     assert_eq!(
         outcome.latest_available,
-        NaiveDate::from_ymd_opt(2026, 3, 17)
+        NaiveDate::from_ymd_opt(2026, 3, 2)
     );
-    assert_eq!(outcome.request_id.as_deref(), Some("req_p400"));
+    let starts: Vec<_> = mock
+        .hits()
+        .iter()
+        .map(|h| h.param("starting_date"))
+        .collect();
+    assert_eq!(
+        starts,
+        [Some("2026-03-05".to_owned()), Some("2026-02-24".to_owned())],
+        "today - 7, then the hinted day - 6"
+    );
+    assert!(mock.hits().iter().all(|h| h.param("ending_date").is_none()));
+
+    // Refused everywhere with no words at all: the key still works, the day stays unknown,
+    // and the probe stops after two requests.
+    let mock = spawn(|_, _| {
+        Reply::raw(
+            400,
+            r#"{"type":"error","error":{"type":"invalid_request_error"}}"#,
+        )
+    })
+    .await;
+    let outcome = client(&mock.url(), |_| {}).probe().await.unwrap();
+    assert_eq!(outcome.latest_available, None);
+    assert_eq!(mock.hits().len(), 2);
 
     let mock = spawn(|_, _| Reply::error(404, "not_found_error", "Not found", "req_p404")).await;
     let error = client(&mock.url(), |_| {}).probe().await.unwrap_err();

@@ -117,48 +117,65 @@ async fn other_400_is_an_invalid_request() {
     assert_eq!(error.exit_code(), 1);
 }
 
+/// A 400 to a range request is a refused query whatever it says: the client does not guess
+/// from the words whether range mode or the dates were refused (the sync decides from which
+/// days it knows are served, see `tests/sync.rs`).
 #[tokio::test]
-async fn range_mode_refusal_is_recognised_but_date_errors_are_not_refusals() {
-    let refuse = Reply::error(
-        400,
-        "invalid_request_error",
+async fn a_refused_range_is_a_refused_query_whatever_its_wording() {
+    for message in [
         "Unknown query parameter: starting_date",
-        "req_r",
+        "ending_date is in the future",
+        "",
+    ] {
+        let refuse = Reply::error(400, "invalid_request_error", message, "req_r");
+        let mock = spawn(move |_, _| refuse.clone()).await;
+        let api = client(&mock.url(), |_| {});
+        let error = api
+            .users_range(day(2026, 3, 1), day(2026, 3, 8))
+            .await
+            .unwrap_err();
+        assert!(error.is_refused_query(), "{message}: {error:?}");
+        assert_eq!(error.request_id(), Some("req_r"));
+        assert_eq!(error.exit_code(), 1);
+        assert_eq!(mock.hits().len(), 1, "a 400 is never retried");
+        assert_eq!(
+            mock.hits()[0].param("starting_date").as_deref(),
+            Some("2026-03-01")
+        );
+        assert_eq!(
+            mock.hits()[0].param("ending_date").as_deref(),
+            Some("2026-03-08")
+        );
+    }
+}
+
+/// A 403 `permission_error` names the missing scope and the scopes the key has; exit 3.
+#[tokio::test]
+async fn a_key_without_the_analytics_scope_is_named_as_such() {
+    let reply = Reply::error(
+        403,
+        "permission_error",
+        "Missing required scopes. Got: ['org:read_usage'] Needed: ['read:analytics']",
+        "req_403",
     );
-    let mock = spawn(move |_, _| refuse.clone()).await;
-    let api = client(&mock.url(), |_| {});
-    let error = api
-        .users_range(day(2026, 3, 1), day(2026, 3, 8))
-        .await
-        .unwrap_err();
+    let (error, _) = users_error(reply, 3).await;
     assert!(
-        matches!(error, ApiError::RangeModeRefused { .. }),
+        matches!(&error, ApiError::MissingScope { granted, status: 403, .. } if granted == &["org:read_usage".to_owned()]),
         "{error:?}"
     );
-    assert_eq!(error.request_id(), Some("req_r"));
-    assert_eq!(
-        mock.hits()[0].param("starting_date").as_deref(),
-        Some("2026-03-01")
+    assert_eq!(error.exit_code(), 3);
+    let text = error.to_string();
+    assert!(text.contains("read:analytics"), "{text}");
+    assert!(text.contains("org:read_usage"), "{text}");
+    assert!(error.fixes()[0].contains("Organization settings → API"));
+    // The same status and type with no message at all: still the missing scope, not "bug".
+    let bare = Reply::raw(
+        403,
+        r#"{"type":"error","error":{"type":"permission_error"}}"#,
     );
-    assert_eq!(
-        mock.hits()[0].param("ending_date").as_deref(),
-        Some("2026-03-08")
-    );
-
-    let too_recent = Reply::error(
-        400,
-        "invalid_request_error",
-        "ending_date is in the future",
-        "req_f",
-    );
-    let mock = spawn(move |_, _| too_recent.clone()).await;
-    let api = client(&mock.url(), |_| {});
-    let error = api
-        .users_range(day(2026, 3, 1), day(2026, 3, 8))
-        .await
-        .unwrap_err();
+    let (error, _) = users_error(bare, 3).await;
     assert!(
-        matches!(error, ApiError::DateNotYetAvailable { .. }),
+        matches!(&error, ApiError::MissingScope { granted, .. } if granted.is_empty()),
         "{error:?}"
     );
 }
@@ -252,7 +269,11 @@ async fn status_404_rejects_the_key_without_retrying() {
         ),
         "{error:?}"
     );
-    assert_eq!(hits.len(), 1);
+    assert_eq!(
+        hits.len(),
+        2,
+        "the request, then the probe that decides it is the key"
+    );
     assert_eq!(error.exit_code(), 3);
     assert_eq!(error.request_id(), Some("req_404"));
 }

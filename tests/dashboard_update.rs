@@ -654,7 +654,7 @@ fn a_failed_refresh_keeps_the_last_good_data() {
         update(&mut model, Action::Tick(later)),
         vec![
             Command::Sync(Need::dashboard(day("2026-10-27"), day("2026-11-25"))),
-            Command::Backfill(Need::backfill(day("2026-08-27"), day("2026-11-25"))),
+            Command::Backfill(Need::backfill(day("2026-01-01"), day("2026-11-25"))),
         ]
     );
     // And a good sync brings it back online.
@@ -681,7 +681,7 @@ fn a_refused_key_stops_background_requests_until_r() {
         update(&mut online, Action::Tick(due)),
         vec![
             Command::Sync(Need::dashboard(day("2026-10-27"), day("2026-11-25"))),
-            Command::Backfill(Need::backfill(day("2026-08-27"), day("2026-11-25"))),
+            Command::Backfill(Need::backfill(day("2026-01-01"), day("2026-11-25"))),
         ]
     );
 

@@ -1060,7 +1060,8 @@ fn fault_names_round_trip() {
             "slow",
             "malformed",
             "expired-cursor",
-            "too-recent"
+            "too-recent",
+            "missing-scope"
         ]
     );
     for fault in Fault::all() {
@@ -1068,6 +1069,12 @@ fn fault_names_round_trip() {
         assert_eq!(fault.to_possible_value().unwrap().get_name(), fault.name());
     }
     assert!("flaky".parse::<Fault>().is_err());
+    for variant in topogy::sim::Variant::all() {
+        assert_eq!(
+            variant.to_possible_value().unwrap().get_name(),
+            variant.name()
+        );
+    }
     assert_eq!(DEMO_KEY.len(), 100);
     assert!(DEMO_KEY.starts_with("sk-ant-api01-"));
 }

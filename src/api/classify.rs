@@ -1,7 +1,9 @@
 //! Turning an HTTP status + error body, or a transport failure, into an [`ApiError`].
 //!
-//! The analytics error wording is undocumented, so 400s are told apart by keywords (cursor,
-//! too-recent date, out-of-range date) and everything unrecognised stays `InvalidRequest`.
+//! The analytics error wording is undocumented, so the status and the error `type` decide what
+//! a failure means; keywords in a message (cursor, too-recent date, out-of-range date, access
+//! switched off, the scopes a key has) only refine the advice. Every caller treats any 400 as
+//! a refused query ([`ApiError::is_refused_query`]), whatever variant its wording suggested.
 
 use std::error::Error as StdError;
 use std::time::Duration;
@@ -69,6 +71,14 @@ pub(crate) fn classify_status(
             request_id,
             server_message,
         },
+        403 if body.kind.as_deref() == Some("permission_error") && !text.contains("api:admin") => {
+            ApiError::MissingScope {
+                status,
+                granted: server_message.as_deref().map(scopes_in).unwrap_or_default(),
+                request_id,
+                server_message,
+            }
+        }
         401 | 403 | 404 => ApiError::KeyRejected {
             status,
             admin_key: text.contains("api:admin") || text.contains("admin api key"),
@@ -198,6 +208,26 @@ fn mentions_out_of_range(text: &str) -> bool {
             "within the past",
         ],
     )
+}
+
+/// Scope-shaped words (`read:analytics`, `api:admin`, `org:read_usage`…) in a permission
+/// error's message, other than the one topogy needs: the scopes the key has, as a hint.
+fn scopes_in(message: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for word in message.split(|c: char| !(c.is_ascii_alphanumeric() || c == ':' || c == '_')) {
+        let Some((a, b)) = word.split_once(':') else {
+            continue;
+        };
+        let part = |p: &str| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
+        };
+        if part(a) && part(b) && word != "read:analytics" && !found.iter().any(|f| f == word) {
+            found.push(word.to_owned());
+        }
+    }
+    found
 }
 
 /// Every `YYYY-MM-DD` in `text`, with its byte position.

@@ -33,6 +33,32 @@ pub enum ApiError {
         request_id: Option<String>,
         server_message: Option<String>,
     },
+    /// 403 `permission_error`: the key authenticated but lacks the `read:analytics` scope
+    /// (an Enterprise Admin API key made with other scopes). `granted` lists the scopes the
+    /// server said the key has, when it said so.
+    #[error(
+        "the key was recognised but may not read analytics: it lacks the read:analytics scope{} \
+         (HTTP {status}); create a key that has it{}",
+        scope_list(granted),
+        rid(request_id)
+    )]
+    MissingScope {
+        status: u16,
+        granted: Vec<String>,
+        request_id: Option<String>,
+        server_message: Option<String>,
+    },
+    /// A 404 from one endpoint while `/summaries` accepts the same key: the endpoint is not
+    /// offered to this organization (a newer endpoint not yet enabled, or a retired one).
+    #[error(
+        "the API does not offer {path} to this organization (HTTP 404), although it accepts \
+         the key; the figures that need it are left out{}",
+        rid(request_id)
+    )]
+    EndpointMissing {
+        path: String,
+        request_id: Option<String>,
+    },
     /// 401/403/404 saying Analytics API access is disabled for the organization.
     #[error(
         "the organization's Analytics API access is turned off (HTTP {status}): the Primary \
@@ -106,8 +132,9 @@ pub enum ApiError {
     },
     /// Any other 4xx.
     #[error(
-        "the API refused the request (HTTP {status}{}); this is likely a topogy bug — please report it{}",
+        "the API refused the request (HTTP {status}{}); {}{}",
         server_message.as_deref().map(|m| format!(": {m}")).unwrap_or_default(),
+        refused_text(*status),
         rid(request_id)
     )]
     InvalidRequest {
@@ -154,6 +181,23 @@ fn rid(request_id: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+fn refused_text(status: u16) -> &'static str {
+    if status == 400 {
+        "the key works, but the API does not serve what was asked — usually dates it does not \
+         hold (before 2026-01-01, older than its history, or more recent than its latest day)"
+    } else {
+        "this is likely a topogy bug — please report it"
+    }
+}
+
+fn scope_list(granted: &[String]) -> String {
+    if granted.is_empty() {
+        String::new()
+    } else {
+        format!(" (it has {})", granted.join(", "))
+    }
+}
+
 fn key_rejected_text(admin_key: bool, status: u16) -> String {
     if admin_key {
         format!(
@@ -189,9 +233,15 @@ impl ApiError {
     /// Process exit status for `verify`/`doctor`/`export` (see PRODUCT.md).
     pub fn exit_code(&self) -> i32 {
         match self {
-            Self::KeyRejected { .. } | Self::AccessDisabled { .. } | Self::KeyNotSendable => 3,
+            Self::KeyRejected { .. }
+            | Self::MissingScope { .. }
+            | Self::AccessDisabled { .. }
+            | Self::KeyNotSendable => 3,
             Self::Unreachable { .. } => 4,
-            Self::RateLimited { .. } | Self::Server { .. } | Self::Malformed { .. } => 5,
+            Self::RateLimited { .. }
+            | Self::Server { .. }
+            | Self::Malformed { .. }
+            | Self::EndpointMissing { .. } => 5,
             Self::InvalidConfig { .. } => 2,
             Self::DateNotYetAvailable { .. }
             | Self::DateOutOfRange { .. }
@@ -208,6 +258,8 @@ impl ApiError {
                 admin_key: true, ..
             } => "Admin API key used",
             Self::KeyRejected { .. } => "key rejected",
+            Self::MissingScope { .. } => "key lacks the read:analytics scope",
+            Self::EndpointMissing { .. } => "endpoint not offered",
             Self::AccessDisabled { .. } => "Analytics API access is off",
             Self::KeyNotSendable => "key contains invalid characters",
             Self::RateLimited { .. } => "rate limited",
@@ -237,6 +289,8 @@ impl ApiError {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Self::KeyRejected { request_id, .. }
+            | Self::MissingScope { request_id, .. }
+            | Self::EndpointMissing { request_id, .. }
             | Self::AccessDisabled { request_id, .. }
             | Self::RateLimited { request_id, .. }
             | Self::DateNotYetAvailable { request_id, .. }
@@ -254,6 +308,7 @@ impl ApiError {
     pub fn server_message(&self) -> Option<&str> {
         match self {
             Self::KeyRejected { server_message, .. }
+            | Self::MissingScope { server_message, .. }
             | Self::AccessDisabled { server_message, .. }
             | Self::RateLimited { server_message, .. }
             | Self::DateNotYetAvailable { server_message, .. }
@@ -270,6 +325,7 @@ impl ApiError {
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::KeyRejected { status, .. }
+            | Self::MissingScope { status, .. }
             | Self::AccessDisabled { status, .. }
             | Self::InvalidRequest { status, .. }
             | Self::Server { status, .. } => Some(*status),
@@ -278,6 +334,25 @@ impl ApiError {
             | Self::DateOutOfRange { .. }
             | Self::RangeModeRefused { .. } => Some(400),
             Self::CursorInvalid { expired, .. } => Some(if *expired { 410 } else { 400 }),
+            Self::EndpointMissing { .. } => Some(404),
+            _ => None,
+        }
+    }
+
+    /// A 400: the server understood the key and refused the query itself (a date it does not
+    /// serve, a range, a cursor, a parameter). Decided by the status alone, because the API
+    /// documents no wording; the variants that wording suggested are only refinements.
+    pub fn is_refused_query(&self) -> bool {
+        self.status() == Some(400)
+    }
+
+    /// The latest available day, when the server's message happened to name one. A hint to
+    /// save a request, never something to depend on.
+    pub fn latest_day_hint(&self) -> Option<NaiveDate> {
+        match self {
+            Self::DateNotYetAvailable {
+                latest_available, ..
+            } => *latest_available,
             _ => None,
         }
     }

@@ -13,6 +13,10 @@ const ADMIN_KEY: &str = "This is an Admin API key (from the Claude Console); the
 const MAKE_ANALYTICS_KEY: &str = "Ask the Primary Owner to create an Analytics API key at \
      claude.ai under Analytics → API keys (it carries the read:analytics scope).";
 
+const MAKE_SCOPED_KEY: &str = "Create a key that carries the read:analytics scope: an \
+     Enterprise Admin API key under claude.ai → Organization settings → API with read:analytics \
+     ticked (keys look like sk-ant-api01-…).";
+
 /// The fixes for `error`, most likely first.
 pub(crate) fn fixes(error: &ApiError) -> Vec<&'static str> {
     match error {
@@ -20,6 +24,12 @@ pub(crate) fn fixes(error: &ApiError) -> Vec<&'static str> {
             admin_key: true, ..
         } => vec![ADMIN_KEY, MAKE_ANALYTICS_KEY, ACCESS_TOGGLE],
         ApiError::KeyRejected { .. } => vec![ACCESS_TOGGLE, COPIED_COMPLETELY, PRIMARY_OWNER],
+        ApiError::MissingScope { .. } => vec![MAKE_SCOPED_KEY, MAKE_ANALYTICS_KEY, ACCESS_TOGGLE],
+        ApiError::EndpointMissing { .. } => vec![
+            "Nothing to fix on your side: the key works, and the rest of the figures are shown.",
+            "If you expected this data, ask your Anthropic account team whether the endpoint is \
+             enabled for your organization.",
+        ],
         ApiError::AccessDisabled { .. } => vec![
             ACCESS_TOGGLE,
             "Only the Primary Owner can change it; ask them if you cannot see the switch.",
@@ -46,6 +56,12 @@ pub(crate) fn fixes(error: &ApiError) -> Vec<&'static str> {
         ApiError::RangeModeRefused { .. } => {
             vec!["Nothing to fix: topogy falls back to fetching one day at a time."]
         }
+        ApiError::InvalidRequest { status: 400, .. } => vec![
+            "Check the dates: engagement data exists from 2026-01-01 until one to three days \
+             ago, and only as far back as the API still serves it.",
+            "If the dates are right, update topogy; if it persists, report it with the request \
+             id.",
+        ],
         ApiError::InvalidRequest { .. } => {
             vec!["Update topogy; if it persists, report it with the request id."]
         }

@@ -1,5 +1,6 @@
 //! Following `next_page` cursors to the end, with the identical query on every page, and
-//! restarting from page 1 when the server expires (410) or refuses (400) a cursor.
+//! restarting from page 1 when the server expires (410) or refuses (400) a cursor. A 400 on a
+//! later page is a refused cursor whatever its wording: page 1 of the same query was accepted.
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
@@ -33,13 +34,13 @@ impl<T> Default for Collected<T> {
 }
 
 impl Client {
-    /// Fetches every page of `path`. `first_page_error` may reinterpret an error on the very
-    /// first request (used to detect a server that refuses range mode).
+    /// Fetches every page of `path`. A 404 on the first page of an endpoint other than
+    /// `/summaries` is settled by probing `/summaries`: if that accepts the key, the endpoint
+    /// is missing ([`ApiError::EndpointMissing`]), not the key rejected.
     pub(crate) async fn collect<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(String, String)],
-        first_page_error: fn(ApiError) -> ApiError,
     ) -> Result<Collected<T>, ApiError> {
         let mut restarts = 0u32;
         'restart: loop {
@@ -57,19 +58,26 @@ impl Client {
                 }
                 let answer = match self.get_json::<ListEnvelope<T>>(path, &page_query).await {
                     Ok(answer) => answer,
-                    Err(ApiError::CursorInvalid { expired, .. })
-                        if cursor.is_some() && restarts < MAX_RESTARTS =>
+                    Err(e)
+                        if cursor.is_some()
+                            && restarts < MAX_RESTARTS
+                            && (e.is_refused_query()
+                                || matches!(e, ApiError::CursorInvalid { .. })) =>
                     {
                         restarts += 1;
                         tracing::info!(
                             path,
-                            expired,
+                            status = e.status(),
                             restarts,
                             "page cursor refused; restarting from page 1"
                         );
                         continue 'restart;
                     }
-                    Err(e) if cursor.is_none() && restarts == 0 => return Err(first_page_error(e)),
+                    Err(e @ ApiError::KeyRejected { status: 404, .. })
+                        if cursor.is_none() && path != "summaries" =>
+                    {
+                        return Err(self.settle_not_found(path, e).await);
+                    }
                     Err(e) => return Err(e),
                 };
                 let mut envelope = answer.body;
@@ -99,6 +107,20 @@ impl Client {
                 cursor = Some(next.to_owned());
                 self.add_planned(1);
             }
+        }
+    }
+
+    /// A 404 from `path`: the probe of a known endpoint decides whether the key or the
+    /// endpoint is missing (one more request, only on this failure).
+    async fn settle_not_found(&self, path: &str, not_found: ApiError) -> ApiError {
+        self.add_planned(1);
+        match self.probe().await {
+            Ok(_) => ApiError::EndpointMissing {
+                path: format!("/v1/organizations/analytics/{path}"),
+                request_id: not_found.request_id().map(str::to_owned),
+            },
+            Err(ApiError::KeyRejected { .. }) => not_found,
+            Err(other) => other,
         }
     }
 }

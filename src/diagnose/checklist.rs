@@ -85,7 +85,10 @@ pub struct ChecklistItem {
 pub fn applies_to(error: &ApiError) -> bool {
     matches!(
         error,
-        ApiError::KeyRejected { .. } | ApiError::AccessDisabled { .. } | ApiError::KeyNotSendable
+        ApiError::KeyRejected { .. }
+            | ApiError::MissingScope { .. }
+            | ApiError::AccessDisabled { .. }
+            | ApiError::KeyNotSendable
     )
 }
 
@@ -101,6 +104,10 @@ pub fn checklist(error: Option<&ApiError>, findings: &[Finding]) -> Vec<Checklis
             })
         );
     let access_off = matches!(error, Some(ApiError::AccessDisabled { .. }));
+    let unscoped = match error {
+        Some(ApiError::MissingScope { granted, .. }) => Some(granted.as_slice()),
+        _ => None,
+    };
     let item = |step, verdict, note: &str| ChecklistItem {
         step,
         verdict,
@@ -112,7 +119,7 @@ pub fn checklist(error: Option<&ApiError>, findings: &[Finding]) -> Vec<Checklis
             Verdict::Cause,
             "the API says Analytics access is turned off for this organization",
         )
-    } else if admin {
+    } else if admin || unscoped.is_some() {
         item(
             Step::AccessToggle,
             Verdict::Check,
@@ -145,7 +152,7 @@ pub fn checklist(error: Option<&ApiError>, findings: &[Finding]) -> Vec<Checklis
         )
     } else if !suspects.is_empty() {
         item(Step::CopiedWhole, Verdict::Suspect, &suspects.join("; "))
-    } else if admin {
+    } else if admin || unscoped.is_some() {
         item(
             Step::CopiedWhole,
             Verdict::RuledOut,
@@ -171,6 +178,20 @@ pub fn checklist(error: Option<&ApiError>, findings: &[Finding]) -> Vec<Checklis
             Verdict::Cause,
             "this is an Admin API key (sk-ant-admin…); the Primary Owner creates an Analytics \
              key at claude.ai → Analytics → API keys",
+        )
+    } else if let Some(granted) = unscoped {
+        let has = if granted.is_empty() {
+            String::new()
+        } else {
+            format!(" (it has {})", granted.join(", "))
+        };
+        item(
+            Step::PrimaryOwner,
+            Verdict::Cause,
+            &format!(
+                "the key lacks the read:analytics scope{has}: make a key that has it (claude.ai \
+                 → Organization settings → API, or Analytics → API keys)"
+            ),
         )
     } else if access_off {
         item(

@@ -388,8 +388,9 @@ async fn engagement_check(
     match api.probe_at(today).await {
         Ok(probe) => {
             let mut facts = vec!["/summaries accepted the key".to_owned()];
-            if let Some(day) = probe.latest_available {
-                facts.push(format!("data through {day}"));
+            match probe.latest_available {
+                Some(day) => facts.push(format!("data through {day}")),
+                None => facts.push("no recent day served yet (late data)".to_owned()),
             }
             if let Some(seats) = probe.seats {
                 facts.push(format!("{seats} seats"));

@@ -115,8 +115,13 @@ impl VerifyReport {
                 }
                 let _ = writeln!(out);
                 let mut facts = Vec::new();
-                if let Some(day) = probe.latest_available {
-                    facts.push(format!("engagement data through {day}"));
+                match probe.latest_available {
+                    Some(day) => facts.push(format!("engagement data through {day}")),
+                    None => facts.push(
+                        "the latest day with engagement data is unknown: the API refused the \
+                         recent dates asked (late data; it usually appears within three days)"
+                            .to_owned(),
+                    ),
                 }
                 if let Some(seats) = probe.seats {
                     facts.push(format!("{seats} seats"));

@@ -42,7 +42,7 @@ pub(crate) fn page(ctx: &Ctx<'_>, q: &Query, total: usize, limit: usize) -> Resu
 
 fn redeem(ctx: &Ctx<'_>, text: &str, binding: u64) -> Result<usize, ApiError> {
     let invalid = || {
-        ApiError::invalid(
+        ApiError::bad_cursor(
             "Invalid page cursor; pass `next_page` from the previous response unchanged.",
         )
     };
@@ -60,7 +60,7 @@ fn redeem(ctx: &Ctx<'_>, text: &str, binding: u64) -> Result<usize, ApiError> {
         return Err(invalid());
     }
     if bound != binding {
-        return Err(ApiError::invalid(
+        return Err(ApiError::bad_cursor(
             "The page cursor does not match the query parameters; send the same parameters on \
              every page or restart pagination from page 1.",
         ));

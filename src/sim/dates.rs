@@ -68,24 +68,24 @@ impl Calendar {
         let date = Self::parse(name, text)?;
         let latest = self.latest;
         if date < first_day() {
-            return Err(ApiError::invalid(format!(
+            return Err(ApiError::out_of_range(format!(
                 "`{name}` {date} is before 2026-01-01; analytics data starts on 2026-01-01."
             )));
         }
         if date >= self.today {
-            return Err(ApiError::invalid(format!(
+            return Err(ApiError::too_recent(format!(
                 "`{name}` {date} is today or in the future (today is {} UTC). The most recent \
                  available date is {latest}.",
                 self.today
             )));
         }
         if date > latest {
-            return Err(ApiError::invalid(format!(
+            return Err(ApiError::too_recent(format!(
                 "Data for {date} is not yet available. The most recent available date is {latest}."
             )));
         }
         if date < self.earliest {
-            return Err(ApiError::invalid(format!(
+            return Err(ApiError::out_of_range(format!(
                 "Data for {date} is outside the {}-day history window; the earliest available \
                  date is {}.",
                 self.history_days, self.earliest
@@ -178,7 +178,7 @@ pub(crate) fn check_range_end(
         ));
     }
     if end > cal.today {
-        return Err(ApiError::invalid(format!(
+        return Err(ApiError::too_recent(format!(
             "`ending_date` {end} is after today ({} UTC).",
             cal.today
         )));
@@ -187,7 +187,7 @@ pub(crate) fn check_range_end(
         .checked_add_days(Days::new(max_days))
         .is_some_and(|max| end > max)
     {
-        return Err(ApiError::invalid(too_long.to_owned()));
+        return Err(ApiError::out_of_range(too_long.to_owned()));
     }
     Ok(())
 }

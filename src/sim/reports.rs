@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
+use super::ActorEmail;
 use super::cursor;
 use super::data::{NOW_HOUR, REFRESH_HOUR};
 use super::error::ApiError;
@@ -107,17 +108,17 @@ fn window(
     let start = floor(instant("starting_at", start)?, granularity);
     let first = super::dates::first_day().and_time(NaiveTime::MIN).and_utc();
     if start < first {
-        return Err(ApiError::invalid(
+        return Err(ApiError::out_of_range(
             "`starting_at` must be on or after 2026-01-01T00:00:00Z.",
         ));
     }
     if start < now - TimeDelta::days(HISTORY_DAYS) {
-        return Err(ApiError::invalid(format!(
+        return Err(ApiError::out_of_range(format!(
             "`starting_at` must be within the last {HISTORY_DAYS} days."
         )));
     }
     if start >= now {
-        return Err(ApiError::invalid("`starting_at` must be in the past."));
+        return Err(ApiError::too_recent("`starting_at` must be in the past."));
     }
     let end = match q.one("ending_at")? {
         Some(text) => floor(instant("ending_at", text)?, granularity),
@@ -129,7 +130,7 @@ fn window(
         ));
     }
     if end - start > TimeDelta::days(MAX_SPAN_DAYS) {
-        return Err(ApiError::invalid(format!(
+        return Err(ApiError::out_of_range(format!(
             "The time range may span at most {MAX_SPAN_DAYS} days (`ending_at` - `starting_at`); \
              split longer periods into adjacent windows."
         )));
@@ -359,14 +360,21 @@ fn user_report(ctx: &Ctx<'_>, q: &Query, kind: Kind) -> Result<Value, ApiError> 
             if let Some(map) = row.as_object_mut() {
                 let member = key.user.and_then(|u| org.members().get(u));
                 let actor = member.map_or(Value::Null, |m| {
-                    json!({
+                    let mut actor = json!({
                         "type": "user_actor",
                         "user_id": m.id,
                         "name": m.name,
-                        "email_address": m.email,
-                        "email": m.email,
                         "deleted": false,
-                    })
+                    });
+                    let fields: &[&str] = match ctx.config().actor_email {
+                        ActorEmail::Both => &["email_address", "email"],
+                        ActorEmail::Legacy => &["email"],
+                        ActorEmail::Current => &["email_address"],
+                    };
+                    for field in fields {
+                        actor[*field] = json!(m.email);
+                    }
+                    actor
                 });
                 map.insert("actor".into(), actor);
                 let bounds = bucket.map(|w| {

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::cursor::ExpiredCursors;
 use super::data::SyntheticOrg;
-use super::error::ApiError;
+use super::error::{ApiError, Wording};
 use super::limits::RateLimiter;
 use super::prng::base62;
 use super::query::{Query, decode};
@@ -177,14 +177,18 @@ pub(crate) async fn handle(
         tokio::time::sleep(SLOW_DELAY).await;
     }
     let outcome = answer(&shared, fault, number, &method, &uri, (key, key_ok));
-    let response = render(outcome, &request_id);
+    let response = render(outcome, &request_id, shared.config.wording);
     let entry = LoggedRequest {
         at,
         path: uri.path().to_owned(),
         query: redact(uri.query().unwrap_or_default(), &shared.config.valid_key),
         status: response.status().as_u16(),
         request_id,
-        authorized: key_ok && !matches!(fault, Some(Fault::KeyRejected | Fault::ToggleOff)),
+        authorized: key_ok
+            && !matches!(
+                fault,
+                Some(Fault::KeyRejected | Fault::ToggleOff | Fault::MissingScope)
+            ),
     };
     let mut log = lock(&shared.log);
     // Slow answers finish out of order; the log stays in arrival order.
@@ -227,6 +231,14 @@ fn answer(
                 "The requested resource could not be found.",
             )
         });
+    }
+    if fault == Some(Fault::MissingScope) {
+        return Outcome::Error(ApiError::new(
+            403,
+            "permission_error",
+            "Missing required scopes. Got: ['org:read_usage', 'user:read'] Needed: \
+             ['read:analytics']",
+        ));
     }
     if fault == Some(Fault::ToggleOff) {
         return Outcome::Error(ApiError::new(
@@ -286,13 +298,13 @@ fn answer(
     .into()
 }
 
-fn render(outcome: Outcome, request_id: &str) -> Response {
+fn render(outcome: Outcome, request_id: &str, wording: Wording) -> Response {
     let (status, body, retry_after) = match outcome {
         Outcome::Json(value) => (200, value.to_string(), None),
         Outcome::Raw(text) => (200, text.to_owned(), None),
         Outcome::Error(error) => (
             error.status,
-            error.body(request_id).to_string(),
+            error.body(request_id, wording).to_string(),
             error.retry_after,
         ),
     };

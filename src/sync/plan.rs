@@ -2,18 +2,18 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use tokio::sync::mpsc;
 
-use super::{API_FLOOR, Need, SyncError, SyncEvent, Syncer, adoption, cost};
-use crate::api::{ApiError, DaySummary, UserActivity};
+use super::{Need, SyncError, SyncEvent, Syncer, adoption, cost, served};
+use crate::api::{DaySummary, UserActivity};
 use crate::store::{Activity, Dataset, FetchEntry, FetchMeta, SummaryDay, next_day};
 
 /// Longest window the cost and summaries endpoints accept in one request.
 pub(super) const MAX_WINDOW_DAYS: i64 = 31;
-/// How often a plan may be redone after the server names a later-than-guessed lag.
+/// How often the engagement plan may be redone after the server refuses dates it was believed
+/// to serve (each time the latest and oldest served days are learned again).
 const LATEST_DAY_ATTEMPTS: usize = 3;
-const META_LATEST: &str = "engagement_latest";
 const META_RANGE_REFUSED: &str = "users_range_refused_on";
 /// Store key of the organization id the API reported (read by the dashboard).
 pub(super) const META_ORGANIZATION: &str = "organization_id";
@@ -61,14 +61,11 @@ pub(super) async fn run(
         attempts += 1;
         match engagement(syncer, need, &mut coverage, notices).await {
             Ok(()) => break,
-            Err(SyncError::Api(ApiError::DateNotYetAvailable {
-                latest_available, ..
-            })) if attempts < LATEST_DAY_ATTEMPTS => {
-                let guess = latest_engagement_day(syncer).await?;
-                let latest = latest_available
-                    .filter(|d| *d < guess)
-                    .unwrap_or_else(|| guess.pred_opt().unwrap_or(guess));
-                remember_latest(syncer, latest)?;
+            // A 400 (whatever its words) means the dates were not served: learn both ends of
+            // what is served again, then plan again.
+            Err(SyncError::Api(e)) if e.is_refused_query() && attempts < LATEST_DAY_ATTEMPTS => {
+                tracing::info!(error = %e, "engagement dates refused; learning what is served");
+                relearn_served(syncer, need.from).await?;
                 coverage = Coverage::default();
             }
             Err(e) => return Err(e),
@@ -91,17 +88,18 @@ pub(super) async fn run(
     if need.people_daily
         && let Some(last) = coverage.engagement_through
     {
-        let floor = API_FLOOR.max(today(syncer) - Duration::days(syncer.options.history_days));
-        let settle = syncer.options.engagement_settle_days;
-        per_day(syncer, need.from.max(floor), last, settle, notices).await?;
+        per_day_served(syncer, need.from, last, notices).await?;
     }
     if let (Some(first), Some(last)) = (coverage.missing_days.first(), coverage.missing_days.last())
     {
+        let oldest = served::known_oldest(syncer)?
+            .map(|d| format!(" (it serves {d} onwards)"))
+            .unwrap_or_default();
+        let n = coverage.missing_days.len();
+        let days = if n == 1 { "day" } else { "days" };
         let _ = notices.send(SyncEvent::Notice(format!(
-            "{} day(s) from {first} to {last} are older than the API's {}-day engagement \
-             history and are not in the local store; totals leave them out",
-            coverage.missing_days.len(),
-            syncer.options.history_days
+            "{n} {days} from {first} to {last} are older than the API still serves{oldest} \
+             and are not in the local store; totals leave them out"
         )));
     }
     Ok(coverage)
@@ -115,44 +113,37 @@ pub(super) fn today(syncer: &Syncer) -> NaiveDate {
     now(syncer).date_naive()
 }
 
-/// The latest engagement day available: learned from the server earlier today, or asked of it
-/// now with the cheapest request (a range-mode answer does not say where its data ends).
-async fn latest_engagement_day(syncer: &mut Syncer) -> Result<NaiveDate, SyncError> {
-    let now = now(syncer);
-    let today = now.date_naive();
-    let learned_today = syncer
-        .store
-        .meta(META_LATEST)?
-        .and_then(|text| {
-            let (day, learned) = text.split_once('@')?;
-            Some((
-                day.parse::<NaiveDate>().ok()?,
-                learned.parse::<NaiveDate>().ok()?,
-            ))
-        })
-        .filter(|(_, learned)| *learned == today);
-    if let Some((day, _)) = learned_today {
-        return Ok(day);
+/// After a refused query: the latest day asked again, and the oldest looked for when
+/// `from` reaches past what is known to be served.
+async fn relearn_served(syncer: &mut Syncer, from: NaiveDate) -> Result<(), SyncError> {
+    let latest = served::latest_day(syncer, true).await?;
+    let known = served::known_oldest(syncer)?;
+    if from < latest && known.is_none_or(|oldest| from < oldest) {
+        served::discover_oldest(syncer, latest).await?;
     }
-    syncer.client.add_planned(1);
-    let probe = syncer.client.probe_at(today).await?;
-    cost::remember_organization(syncer, probe.organization_id.as_deref())?;
-    // Without an answer, assume the documented lag: about 13:30 UTC the following day,
-    // until then two days back.
-    let lag = if now.hour() >= 14 { 1 } else { 2 };
-    let latest = probe
-        .latest_available
-        .unwrap_or_else(|| today - Duration::days(lag));
-    remember_latest(syncer, latest)?;
-    Ok(latest)
+    Ok(())
 }
 
-fn remember_latest(syncer: &mut Syncer, latest: NaiveDate) -> Result<(), SyncError> {
-    let learned = today(syncer);
-    syncer
-        .store
-        .set_meta(META_LATEST, &format!("{latest}@{learned}"))?;
-    Ok(())
+/// Each served day of `[from, last]` fetched day by day (see [`per_day`]); days before the
+/// oldest served day stay as the store holds them. A refusal leads to one search for the
+/// oldest served day, then the days from there.
+async fn per_day_served(
+    syncer: &mut Syncer,
+    from: NaiveDate,
+    last: NaiveDate,
+    notices: &Notices,
+) -> Result<(), SyncError> {
+    let settle = syncer.options.engagement_settle_days;
+    let start = from.max(served::floor(syncer)?);
+    match per_day(syncer, start, last, settle, notices).await {
+        Err(SyncError::Api(e))
+            if e.is_refused_query() && served::known_oldest(syncer)?.is_none() =>
+        {
+            let oldest = served::discover_oldest(syncer, last).await?;
+            per_day(syncer, from.max(oldest), last, settle, notices).await
+        }
+        other => other,
+    }
 }
 
 /// True when a stored unit need not be fetched again: it was fetched after its last day
@@ -225,8 +216,8 @@ async fn engagement(
     if !(need.people_totals || need.people_daily || need.summaries) {
         return Ok(());
     }
-    let latest = latest_engagement_day(syncer).await?;
-    let floor = API_FLOOR.max(today(syncer) - Duration::days(syncer.options.history_days));
+    let latest = served::latest_day(syncer, false).await?;
+    let floor = served::floor(syncer)?;
     let last = need.to.min(latest);
     coverage.engagement_through = (need.from <= last).then_some(last);
     if need.from > last {
@@ -313,7 +304,9 @@ async fn people_totals(
                 stored(notices, Dataset::UsersRange);
                 return Ok(rollup);
             }
-            Err(ApiError::RangeModeRefused { .. }) => {
+            // Days known to be served, refused as a range: the server has no range mode.
+            Err(e) if e.is_refused_query() && served_range(syncer, start)? => {
+                tracing::info!(error = %e, "range mode refused; fetching day by day");
                 let on = today(syncer).to_string();
                 syncer.store.set_meta(META_RANGE_REFUSED, &on)?;
             }
@@ -322,6 +315,12 @@ async fn people_totals(
     }
     per_day(syncer, start, end, settle, notices).await?;
     Ok(days_segment)
+}
+
+/// Whether `start` is known to be served (the end is at most the latest day, learned today):
+/// then a refused range says the server has no range mode, not that the days are missing.
+fn served_range(syncer: &Syncer, start: NaiveDate) -> Result<bool, SyncError> {
+    Ok(served::known_oldest(syncer)?.is_some_and(|oldest| start >= oldest))
 }
 
 /// Range mode is retried a week after the server last refused it.
@@ -399,7 +398,7 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap_or(API_FLOOR)
+        s.parse().unwrap_or(crate::sync::API_FLOOR)
     }
 
     #[test]

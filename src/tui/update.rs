@@ -362,15 +362,17 @@ pub fn needs(range: &DateRange, today: NaiveDate) -> Vec<Need> {
     needs
 }
 
-/// History accumulates: every day the API still serves (about 90) is fetched in the background
-/// once, then kept, so the store holds what the API has forgotten.
+/// History accumulates: every day the API still serves (the sync finds how far back that is)
+/// is fetched in the background once, then kept, so the store holds what the API has forgotten.
 pub(crate) fn backfill_command(model: &Model) -> Option<Command> {
     if matches!(model.connection, Connection::Rejected { .. }) {
         return None;
     }
     let today = model.now.date_naive();
-    let history = Duration::days(crate::sync::SyncOptions::default().history_days);
-    Some(Command::Backfill(Need::backfill(today - history, today)))
+    Some(Command::Backfill(Need::backfill(
+        crate::sync::API_FLOOR,
+        today,
+    )))
 }
 
 pub(crate) fn sync_commands(model: &mut Model) -> Vec<Command> {

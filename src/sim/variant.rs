@@ -1,0 +1,101 @@
+//! The documented shapes of the API the simulator can take on, several at once (`--variant`).
+//!
+//! The public documents disagree (§11 of `analytics-api.md`) and the real API words its errors
+//! its own way; each variant is one documented possibility, so the client is tested against
+//! every one of them instead of against the simulator's own habits.
+
+use std::fmt;
+
+use super::SimConfig;
+use super::error::Wording;
+
+/// Which e-mail field the cost actor carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ActorEmail {
+    /// Both `email_address` and the deprecated `email` (the transition the SDK documents).
+    #[default]
+    Both,
+    /// Only `email` (the support article and the August 2026 reference).
+    Legacy,
+    /// Only `email_address` (the newest reference, once `email` is gone).
+    Current,
+}
+
+/// One documented behaviour of the API (see `topogy sim --help`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Variant {
+    /// 400 answers in other words, with no dates and none of the documented phrases.
+    #[value(name = "errors-reworded")]
+    ErrorsReworded,
+    /// 400 answers as bare as "date is too recent".
+    #[value(name = "errors-bare")]
+    ErrorsBare,
+    /// 400 answers with no message at all.
+    #[value(name = "errors-silent")]
+    ErrorsSilent,
+    /// `/summaries` answers `{"summaries": […]}` (the older shape) instead of `data`.
+    #[value(name = "summaries-legacy")]
+    SummariesLegacy,
+    /// The engagement endpoints refuse `starting_date`/`ending_date` (no range mode).
+    #[value(name = "no-range")]
+    NoRange,
+    /// Engagement data is served 366 days back instead of 90.
+    #[value(name = "history-366")]
+    History366,
+    /// The cost actor carries only `email`.
+    #[value(name = "actor-email")]
+    ActorEmail,
+    /// The cost actor carries only `email_address`.
+    #[value(name = "actor-email-address")]
+    ActorEmailAddress,
+}
+
+impl Variant {
+    /// Every variant, in documentation order.
+    pub fn all() -> &'static [Variant] {
+        &[
+            Variant::ErrorsReworded,
+            Variant::ErrorsBare,
+            Variant::ErrorsSilent,
+            Variant::SummariesLegacy,
+            Variant::NoRange,
+            Variant::History366,
+            Variant::ActorEmail,
+            Variant::ActorEmailAddress,
+        ]
+    }
+
+    /// The kebab-case name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::ErrorsReworded => "errors-reworded",
+            Variant::ErrorsBare => "errors-bare",
+            Variant::ErrorsSilent => "errors-silent",
+            Variant::SummariesLegacy => "summaries-legacy",
+            Variant::NoRange => "no-range",
+            Variant::History366 => "history-366",
+            Variant::ActorEmail => "actor-email",
+            Variant::ActorEmailAddress => "actor-email-address",
+        }
+    }
+
+    /// Makes `config` behave as this variant (variants of different aspects combine).
+    pub fn apply(self, config: &mut SimConfig) {
+        match self {
+            Variant::ErrorsReworded => config.wording = Wording::Reworded,
+            Variant::ErrorsBare => config.wording = Wording::Bare,
+            Variant::ErrorsSilent => config.wording = Wording::Silent,
+            Variant::SummariesLegacy => config.legacy_summaries = true,
+            Variant::NoRange => config.range_mode = false,
+            Variant::History366 => config.history_days = 366,
+            Variant::ActorEmail => config.actor_email = ActorEmail::Legacy,
+            Variant::ActorEmailAddress => config.actor_email = ActorEmail::Current,
+        }
+    }
+}
+
+impl fmt::Display for Variant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
