@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::sim::Fault;
+use crate::sim::{Fault, Variant};
 
 /// Claude Enterprise usage, Claude Code output and cost, in your terminal.
 #[derive(Debug, Parser)]
@@ -45,6 +45,10 @@ pub struct GlobalArgs {
     /// With --demo or sim: make the simulator misbehave, to rehearse a failure
     #[arg(long, global = true, value_name = "KIND")]
     pub fault: Option<Fault>,
+    /// With --demo or sim: speak one documented variant of the API (repeat or separate with
+    /// commas to combine), e.g. errors-bare,no-range,history-366
+    #[arg(long, global = true, value_name = "VARIANT", value_delimiter = ',')]
+    pub variant: Vec<Variant>,
     /// With --demo: how many people the simulated organization has
     #[arg(long, global = true, default_value_t = 40, hide_short_help = true)]
     pub demo_users: usize,
@@ -140,5 +144,6 @@ impl SimArgs {
             port: self.port,
             ..crate::sim::SimConfig::default()
         }
+        .with_variants(&global.variant)
     }
 }

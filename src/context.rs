@@ -78,12 +78,15 @@ impl Endpoint {
             });
         }
         // The simulated organization's limit is the budget this process was given.
-        let handle = sim::spawn(SimConfig {
-            users: global.demo_users,
-            fault: global.fault,
-            requests_per_window: global.rpm,
-            ..SimConfig::default()
-        })
+        let handle = sim::spawn(
+            SimConfig {
+                users: global.demo_users,
+                fault: global.fault,
+                requests_per_window: global.rpm,
+                ..SimConfig::default()
+            }
+            .with_variants(&global.variant),
+        )
         .await
         .map_err(ContextError::Simulator)?;
         Ok(Endpoint {

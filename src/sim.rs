@@ -98,6 +98,16 @@ impl Default for SimConfig {
     }
 }
 
+impl SimConfig {
+    /// This configuration speaking each of `variants` (see [`Variant`]).
+    pub fn with_variants(mut self, variants: &[Variant]) -> Self {
+        for variant in variants {
+            variant.apply(&mut self);
+        }
+        self
+    }
+}
+
 impl fmt::Debug for SimConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SimConfig")

@@ -3,10 +3,7 @@
 
 mod common;
 
-use std::str::FromStr;
-
 use chrono::{Duration, NaiveDate, Utc};
-use rust_decimal::Decimal;
 use serde_json::Value;
 use topogy::sim::{self, Fault, SimConfig, SimHandle};
 
@@ -54,10 +51,6 @@ fn today() -> NaiveDate {
 
 fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn dec(v: &Value) -> Decimal {
-    Decimal::from_str(&v.to_string()).unwrap()
 }
 
 /// The fewest requests the API allows for per-person totals and cost over a range:
@@ -189,30 +182,7 @@ async fn developer_numbers_equal_independent_sums_over_more_than_31_days() {
                 })
                 .collect()
         };
-        assert_eq!(rows.len(), expected.len(), "{format}");
-        for row in &rows {
-            let id = row["user_id"].as_str().unwrap();
-            let e = &expected[id];
-            assert_eq!(row["email"], e.email.as_str());
-            for (field, want) in [
-                ("messages", e.messages),
-                ("conversations", e.conversations),
-                ("claude_code_sessions", e.sessions),
-                ("commits", e.commits),
-                ("pull_requests", e.pull_requests),
-                ("lines_added", e.lines_added),
-                ("lines_removed", e.lines_removed),
-                ("tool_accepted", e.tool_accepted),
-                ("tool_rejected", e.tool_rejected),
-            ] {
-                assert_eq!(row[field].as_u64(), Some(want), "{format} {id} {field}");
-            }
-            assert_eq!(
-                dec(&row["cost_usd"]),
-                (e.cost_cents / Decimal::ONE_HUNDRED).normalize(),
-                "{format} {id} cost"
-            );
-        }
+        common::assert_developers(&rows, &expected, format);
         let emails: Vec<&str> = rows.iter().map(|r| r["email"].as_str().unwrap()).collect();
         let mut sorted = emails.clone();
         sorted.sort_unstable();
@@ -243,42 +213,7 @@ async fn daily_numbers_equal_independent_sums() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows.len(), 40);
-    let latest = today() - Duration::days(2);
-    for row in &rows {
-        let date: NaiveDate = row["date"].as_str().unwrap().parse().unwrap();
-        let active: Vec<_> = org
-            .members()
-            .iter()
-            .filter_map(|m| org.user_day(m.index, date))
-            .collect();
-        if date <= latest {
-            assert_eq!(row["dau"].as_u64(), Some(org.dau(date)), "{date}");
-            assert_eq!(row["wau"].as_u64(), Some(org.wau(date)), "{date}");
-            assert_eq!(row["mau"].as_u64(), Some(org.mau(date)), "{date}");
-            assert_eq!(
-                row["commits"].as_u64(),
-                Some(active.iter().map(|u| u.commits).sum())
-            );
-            assert_eq!(
-                row["lines_added"].as_u64(),
-                Some(active.iter().map(|u| u.lines_added).sum())
-            );
-        } else {
-            assert!(row["dau"].is_null(), "{date} is past the engagement lag");
-            assert!(row["commits"].is_null());
-        }
-        let cents: Decimal = org
-            .members()
-            .iter()
-            .flat_map(|m| org.user_cost(m.index, date))
-            .map(|l| l.amount_cents)
-            .sum();
-        assert_eq!(
-            dec(&row["cost_usd"]),
-            (cents / Decimal::ONE_HUNDRED).normalize(),
-            "{date}"
-        );
-    }
+    common::assert_daily(&rows, &org, today() - Duration::days(2), "daily");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

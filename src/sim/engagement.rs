@@ -215,6 +215,13 @@ pub(crate) fn summaries(ctx: &Ctx<'_>, q: &Query) -> Result<Value, ApiError> {
                      (`ending_date` - `starting_date`)."
                 ),
             )?;
+            // As a real server does: a series may not reach past the latest available day.
+            if end > next_day(cal.latest) {
+                return Err(ApiError::too_recent(format!(
+                    "`ending_date` {end} reaches past the most recent available date {}.",
+                    cal.latest
+                )));
+            }
             end
         }
         None => next_day(cal.latest).min(start + Days::new(MAX_SUMMARY_DAYS.unsigned_abs())),

@@ -8,8 +8,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use std::str::FromStr;
+
 use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
+use serde_json::Value;
 use topogy::sim::SyntheticOrg;
 
 /// Per-person totals computed straight from the synthetic org.
@@ -73,6 +76,81 @@ pub fn expected_developers(
         }
     }
     out
+}
+
+/// A JSON number (money) as an exact decimal.
+pub fn dec(v: &Value) -> Decimal {
+    Decimal::from_str(&v.to_string()).unwrap()
+}
+
+/// Every row of `export developers` equals the ground truth, field by field, to the cent.
+pub fn assert_developers(rows: &[Value], expected: &BTreeMap<String, Expected>, label: &str) {
+    assert_eq!(rows.len(), expected.len(), "{label}: rows");
+    for row in rows {
+        let id = row["user_id"].as_str().unwrap();
+        let e = &expected[id];
+        assert_eq!(row["email"], e.email.as_str(), "{label} {id} email");
+        for (field, want) in [
+            ("messages", e.messages),
+            ("conversations", e.conversations),
+            ("claude_code_sessions", e.sessions),
+            ("commits", e.commits),
+            ("pull_requests", e.pull_requests),
+            ("lines_added", e.lines_added),
+            ("lines_removed", e.lines_removed),
+            ("tool_accepted", e.tool_accepted),
+            ("tool_rejected", e.tool_rejected),
+        ] {
+            assert_eq!(row[field].as_u64(), Some(want), "{label} {id} {field}");
+        }
+        assert_eq!(
+            dec(&row["cost_usd"]),
+            (e.cost_cents / Decimal::ONE_HUNDRED).normalize(),
+            "{label} {id} cost"
+        );
+    }
+}
+
+/// Every row of `export daily` equals the ground truth: activity through `latest` (null
+/// after it), cost on every day.
+pub fn assert_daily(rows: &[Value], org: &SyntheticOrg, latest: NaiveDate, label: &str) {
+    for row in rows {
+        let date: NaiveDate = row["date"].as_str().unwrap().parse().unwrap();
+        let active: Vec<_> = org
+            .members()
+            .iter()
+            .filter_map(|m| org.user_day(m.index, date))
+            .collect();
+        if date <= latest {
+            assert_eq!(row["dau"].as_u64(), Some(org.dau(date)), "{label} {date}");
+            assert_eq!(row["wau"].as_u64(), Some(org.wau(date)), "{label} {date}");
+            assert_eq!(row["mau"].as_u64(), Some(org.mau(date)), "{label} {date}");
+            assert_eq!(
+                row["commits"].as_u64(),
+                Some(active.iter().map(|u| u.commits).sum()),
+                "{label} {date} commits"
+            );
+            assert_eq!(
+                row["lines_added"].as_u64(),
+                Some(active.iter().map(|u| u.lines_added).sum()),
+                "{label} {date} lines added"
+            );
+        } else {
+            assert!(row["dau"].is_null(), "{label} {date} is past the lag");
+            assert!(row["commits"].is_null(), "{label} {date}");
+        }
+        let cents: Decimal = org
+            .members()
+            .iter()
+            .flat_map(|m| org.user_cost(m.index, date))
+            .map(|l| l.amount_cents)
+            .sum();
+        assert_eq!(
+            dec(&row["cost_usd"]),
+            (cents / Decimal::ONE_HUNDRED).normalize(),
+            "{label} {date} cost"
+        );
+    }
 }
 
 /// Runs the real binary with a private data directory and the given environment and stdin.
