@@ -10,7 +10,7 @@ use crate::api::ProgressSnapshot;
 use crate::cli::{ExportArgs, Format, GlobalArgs, View};
 use crate::context::Context;
 use crate::metrics;
-use crate::sync::{Need, SyncEvent, SyncOptions, SyncTask};
+use crate::sync::{CountBasis, Need, SyncEvent, SyncOptions, SyncTask};
 
 /// Exit status for a usage error (bad dates), as clap uses for bad arguments.
 pub const EXIT_USAGE: i32 = 2;
@@ -64,6 +64,10 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
             .map_err(|e| e.to_string())
             .and_then(|rows| write_rows(&rows, args.format, args.output.as_deref())),
     };
+    if let (View::Developers, Some(note)) = (args.view, basis_note(outcome.coverage.count_basis()))
+    {
+        eprintln!("topogy: note: {note}");
+    }
     match written {
         Ok(count) => {
             let through = outcome
@@ -85,6 +89,24 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
             eprintln!("topogy: {message}");
             1
         }
+    }
+}
+
+/// What a reader of `conversations` and `claude_code_sessions` must know when they were not
+/// counted by the documented rule (each once over the range, as the API's rollup counts).
+pub fn basis_note(basis: CountBasis) -> Option<&'static str> {
+    match basis {
+        CountBasis::Rollup | CountBasis::None => None,
+        CountBasis::SumOfDays => Some(
+            "conversations and claude_code_sessions are each day's distinct count summed over \
+             the range (the API did not give a range rollup): one active on two days counts \
+             twice",
+        ),
+        CountBasis::Mixed => Some(
+            "conversations and claude_code_sessions count each once over the days the API \
+             still serves, and per day summed over the older days the store holds: an upper \
+             bound",
+        ),
     }
 }
 

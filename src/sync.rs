@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use crate::api::{ApiError, Client, ProgressSnapshot};
 use crate::store::{Store, StoreError};
 
-pub use plan::{Coverage, Segment};
+pub use plan::{CountBasis, Coverage, Segment};
 
 /// The earliest day the API serves.
 pub const API_FLOOR: NaiveDate = match NaiveDate::from_ymd_opt(2026, 1, 1) {

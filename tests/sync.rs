@@ -433,3 +433,71 @@ async fn backfill_keeps_every_served_day_and_gives_way_to_a_screen() {
         .unwrap();
     assert_eq!(summaries.len(), 89);
 }
+
+/// One rule per column whatever the fetch path: a person's figures (distinct counts
+/// included) are the same before and after the day-by-day backfill fills the store, from the
+/// sync's answer and from the store alone (the dashboard's first frame).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_persons_figures_do_not_jump_when_the_backfill_completes() {
+    let sim = sim::spawn(SimConfig {
+        users: 30,
+        requests_per_window: 1000,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let mut s = syncer(
+        &sim,
+        1000,
+        StdDuration::from_secs(60),
+        Store::open_in_memory().unwrap(),
+    );
+    let (from, to) = (today() - Duration::days(20), today() - Duration::days(1));
+    let first = sync(&mut s, &Need::dashboard(from, to)).await.unwrap();
+    let before = metrics::developers(s.store(), &first.coverage).unwrap();
+    assert_eq!(
+        first.coverage.count_basis(),
+        topogy::sync::CountBasis::Rollup
+    );
+
+    sync(&mut s, &Need::backfill(from, to)).await.unwrap();
+    let held = s
+        .store()
+        .fetch_entries(Dataset::UsersDay, from, to)
+        .unwrap();
+    assert_eq!(
+        held.len(),
+        19,
+        "every served day of the range is stored now"
+    );
+
+    let second = sync(&mut s, &Need::dashboard(from, to)).await.unwrap();
+    let after = metrics::developers(s.store(), &second.coverage).unwrap();
+    assert_eq!(
+        second.coverage.count_basis(),
+        topogy::sync::CountBasis::Rollup
+    );
+    assert_eq!(after, before);
+    let stored = metrics::coverage_from_store(s.store(), from, to).unwrap();
+    assert_eq!(metrics::developers(s.store(), &stored).unwrap(), before);
+
+    // And the figures are the documented ones: each conversation once over the range.
+    let latest = today() - Duration::days(2);
+    let expected = common::expected_developers(sim.org(), from, latest, to);
+    for p in &after {
+        let e = &expected[&p.user_id];
+        assert_eq!(
+            (p.conversations, p.claude_code_sessions, p.messages),
+            (e.conversations, e.sessions, e.messages),
+            "{}",
+            p.user_id
+        );
+    }
+    assert!(
+        after.iter().any(|p| {
+            let e = &expected[&p.user_id];
+            e.conversations < e.conversation_days
+        }),
+        "some conversation spans days, so the rule matters"
+    );
+}

@@ -144,7 +144,16 @@ async fn the_whole_product_works(variants: &[Variant], lag: u32) {
     .await;
     assert_eq!(out.status.code(), Some(0), "{label}: {}", stderr(&out));
     let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    common::assert_developers(&rows, &expected_developers(&org, from, latest, to), &label);
+    let ranged = !variants.contains(&Variant::NoRange);
+    let mut expected = expected_developers(&org, from, latest, to);
+    if !ranged {
+        expected = common::summed_days(expected);
+        assert!(
+            stderr(&out).contains("each day's distinct count summed"),
+            "{label}"
+        );
+    }
+    common::assert_developers(&rows, &expected, &label);
     let out = run(
         dir.path(),
         &sim,
@@ -182,16 +191,25 @@ async fn the_whole_product_works(variants: &[Variant], lag: u32) {
     let (tx, _rx) = mpsc::unbounded_channel();
     let outcome = syncer.sync(&Need::dashboard(from, to), &tx).await.unwrap();
     let people = metrics::developers(syncer.store(), &outcome.coverage).unwrap();
-    let expected = expected_developers(&org, from, latest, to);
+    let mut expected = expected_developers(&org, from, latest, to);
+    if !ranged {
+        expected = common::summed_days(expected);
+    }
     assert_eq!(people.len(), expected.len(), "{label}");
     for p in &people {
         let e = &expected[&p.user_id];
         assert_eq!(
-            (p.messages, p.commits, p.lines_added, p.email.as_str()),
-            (e.messages, e.commits, e.lines_added, e.email.as_str()),
+            (
+                p.messages,
+                p.conversations,
+                p.claude_code_sessions,
+                p.commits
+            ),
+            (e.messages, e.conversations, e.sessions, e.commits),
             "{label} {}",
             p.user_id
         );
+        assert_eq!(p.email, e.email, "{label}");
     }
 }
 

@@ -236,6 +236,27 @@ impl SyntheticOrg {
         Some(day)
     }
 
+    /// Conversations and Claude Code sessions of `user` over `[start, end]` counted once each,
+    /// as a range rollup counts them: some of a day's conversations (sessions) continue the
+    /// day before's, and are the same ones. Summing days counts those once per day.
+    pub fn distinct_over(&self, user: usize, start: NaiveDate, end: NaiveDate) -> (u64, u64) {
+        let (mut conversations, mut sessions) = (0, 0);
+        let mut before: Option<UserDay> = None;
+        for date in start.iter_days().take_while(|d| *d <= end) {
+            let day = self.user_day(user, date);
+            if let Some(day) = &day {
+                conversations += day.conversations;
+                sessions += day.sessions;
+                if let Some(prev) = &before {
+                    conversations -= day.conversations.min(prev.conversations) / 2;
+                    sessions -= day.sessions.min(prev.sessions) / 3;
+                }
+            }
+            before = day;
+        }
+        (conversations, sessions)
+    }
+
     /// When the member's usage on `date` is timestamped for the cost/usage endpoints: one
     /// hour per user-day (working hours on past days, before the refresh watermark today), so
     /// time ranges and 1h/1d buckets all partition the same totals.

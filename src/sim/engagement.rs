@@ -60,6 +60,12 @@ pub(crate) fn users(ctx: &Ctx<'_>, q: &Query) -> Result<Value, ApiError> {
                     last = Some(date);
                 }
             }
+            // A rollup counts a conversation (session) that spans days once.
+            if let (Some(first), Some(end)) = (days.first(), days.last())
+                && span.is_range()
+            {
+                (total.conversations, total.sessions) = org.distinct_over(m.index, *first, *end);
+            }
             last.map(|last| (m, total, last))
         })
         .collect();

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use tokio::sync::mpsc;
 
 use super::{Need, SyncError, SyncEvent, Syncer, adoption, cost, served};
-use crate::api::{DaySummary, UserActivity};
+use crate::api::{ApiError, DaySummary, UserActivity};
 use crate::store::{Activity, Dataset, FetchEntry, FetchMeta, SummaryDay, next_day};
 
 /// Longest window the cost and summaries endpoints accept in one request.
@@ -27,6 +27,20 @@ pub enum Segment {
     Rollup { start: NaiveDate, end: NaiveDate },
 }
 
+/// How a range's distinct counts (conversations, Claude Code sessions) were counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountBasis {
+    /// The API's range rollup: each conversation once over the range (the documented rule).
+    Rollup,
+    /// Each day's distinct count, summed: a conversation active on two days counts twice
+    /// (the server has no range mode).
+    SumOfDays,
+    /// A rollup for the days the API serves plus stored days summed for older ones.
+    Mixed,
+    /// No engagement in the range.
+    None,
+}
+
 /// What the store covers for a need after a sync.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Coverage {
@@ -40,6 +54,23 @@ pub struct Coverage {
     pub cost_refreshed_at: Option<DateTime<Utc>>,
     /// Days of the range the API no longer serves and the store does not hold.
     pub missing_days: Vec<NaiveDate>,
+}
+
+impl Coverage {
+    /// How the distinct counts of these per-person totals were counted.
+    pub fn count_basis(&self) -> CountBasis {
+        let rollups = self
+            .engagement
+            .iter()
+            .filter(|s| matches!(s, Segment::Rollup { .. }))
+            .count();
+        match (rollups, self.engagement.len() - rollups) {
+            (0, 0) => CountBasis::None,
+            (_, 0) => CountBasis::Rollup,
+            (0, _) => CountBasis::SumOfDays,
+            _ => CountBasis::Mixed,
+        }
+    }
 }
 
 pub(super) type Notices = mpsc::UnboundedSender<SyncEvent>;
@@ -266,8 +297,11 @@ async fn engagement(
     Ok(())
 }
 
-/// Per-person totals over `[start, end]`: from stored days when they are all there, else
-/// one range-mode request (a few pages), else day by day when the server refuses range mode.
+/// Per-person totals over `[start, end]`, by one rule whatever the store holds: the API's
+/// range rollup of exactly that range (a few pages, kept in the store), because its distinct
+/// counts (conversations, sessions) count a conversation that spans days once and summed days
+/// cannot. Only a server without range mode — or no network, when every day is stored —
+/// gives the stored days summed instead, which [`Coverage::count_basis`] labels.
 async fn people_totals(
     syncer: &mut Syncer,
     start: NaiveDate,
@@ -280,9 +314,6 @@ async fn people_totals(
         start,
         end: end_excl,
     };
-    if stale_days(syncer, Dataset::UsersDay, start, end, settle)?.is_empty() {
-        return Ok(days_segment);
-    }
     let rollup = Segment::Rollup {
         start,
         end: end_excl,
@@ -309,6 +340,21 @@ async fn people_totals(
                 tracing::info!(error = %e, "range mode refused; fetching day by day");
                 let on = today(syncer).to_string();
                 syncer.store.set_meta(META_RANGE_REFUSED, &on)?;
+            }
+            // Offline: an older copy of this rollup, or every day stored, still answers.
+            Err(e @ ApiError::Unreachable { .. }) => {
+                if entry.is_some() {
+                    return Ok(rollup);
+                }
+                if syncer
+                    .store
+                    .fetch_entries(Dataset::UsersDay, start, end)?
+                    .len() as i64
+                    == (end_excl - start).num_days()
+                {
+                    return Ok(days_segment);
+                }
+                return Err(e.into());
             }
             Err(e) => return Err(e.into()),
         }

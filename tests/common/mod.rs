@@ -15,13 +15,17 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use topogy::sim::SyntheticOrg;
 
-/// Per-person totals computed straight from the synthetic org.
+/// Per-person totals computed straight from the synthetic org. `conversations` and
+/// `sessions` count each once over the range (the documented rule, what a range rollup
+/// gives); the `_days` fields sum each day's distinct count (what summed days give).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Expected {
     pub email: String,
     pub messages: u64,
     pub conversations: u64,
     pub sessions: u64,
+    pub conversation_days: u64,
+    pub session_days: u64,
     pub commits: u64,
     pub pull_requests: u64,
     pub lines_added: u64,
@@ -29,6 +33,23 @@ pub struct Expected {
     pub tool_accepted: u64,
     pub tool_rejected: u64,
     pub cost_cents: Decimal,
+}
+
+impl Expected {
+    /// These totals as summed days count them (a server without range mode).
+    pub fn summed_days(mut self) -> Self {
+        self.conversations = self.conversation_days;
+        self.sessions = self.session_days;
+        self
+    }
+}
+
+/// [`expected_developers`] as summed days count them.
+pub fn summed_days(expected: BTreeMap<String, Expected>) -> BTreeMap<String, Expected> {
+    expected
+        .into_iter()
+        .map(|(id, e)| (id, e.summed_days()))
+        .collect()
 }
 
 pub fn days(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
@@ -55,8 +76,8 @@ pub fn expected_developers(
             if let Some(u) = org.user_day(m.index, d) {
                 seen = true;
                 e.messages += u.messages;
-                e.conversations += u.conversations;
-                e.sessions += u.sessions;
+                e.conversation_days += u.conversations;
+                e.session_days += u.sessions;
                 e.commits += u.commits;
                 e.pull_requests += u.pull_requests;
                 e.lines_added += u.lines_added;
@@ -65,6 +86,7 @@ pub fn expected_developers(
                 e.tool_rejected += u.tool_actions.iter().map(|t| t.2).sum::<u64>();
             }
         }
+        (e.conversations, e.sessions) = org.distinct_over(m.index, from, engagement_to);
         for d in days(from, cost_to) {
             for line in org.user_cost(m.index, d) {
                 seen = true;
