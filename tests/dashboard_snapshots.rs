@@ -170,6 +170,28 @@ fn developers() {
     snapshot_both("developers", go(Tab::Developers));
 }
 
+/// Sessions summed per day (a server without range mode) are labelled under the table.
+#[test]
+fn developers_with_sessions_summed_per_day() {
+    let mut model = model();
+    update(&mut model, Action::GoTab(Tab::Developers));
+    if let Some(data) = model.data.as_mut() {
+        data.count_basis = topogy::sync::CountBasis::SumOfDays;
+    }
+    let terminal = draw(&mut model, (80, 24), &Theme::mono());
+    let screen: Vec<String> = terminal
+        .backend()
+        .buffer()
+        .content
+        .chunks(80)
+        .map(|row| row.iter().map(|c| c.symbol()).collect())
+        .collect();
+    assert_eq!(
+        screen[21].trim_end(),
+        "│Sessions: each day's count summed (no range rollup from the API)              │"
+    );
+}
+
 #[test]
 fn developers_filtered_and_sorted() {
     snapshot_both("developers_filtered", |model| {

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::{Day, Developer, cents_to_usd, daily, developers};
 use crate::store::{AdoptionItem, Dataset, FetchEntry, Store, StoreError, SummaryDay, next_day};
-use crate::sync::{Coverage, Segment};
+use crate::sync::{CountBasis, Coverage, Segment};
 
 /// Cost of one product and model over the range, in dollars.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +81,8 @@ pub struct Dashboard {
     /// The newest fetch of each dataset, for the Status tab.
     pub fetches: Vec<FetchEntry>,
     pub organization_id: Option<String>,
+    /// How the per-person distinct counts (sessions, conversations) were counted.
+    pub count_basis: CountBasis,
 }
 
 /// How far above the trailing median a day must be to be flagged.
@@ -158,6 +160,7 @@ impl Dashboard {
             cost_refreshed_at,
             fetches,
             organization_id: store.meta("organization_id")?,
+            count_basis: coverage.count_basis(),
         })
     }
 

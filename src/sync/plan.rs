@@ -28,7 +28,7 @@ pub enum Segment {
 }
 
 /// How a range's distinct counts (conversations, Claude Code sessions) were counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CountBasis {
     /// The API's range rollup: each conversation once over the range (the documented rule).
     Rollup,
@@ -38,6 +38,7 @@ pub enum CountBasis {
     /// A rollup for the days the API serves plus stored days summed for older ones.
     Mixed,
     /// No engagement in the range.
+    #[default]
     None,
 }
 

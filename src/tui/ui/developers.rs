@@ -8,6 +8,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::Theme;
 use super::widgets::{block, clip, count, fit, freshness, money, number, percent};
+use crate::sync::CountBasis;
 use crate::tui::model::{Model, SortColumn};
 use crate::tui::update::table_height;
 
@@ -91,6 +92,8 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Line::styled("nobody matches the filter — Esc clears it", theme.warn)
     } else if total == 0 {
         Line::styled("no people in this range yet", theme.dim)
+    } else if let Some(note) = model.data.as_ref().and_then(|d| basis_hint(d.count_basis)) {
+        Line::styled(note, theme.warn)
     } else {
         Line::from(vec![
             Span::styled("s/S sort · / filter · Enter timeline · ", theme.dim),
@@ -102,6 +105,17 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         ])
     };
     frame.render_widget(Paragraph::new(hint), foot);
+}
+
+/// Says when sessions were not counted once over the range (see `export::basis_note`).
+fn basis_hint(basis: CountBasis) -> Option<&'static str> {
+    match basis {
+        CountBasis::SumOfDays => {
+            Some("Sessions: each day's count summed (no range rollup from the API)")
+        }
+        CountBasis::Mixed => Some("Sessions: older days summed per day — an upper bound"),
+        CountBasis::Rollup | CountBasis::None => None,
+    }
 }
 
 /// Column titles for narrow screens.
