@@ -64,6 +64,9 @@ pub struct SimConfig {
     pub range_mode: bool,
     /// `/summaries` answers `{"summaries": […]}` (older shape) instead of `{"data", "next_page"}`.
     pub legacy_summaries: bool,
+    /// `/summaries` refuses an `ending_date` past the latest available day (+1), as one
+    /// independent server did, where the SDK allows up to today.
+    pub summaries_strict_end: bool,
     /// How 400 answers are worded (the real API documents no wording).
     pub wording: Wording,
     /// Which e-mail field the cost actor carries.
@@ -89,6 +92,7 @@ impl Default for SimConfig {
             history_days: 90,
             range_mode: true,
             legacy_summaries: false,
+            summaries_strict_end: false,
             wording: Wording::default(),
             actor_email: ActorEmail::default(),
             valid_key: DEMO_KEY.to_owned(),
@@ -121,6 +125,7 @@ impl fmt::Debug for SimConfig {
             .field("history_days", &self.history_days)
             .field("range_mode", &self.range_mode)
             .field("legacy_summaries", &self.legacy_summaries)
+            .field("summaries_strict_end", &self.summaries_strict_end)
             .field("wording", &self.wording)
             .field("actor_email", &self.actor_email)
             .field("valid_key", &"<redacted>")

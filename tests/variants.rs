@@ -228,11 +228,12 @@ variant_tests! {
     bare_errors: [ErrorsBare] lag 2;
     errors_without_a_message: [ErrorsSilent] lag 2;
     summaries_under_their_old_name: [SummariesLegacy] lag 2;
+    summaries_refusing_an_end_past_the_latest_day: [SummariesStrictEnd, ErrorsReworded] lag 2;
     no_range_mode: [NoRange] lag 2;
     a_year_of_history: [History366] lag 2;
     actor_with_email_only: [ActorEmail] lag 2;
     actor_with_email_address_only: [ActorEmailAddress] lag 2;
-    every_older_shape_at_once: [ErrorsSilent, SummariesLegacy, NoRange, ActorEmail] lag 2;
+    every_older_shape_at_once: [ErrorsSilent, SummariesLegacy, SummariesStrictEnd, NoRange, ActorEmail] lag 2;
 }
 
 /// Data later than the probe's first guess, and the only too-recent error a bare "date is

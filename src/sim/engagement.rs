@@ -221,8 +221,9 @@ pub(crate) fn summaries(ctx: &Ctx<'_>, q: &Query) -> Result<Value, ApiError> {
                      (`ending_date` - `starting_date`)."
                 ),
             )?;
-            // As a real server does: a series may not reach past the latest available day.
-            if end > next_day(cal.latest) {
+            // The SDK allows any `ending_date` up to today; some servers refuse one past the
+            // latest available day (the `summaries-strict-end` variant).
+            if ctx.config().summaries_strict_end && end > next_day(cal.latest) {
                 return Err(ApiError::too_recent(format!(
                     "`ending_date` {end} reaches past the most recent available date {}.",
                     cal.latest

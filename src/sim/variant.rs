@@ -36,6 +36,10 @@ pub enum Variant {
     /// `/summaries` answers `{"summaries": […]}` (the older shape) instead of `data`.
     #[value(name = "summaries-legacy")]
     SummariesLegacy,
+    /// `/summaries` refuses an `ending_date` past the latest available day (the SDK allows
+    /// up to today).
+    #[value(name = "summaries-strict-end")]
+    SummariesStrictEnd,
     /// The engagement endpoints refuse `starting_date`/`ending_date` (no range mode).
     #[value(name = "no-range")]
     NoRange,
@@ -58,6 +62,7 @@ impl Variant {
             Variant::ErrorsBare,
             Variant::ErrorsSilent,
             Variant::SummariesLegacy,
+            Variant::SummariesStrictEnd,
             Variant::NoRange,
             Variant::History366,
             Variant::ActorEmail,
@@ -72,6 +77,7 @@ impl Variant {
             Variant::ErrorsBare => "errors-bare",
             Variant::ErrorsSilent => "errors-silent",
             Variant::SummariesLegacy => "summaries-legacy",
+            Variant::SummariesStrictEnd => "summaries-strict-end",
             Variant::NoRange => "no-range",
             Variant::History366 => "history-366",
             Variant::ActorEmail => "actor-email",
@@ -86,6 +92,7 @@ impl Variant {
             Variant::ErrorsBare => config.wording = Wording::Bare,
             Variant::ErrorsSilent => config.wording = Wording::Silent,
             Variant::SummariesLegacy => config.legacy_summaries = true,
+            Variant::SummariesStrictEnd => config.summaries_strict_end = true,
             Variant::NoRange => config.range_mode = false,
             Variant::History366 => config.history_days = 366,
             Variant::ActorEmail => config.actor_email = ActorEmail::Legacy,
