@@ -449,12 +449,23 @@ fn grouping(group_by: &[&str]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The span of a query in whole-day buckets. The API floors `ending_at` to the bucket, so an
+/// end inside today (a window that starts today) would floor onto its start and be refused:
+/// then `ending_at` is left out and the API's default (now) ends the partial day.
+fn day_bucket_span(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<(String, String)> {
+    if end.time() == chrono::NaiveTime::MIN {
+        span(start, end)
+    } else {
+        vec![q("starting_at", instant(start))]
+    }
+}
+
 fn daily_buckets(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     group_by: &[&str],
 ) -> Vec<(String, String)> {
-    let mut query = span(start, end);
+    let mut query = day_bucket_span(start, end);
     query.push(q("bucket_width", "1d".to_owned()));
     query.extend(grouping(group_by));
     query.push(q("limit", "31".to_owned()));

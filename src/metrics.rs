@@ -10,7 +10,7 @@ mod dashboard;
 
 pub use dashboard::{
     Adoption, Dashboard, IdlePerson, ModelCost, MonthToDate, RangePreset, Spike,
-    coverage_from_store, preset_range, spikes,
+    coverage_from_store, plural, preset_range, spikes,
 };
 
 use crate::store::{Activity, Store, StoreError, next_day};

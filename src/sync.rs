@@ -207,6 +207,11 @@ impl Syncer {
     }
 
     /// The store, for reading aggregates after a sync.
+    /// Gives the store back (e.g. to sync it again under another clock).
+    pub fn into_store(self) -> Store {
+        self.store
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

@@ -22,12 +22,33 @@ pub struct ModelCost {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MonthToDate {
     pub month_start: Option<NaiveDate>,
+    /// Spend of the month's complete days and today's partial day so far.
     pub cost_usd: Decimal,
     pub list_cost_usd: Decimal,
-    /// Spend so far divided by days elapsed, times the days in the month.
-    pub projected_usd: Decimal,
-    pub days_elapsed: u32,
+    /// Whole days of the month before today (today is still partial).
+    pub complete_days: u32,
+    /// The run rate of the complete days times the days in the month; `None` on the 1st,
+    /// when no day is complete yet (a partial day would project nonsense).
+    pub projected_usd: Option<Decimal>,
     pub days_in_month: u32,
+}
+
+impl MonthToDate {
+    /// "run rate of 3 complete days", or why there is no projection yet.
+    pub fn basis_text(&self) -> String {
+        match self.complete_days {
+            0 => "no complete day yet".to_owned(),
+            n => format!(
+                "run rate of {}",
+                plural(u64::from(n), "complete day", "complete days")
+            ),
+        }
+    }
+}
+
+/// `1 day`, `2 days`: a count with its noun in the right number.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A day whose value is far above the median of the days before it.
@@ -308,19 +329,23 @@ fn month_to_date(store: &Store, now: DateTime<Utc>) -> Result<MonthToDate, Store
     let lines = store.cost_days(start, today)?;
     let cents: Decimal = lines.iter().map(|l| l.amount_cents).sum();
     let list: Decimal = lines.iter().map(|l| l.list_amount_cents).sum();
-    // Today is partial; project from the whole days so far (at least one).
-    let days_elapsed = u32::try_from((today - start).num_days())
-        .unwrap_or(0)
-        .max(1);
-    let cost_usd = cents_to_usd(cents);
-    let projected_usd =
-        (cost_usd / Decimal::from(days_elapsed) * Decimal::from(days_in_month)).round_dp(2);
+    // Today is partial: the projection is the run rate of the complete days only.
+    let complete_days = u32::try_from((today - start).num_days()).unwrap_or(0);
+    let complete_cents: Decimal = lines
+        .iter()
+        .filter(|l| l.date < today)
+        .map(|l| l.amount_cents)
+        .sum();
+    let projected_usd = (complete_days > 0).then(|| {
+        (cents_to_usd(complete_cents) / Decimal::from(complete_days) * Decimal::from(days_in_month))
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    });
     Ok(MonthToDate {
         month_start: Some(start),
-        cost_usd,
+        cost_usd: cents_to_usd(cents),
         list_cost_usd: cents_to_usd(list),
+        complete_days,
         projected_usd,
-        days_elapsed,
         days_in_month,
     })
 }

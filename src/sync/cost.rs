@@ -25,6 +25,17 @@ fn cost_end(syncer: &Syncer, end_excl: NaiveDate) -> DateTime<Utc> {
     midnight(end_excl).min(floored)
 }
 
+/// The day after the last day a request ending at `end` says anything about: a day cut off
+/// at midnight is not covered (it must not be stored as a $0 day).
+fn covered_until(end: DateTime<Utc>) -> NaiveDate {
+    let day = end.date_naive();
+    if end == midnight(day) {
+        day
+    } else {
+        next_day(day)
+    }
+}
+
 fn midnight(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(NaiveTime::MIN).and_utc()
 }
@@ -54,20 +65,17 @@ pub(super) async fn people_cost(
         }
         ws = we;
     }
+    // A window that starts within the current hour has nothing to ask for yet: it is not
+    // stored (an empty copy would read as a final $0).
+    plan.retain(|&(ws, we)| cost_end(syncer, we) > midnight(ws));
     syncer.client.add_planned(plan.len() as u64);
     for (ws, we) in plan {
-        let request_end = cost_end(syncer, we);
-        let mut fetched = meta(syncer);
-        let rows = if request_end > midnight(ws) {
-            let report = syncer
-                .client
-                .user_cost_report(midnight(ws), request_end, &[])
-                .await?;
-            fetched = received(syncer, coverage, &report)?;
-            merge_cost(&report.data)
-        } else {
-            Vec::new()
-        };
+        let report = syncer
+            .client
+            .user_cost_report(midnight(ws), cost_end(syncer, we), &[])
+            .await?;
+        let fetched = received(syncer, coverage, &report)?;
+        let rows = merge_cost(&report.data);
         syncer.store.replace_user_cost(ws, we, &rows, fetched)?;
         stored(notices, Dataset::UserCost);
     }
@@ -115,12 +123,13 @@ pub(super) async fn person_cost(
     let end_excl = next_day(need.to.min(today(syncer)));
     let mut ws = start;
     while ws < end_excl {
-        let we = (ws + Duration::days(MAX_WINDOW_DAYS)).min(end_excl);
+        let next = (ws + Duration::days(MAX_WINDOW_DAYS)).min(end_excl);
+        // Per-person day buckets need an `ending_at` on a day boundary: today's partial day
+        // waits until it is over, and the window covers the days before it.
+        let request_end = midnight(cost_end(syncer, next).date_naive());
+        let we = next.min(request_end.date_naive());
         let entry = syncer.store.person_cost_fetched(user_id, ws, we)?;
-        let request_end = cost_end(syncer, we);
-        if !usable(syncer, entry.as_ref(), syncer.options.cost_settle_days)
-            && request_end > midnight(ws)
-        {
+        if we > ws && !usable(syncer, entry.as_ref(), syncer.options.cost_settle_days) {
             syncer.client.add_planned(1);
             let report = syncer
                 .client
@@ -143,7 +152,7 @@ pub(super) async fn person_cost(
                 .replace_person_cost_days(user_id, ws, we, &days, fetched)?;
             stored(notices, Dataset::UserCost);
         }
-        ws = we;
+        ws = next;
     }
     Ok(())
 }
@@ -181,21 +190,18 @@ pub(super) async fn cost_daily(
     let end = need.to.min(today(syncer));
     let settle = syncer.options.cost_settle_days;
     let stale = stale_days(syncer, Dataset::CostDaily, start, end, settle)?;
-    let plan = windows(&stale);
+    let mut plan = windows(&stale);
+    // Today before its first whole hour has no data yet: not stored as a final $0.
+    plan.retain(|&(ws, we)| cost_end(syncer, we) > midnight(ws));
     syncer.client.add_planned(plan.len() as u64);
     for (ws, we) in plan {
-        let request_end = cost_end(syncer, we);
-        let mut fetched = meta(syncer);
-        let lines = if request_end > midnight(ws) {
-            let report = syncer
-                .client
-                .cost_report(midnight(ws), request_end, &["product", "model"])
-                .await?;
-            fetched = received(syncer, coverage, &report)?;
-            cost_lines(&report.data)
-        } else {
-            Vec::new()
-        };
+        let report = syncer
+            .client
+            .cost_report(midnight(ws), cost_end(syncer, we), &["product", "model"])
+            .await?;
+        let fetched = received(syncer, coverage, &report)?;
+        let lines = cost_lines(&report.data);
+        let we = we.min(covered_until(cost_end(syncer, we)));
         syncer.store.replace_cost_days(ws, we, &lines, fetched)?;
         stored(notices, Dataset::CostDaily);
     }

@@ -45,7 +45,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 Span::styled(money(mtd.cost_usd), theme.title),
                 Span::styled(" → ", theme.dim),
                 Span::styled(
-                    format!("{} projected", money(mtd.projected_usd)),
+                    match mtd.projected_usd {
+                        Some(p) => format!("{} projected ({})", money(p), mtd.basis_text()),
+                        None => format!("no projection ({})", mtd.basis_text()),
+                    },
                     theme.warn,
                 ),
             ]),

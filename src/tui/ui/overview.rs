@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 
 use super::Theme;
 use super::widgets::{block, count, freshness, money};
+use crate::metrics::plural;
 use crate::tui::model::Model;
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -113,7 +114,13 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let month = vec![
         Line::from(vec![
             Span::styled(money(mtd.cost_usd), theme.title),
-            Span::styled(format!(" so far ({} days)", mtd.days_elapsed), theme.dim),
+            Span::styled(
+                format!(
+                    " so far ({} + today)",
+                    plural(u64::from(mtd.complete_days), "day", "days")
+                ),
+                theme.dim,
+            ),
         ]),
         Line::from(vec![
             Span::styled("at list price ", theme.dim),
@@ -121,8 +128,12 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         ]),
         Line::from(vec![
             Span::styled("projected month end ", theme.dim),
-            Span::styled(money(mtd.projected_usd), theme.warn),
+            Span::styled(
+                mtd.projected_usd.map_or_else(|| "—".to_owned(), money),
+                theme.warn,
+            ),
         ]),
+        Line::styled(mtd.basis_text(), theme.dim),
     ];
     figures_with_trend(
         frame,
