@@ -25,12 +25,13 @@ impl Store {
             // The organization's total for the day, kept beside the rows it sums, so the daily
             // series reads one row per day however many people there are.
             tx.execute("DELETE FROM day_total WHERE date = ?1", [date])?;
+            let columns = Activity::COLUMNS.join(", ");
+            let sums = Activity::COLUMNS.map(|c| format!("SUM({c})")).join(", ");
             tx.execute(
-                "INSERT INTO day_total
-                 SELECT date, SUM(messages), SUM(conversations), SUM(sessions), SUM(commits),
-                        SUM(pull_requests), SUM(lines_added), SUM(lines_removed),
-                        SUM(tool_accepted), SUM(tool_rejected)
-                 FROM user_day WHERE date = ?1 GROUP BY date",
+                &format!(
+                    "INSERT INTO day_total(date, {columns})
+                     SELECT date, {sums} FROM user_day WHERE date = ?1 GROUP BY date"
+                ),
                 [date],
             )?;
             log_fetch(
@@ -250,30 +251,19 @@ fn insert_activity(
     end: Option<&NaiveDate>,
     rows: &[Activity],
 ) -> rusqlite::Result<()> {
-    let (end_col, end_arg) = match end {
-        Some(_) => (", end", ", ?13"),
-        None => ("", ""),
-    };
+    let end_col = if end.is_some() { ", end" } else { "" };
+    let columns = Activity::COLUMNS.join(", ");
+    // ?1 the key, ?2 ?3 user id and e-mail, then the counters, then the end (if any).
+    let count = Activity::COLUMNS.len() + 3 + usize::from(end.is_some());
+    let places: Vec<String> = (1..=count).map(|i| format!("?{i}")).collect();
     let sql = format!(
-        "INSERT INTO {table}({key_column}{end_col}, user_id, email, messages, conversations,
-            sessions, commits, pull_requests, lines_added, lines_removed, tool_accepted,
-            tool_rejected)
-         VALUES (?1{end_arg}, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        "INSERT INTO {table}({key_column}, user_id, email, {columns}{end_col})
+         VALUES ({})",
+        places.join(", ")
     );
     let mut stmt = tx.prepare(&sql)?;
     for a in rows {
-        let counts = [
-            a.messages,
-            a.conversations,
-            a.sessions,
-            a.commits,
-            a.pull_requests,
-            a.lines_added,
-            a.lines_removed,
-            a.tool_accepted,
-            a.tool_rejected,
-        ]
-        .map(to_i64);
+        let counts = a.counts().map(to_i64);
         let mut args: Vec<&dyn rusqlite::ToSql> = vec![key, &a.user_id, &a.email];
         args.extend(counts.iter().map(|c| c as &dyn rusqlite::ToSql));
         if let Some(end) = end {

@@ -26,6 +26,11 @@ pub struct Expected {
     pub tool_accepted: u64,
     pub tool_rejected: u64,
     pub cost_cents: Decimal,
+    pub cowork_sessions: u64,
+    pub cowork_messages: u64,
+    pub office_messages: u64,
+    pub design_messages: u64,
+    pub web_searches: u64,
 }
 
 pub fn days(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
@@ -60,6 +65,11 @@ pub fn expected_developers(
                 e.lines_removed += u.lines_removed;
                 e.tool_accepted += u.tool_actions.iter().map(|t| t.1).sum::<u64>();
                 e.tool_rejected += u.tool_actions.iter().map(|t| t.2).sum::<u64>();
+                e.cowork_sessions += u.cowork_sessions;
+                e.cowork_messages += u.cowork_messages;
+                e.office_messages += u.office_messages;
+                e.design_messages += u.design_messages;
+                e.web_searches += u.web_searches;
             }
         }
         for d in days(from, cost_to) {
