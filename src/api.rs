@@ -13,6 +13,7 @@ mod lenient;
 pub mod models;
 pub mod pacing;
 mod paging;
+mod params;
 mod transport;
 
 use std::collections::VecDeque;
@@ -20,7 +21,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use reqwest::header::{HeaderMap, HeaderValue};
 use tokio::sync::{Semaphore, watch};
 
@@ -29,6 +30,7 @@ pub use error::{ApiError, UnreachableKind};
 pub use models::*;
 use pacing::{Budget, Progress};
 pub use pacing::{ProgressSnapshot, WaitReason};
+use params::{daily_buckets, day, grouping, keep, q, range_refused, span};
 pub use transport::RequestRecord;
 
 /// The only `anthropic-version` the analytics endpoints document.
@@ -82,6 +84,15 @@ pub struct Report<T> {
     /// Data after this instant is incomplete (earliest watermark over all pages).
     pub data_refreshed_at: Option<DateTime<Utc>>,
     pub organization_id: Option<String>,
+}
+
+/// The answer of an endpoint that not every organization is offered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Offered<T> {
+    /// Every row of every page.
+    Rows(Vec<T>),
+    /// The endpoint answered 404: this organization does not have it (yet).
+    NotOffered { request_id: Option<String> },
 }
 
 /// What a successful [`Client::probe`] learned.
@@ -219,6 +230,18 @@ impl Client {
     pub async fn connectors(&self, date: NaiveDate) -> Result<Vec<ConnectorActivity>, ApiError> {
         let query = self.with_limit(vec![q("date", day(date))]);
         Ok(self.collect("connectors", &query, keep).await?.rows)
+    }
+
+    /// Plugin installs and invocations for one UTC day, or [`Offered::NotOffered`].
+    pub async fn plugins(&self, date: NaiveDate) -> Result<Offered<PluginActivity>, ApiError> {
+        let query = self.with_limit(vec![q("date", day(date))]);
+        self.offered("plugins", &query).await
+    }
+
+    /// Artifacts created on one UTC day by type and sharing, or [`Offered::NotOffered`].
+    pub async fn artifacts(&self, date: NaiveDate) -> Result<Offered<ArtifactActivity>, ApiError> {
+        let query = self.with_limit(vec![q("date", day(date))]);
+        self.offered("artifacts", &query).await
     }
 
     /// Per-person token usage over `[start, end)` (≤ 31 days).
@@ -361,6 +384,27 @@ impl Client {
         query
     }
 
+    /// Every page of an endpoint that not every organization is offered (`/plugins`,
+    /// `/artifacts`): a plain 404 means "not offered here", not a refused key. The API answers
+    /// a bad key with the same 404, so callers ask only after another request proved the key
+    /// (the sync asks after the engagement data); a 404 saying Access is off stays an error.
+    async fn offered<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<Offered<T>, ApiError> {
+        match self.collect(path, query, keep).await {
+            Ok(collected) => Ok(Offered::Rows(collected.rows)),
+            Err(ApiError::KeyRejected {
+                status: 404,
+                admin_key: false,
+                request_id,
+                ..
+            }) => Ok(Offered::NotOffered { request_id }),
+            Err(e) => Err(e),
+        }
+    }
+
     async fn report<T: serde::de::DeserializeOwned>(
         &self,
         path: &str,
@@ -372,61 +416,5 @@ impl Client {
             data_refreshed_at: collected.data_refreshed_at,
             organization_id: collected.organization_id,
         })
-    }
-}
-
-fn q(name: &str, value: String) -> (String, String) {
-    (name.to_owned(), value)
-}
-
-fn day(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
-}
-
-fn instant(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-fn span(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<(String, String)> {
-    vec![
-        q("starting_at", instant(start)),
-        q("ending_at", instant(end)),
-    ]
-}
-
-fn grouping(group_by: &[&str]) -> Vec<(String, String)> {
-    group_by
-        .iter()
-        .map(|g| q("group_by[]", (*g).to_owned()))
-        .collect()
-}
-
-fn daily_buckets(
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    group_by: &[&str],
-) -> Vec<(String, String)> {
-    let mut query = span(start, end);
-    query.push(q("bucket_width", "1d".to_owned()));
-    query.extend(grouping(group_by));
-    query.push(q("limit", "31".to_owned()));
-    query
-}
-
-fn keep(error: ApiError) -> ApiError {
-    error
-}
-
-fn range_refused(error: ApiError) -> ApiError {
-    match error {
-        ApiError::InvalidRequest {
-            status: 400,
-            request_id,
-            server_message,
-        } => ApiError::RangeModeRefused {
-            request_id,
-            server_message,
-        },
-        other => other,
     }
 }

@@ -55,11 +55,15 @@ pub enum Dataset {
     Connectors,
     /// `/apps/chat/projects` for one day.
     Projects,
+    /// `/plugins` for one day (not offered to every organization).
+    Plugins,
+    /// `/artifacts` for one day (not offered to every organization).
+    Artifacts,
 }
 
 impl Dataset {
     /// All datasets, in the order the Status screen lists them.
-    pub const ALL: [Dataset; 8] = [
+    pub const ALL: [Dataset; 10] = [
         Dataset::UsersDay,
         Dataset::UsersRange,
         Dataset::Summaries,
@@ -68,6 +72,8 @@ impl Dataset {
         Dataset::Skills,
         Dataset::Connectors,
         Dataset::Projects,
+        Dataset::Plugins,
+        Dataset::Artifacts,
     ];
 
     /// The stable name used in the fetch log.
@@ -81,6 +87,8 @@ impl Dataset {
             Dataset::Skills => "skills",
             Dataset::Connectors => "connectors",
             Dataset::Projects => "projects",
+            Dataset::Plugins => "plugins",
+            Dataset::Artifacts => "artifacts",
         }
     }
 
@@ -95,6 +103,8 @@ impl Dataset {
             Dataset::Skills => "skills",
             Dataset::Connectors => "connectors",
             Dataset::Projects => "chat projects",
+            Dataset::Plugins => "plugins",
+            Dataset::Artifacts => "artifacts",
         }
     }
 }
@@ -448,4 +458,9 @@ fn to_i64(n: u64) -> i64 {
 
 fn to_u64(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
+}
+
+/// The meta key that marks `dataset` as not offered to the organization.
+fn not_offered_key(dataset: Dataset) -> String {
+    format!("not_offered.{}", dataset.key())
 }

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::{
     Activity, AdoptionItem, CostLine, Dataset, FetchEntry, PersonCost, Result, Store, SummaryDay,
-    to_u64,
+    not_offered_key, to_u64,
 };
 
 impl Store {
@@ -81,6 +81,11 @@ impl Store {
             },
         )?;
         Ok(Some((day, items)))
+    }
+
+    /// True when the newest answer of `dataset` (plugins, artifacts) was "not offered" (404).
+    pub fn not_offered(&self, dataset: Dataset) -> Result<bool> {
+        Ok(self.meta(&not_offered_key(dataset))?.is_some())
     }
 
     /// Everyone the store has seen in per-day data, with their last active day and the e-mail

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::{
     Activity, AdoptionItem, CostLine, Dataset, FetchMeta, PersonCost, Result, Store, SummaryDay,
-    next_day, to_i64,
+    next_day, not_offered_key, to_i64,
 };
 
 impl Store {
@@ -204,7 +204,37 @@ impl Store {
                     to_i64(item.uses)
                 ])?;
             }
-            log_fetch(tx, dataset, date, end, meta, items.len())
+            log_fetch(tx, dataset, date, end, meta, items.len())?;
+            tx.execute(
+                "DELETE FROM meta WHERE key = ?1",
+                [not_offered_key(dataset)],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Records that `dataset` (plugins, artifacts) answered 404 for `date`: the organization
+    /// is not offered it. The day is logged as fetched with no items, so it is asked again
+    /// only as often as any unsettled day; the next answer with rows clears the mark.
+    pub fn mark_not_offered(
+        &mut self,
+        dataset: Dataset,
+        date: NaiveDate,
+        meta: FetchMeta,
+    ) -> Result<()> {
+        let end = next_day(date);
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM adoption WHERE kind = ?1 AND start = ?2 AND end = ?3",
+                params![dataset.key(), date, end],
+            )?;
+            log_fetch(tx, dataset, date, end, meta, 0)?;
+            tx.execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![not_offered_key(dataset), date.to_string()],
+            )?;
+            Ok(())
         })
     }
 
