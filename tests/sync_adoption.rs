@@ -126,3 +126,54 @@ fn an_answer_with_rows_clears_not_offered() {
         Some((LATEST, vec![item]))
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_takes_only_a_plain_404_for_not_offered() {
+    use topogy::api::{ApiError, Client, ClientConfig, Offered};
+    use topogy::credentials::ApiKey;
+    let client = |sim: &SimHandle| {
+        Client::new(
+            ApiKey::new(sim::DEMO_KEY),
+            ClientConfig {
+                base_url: sim.base_url(),
+                max_retries: 0,
+                ..ClientConfig::default()
+            },
+        )
+        .unwrap()
+    };
+    let offered = simulator(false).await;
+    let Offered::Rows(rows) = client(&offered).plugins(LATEST).await.unwrap() else {
+        panic!("plugins are offered");
+    };
+    assert_eq!(rows.len(), offered.org().plugins_on(LATEST).len());
+
+    let missing = simulator(true).await;
+    for answer in [
+        client(&missing)
+            .plugins(LATEST)
+            .await
+            .map(|o| o == Offered::Rows(vec![])),
+        client(&missing)
+            .artifacts(LATEST)
+            .await
+            .map(|o| o == Offered::Rows(vec![])),
+    ] {
+        assert_eq!(answer.unwrap(), false, "not offered, not an empty list");
+    }
+    assert!(matches!(
+        client(&missing).plugins(LATEST).await.unwrap(),
+        Offered::NotOffered {
+            request_id: Some(_)
+        }
+    ));
+
+    // Access switched off is still an error, whatever the endpoint.
+    let off = simulator(false).await;
+    off.set_fault(Some(sim::Fault::ToggleOff));
+    let error = client(&off).artifacts(LATEST).await.unwrap_err();
+    assert!(
+        matches!(error, ApiError::AccessDisabled { .. }),
+        "{error:?}"
+    );
+}
