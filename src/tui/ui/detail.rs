@@ -167,7 +167,7 @@ pub fn render(
     );
     // Titles right-aligned over right-aligned numbers; 78 columns hold the whole row, and
     // from 115 the Cowork, Office, Design and web-search columns join it.
-    let mut columns: Vec<(&str, u16, fn(&Activity) -> u64)> = vec![
+    let mut columns: Vec<DayColumn> = vec![
         ("Msgs", 5, |a| a.messages),
         ("Convs", 5, |a| a.conversations),
         ("Sessions", 8, |a| a.sessions),
@@ -179,7 +179,7 @@ pub fn render(
     ];
     if days.width >= 115 {
         columns.extend([
-            ("Cowork", 7, (|a| a.cowork_messages) as fn(&Activity) -> u64),
+            ("Cowork", 7, (|a| a.cowork_messages) as Counter),
             ("Office", 7, |a| a.office_messages),
             ("Design", 7, |a| a.design_messages),
             ("Web", 5, |a| a.web_searches),
@@ -194,7 +194,7 @@ pub fn render(
     let height = usize::from(days.height.saturating_sub(1));
     let dash = || "–".to_owned();
     let rows = by_day.iter().rev().take(height).map(|(date, (a, cost))| {
-        let n = |f: fn(&Activity) -> u64| number(a.map_or_else(dash, |a| count(f(a))));
+        let n = |f: Counter| number(a.map_or_else(dash, |a| count(f(a))));
         Row::new(
             std::iter::once(Cell::from(date.format("%a %m-%d").to_string()))
                 .chain(columns.iter().map(|c| n(c.2)))
@@ -207,3 +207,9 @@ pub fn render(
         .map(Constraint::Length);
     frame.render_widget(Table::new(rows, widths).header(header), days);
 }
+
+/// Reads one counter of a day.
+type Counter = fn(&Activity) -> u64;
+
+/// A timeline column: title, width, and the counter it shows.
+type DayColumn = (&'static str, u16, Counter);
