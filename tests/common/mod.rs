@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use topogy::sim::SyntheticOrg;
 
@@ -144,4 +144,46 @@ pub fn all_file_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
         }
     }
     out
+}
+
+/// Runs the binary against `sim` with `key` from the environment (on a blocking thread).
+pub async fn run(
+    data: &std::path::Path,
+    sim: &topogy::sim::SimHandle,
+    key: &str,
+    args: &[&str],
+) -> std::process::Output {
+    let data = data.to_path_buf();
+    let url = sim.base_url();
+    let key = key.to_owned();
+    let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        topogy(
+            &data,
+            &args,
+            &[
+                ("TOPOGY_BASE_URL", url.as_str()),
+                ("TOPOGY_API_KEY", key.as_str()),
+            ],
+            None,
+        )
+    })
+    .await
+    .unwrap()
+}
+
+/// The real UTC date (the simulator's default "today").
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// A finished run's standard error, as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A JSON number read exactly as a decimal.
+pub fn dec(v: &serde_json::Value) -> Decimal {
+    std::str::FromStr::from_str(&v.to_string()).unwrap()
 }
