@@ -133,6 +133,9 @@ fn populate(path: &Path, people: usize) -> usize {
                     lines_removed: commits * random.below(120),
                     tool_accepted: random.below(150),
                     tool_rejected: random.below(15),
+                    cowork_messages: random.below(30),
+                    web_searches: random.below(10),
+                    ..Activity::default()
                 };
                 totals[i].add(&a);
                 a

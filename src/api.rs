@@ -13,6 +13,7 @@ mod lenient;
 pub mod models;
 pub mod pacing;
 mod paging;
+mod params;
 mod transport;
 
 use std::collections::VecDeque;
@@ -20,7 +21,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use reqwest::header::{HeaderMap, HeaderValue};
 use tokio::sync::{Semaphore, watch};
 
@@ -29,6 +30,7 @@ pub use error::{ApiError, UnreachableKind};
 pub use models::*;
 use pacing::{Budget, Progress};
 pub use pacing::{ProgressSnapshot, WaitReason};
+use params::{daily_buckets, day, grouping, q, span};
 pub use transport::RequestRecord;
 
 /// The probe's first `/summaries` start, this many days back: past any documented lag.
@@ -89,6 +91,15 @@ pub struct Report<T> {
     /// Data after this instant is incomplete (earliest watermark over all pages).
     pub data_refreshed_at: Option<DateTime<Utc>>,
     pub organization_id: Option<String>,
+}
+
+/// The answer of an endpoint that not every organization is offered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Offered<T> {
+    /// Every row of every page.
+    Rows(Vec<T>),
+    /// The endpoint answered 404: this organization does not have it (yet).
+    NotOffered { request_id: Option<String> },
 }
 
 /// What a successful [`Client::probe`] learned.
@@ -229,6 +240,18 @@ impl Client {
     pub async fn connectors(&self, date: NaiveDate) -> Result<Vec<ConnectorActivity>, ApiError> {
         let query = self.with_limit(vec![q("date", day(date))]);
         Ok(self.collect("connectors", &query).await?.rows)
+    }
+
+    /// Plugin installs and invocations for one UTC day, or [`Offered::NotOffered`].
+    pub async fn plugins(&self, date: NaiveDate) -> Result<Offered<PluginActivity>, ApiError> {
+        let query = self.with_limit(vec![q("date", day(date))]);
+        self.offered("plugins", &query).await
+    }
+
+    /// Artifacts created on one UTC day by type and sharing, or [`Offered::NotOffered`].
+    pub async fn artifacts(&self, date: NaiveDate) -> Result<Offered<ArtifactActivity>, ApiError> {
+        let query = self.with_limit(vec![q("date", day(date))]);
+        self.offered("artifacts", &query).await
     }
 
     /// Per-person token usage over `[start, end)` (≤ 31 days).
@@ -409,6 +432,23 @@ impl Client {
         query
     }
 
+    /// Every page of an endpoint that not every organization is offered (`/plugins`,
+    /// `/artifacts`): a 404 while `/summaries` accepts the key (see [`Client::collect`]) means
+    /// "not offered here"; a 404 that the probe confirms is the key stays a refused key.
+    async fn offered<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<Offered<T>, ApiError> {
+        match self.collect(path, query).await {
+            Ok(collected) => Ok(Offered::Rows(collected.rows)),
+            Err(ApiError::EndpointMissing { request_id, .. }) => {
+                Ok(Offered::NotOffered { request_id })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     async fn report<T: serde::de::DeserializeOwned>(
         &self,
         path: &str,
@@ -421,53 +461,4 @@ impl Client {
             organization_id: collected.organization_id,
         })
     }
-}
-
-fn q(name: &str, value: String) -> (String, String) {
-    (name.to_owned(), value)
-}
-
-fn day(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
-}
-
-fn instant(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-fn span(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<(String, String)> {
-    vec![
-        q("starting_at", instant(start)),
-        q("ending_at", instant(end)),
-    ]
-}
-
-fn grouping(group_by: &[&str]) -> Vec<(String, String)> {
-    group_by
-        .iter()
-        .map(|g| q("group_by[]", (*g).to_owned()))
-        .collect()
-}
-
-/// The span of a query in whole-day buckets. The API floors `ending_at` to the bucket, so an
-/// end inside today (a window that starts today) would floor onto its start and be refused:
-/// then `ending_at` is left out and the API's default (now) ends the partial day.
-fn day_bucket_span(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<(String, String)> {
-    if end.time() == chrono::NaiveTime::MIN {
-        span(start, end)
-    } else {
-        vec![q("starting_at", instant(start))]
-    }
-}
-
-fn daily_buckets(
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    group_by: &[&str],
-) -> Vec<(String, String)> {
-    let mut query = day_bucket_span(start, end);
-    query.push(q("bucket_width", "1d".to_owned()));
-    query.extend(grouping(group_by));
-    query.push(q("limit", "31".to_owned()));
-    query
 }

@@ -36,6 +36,15 @@ pub struct Developer {
     /// Cost at list price, in US dollars.
     #[serde(with = "rust_decimal::serde::float")]
     pub list_cost_usd: Decimal,
+    /// Cowork sessions and messages, including those under Chat and Cowork unified.
+    pub cowork_sessions: u64,
+    pub cowork_messages: u64,
+    /// Claude in Office agent turns (every Office app).
+    pub office_messages: u64,
+    /// Claude Design messages.
+    pub design_messages: u64,
+    /// Web-search tool invocations.
+    pub web_searches: u64,
 }
 
 impl Developer {
@@ -52,6 +61,11 @@ impl Developer {
         self.lines_removed += a.lines_removed;
         self.tool_accepted += a.tool_accepted;
         self.tool_rejected += a.tool_rejected;
+        self.cowork_sessions += a.cowork_sessions;
+        self.cowork_messages += a.cowork_messages;
+        self.office_messages += a.office_messages;
+        self.design_messages += a.design_messages;
+        self.web_searches += a.web_searches;
     }
 }
 
@@ -122,6 +136,36 @@ pub struct Day {
     pub cost_usd: Option<Decimal>,
     #[serde(with = "rust_decimal::serde::float_option")]
     pub list_cost_usd: Option<Decimal>,
+    /// Chat messages and conversations (`chat_metrics` plus Chat and Cowork unified).
+    pub messages: Option<u64>,
+    pub conversations: Option<u64>,
+    pub cowork_sessions: Option<u64>,
+    pub cowork_messages: Option<u64>,
+    pub office_messages: Option<u64>,
+    pub design_messages: Option<u64>,
+    pub web_searches: Option<u64>,
+}
+
+impl Day {
+    /// Adds the organization's engagement of the day (held days start at zero).
+    fn add_activity(&mut self, a: &Activity) {
+        let pairs = [
+            (&mut self.commits, a.commits),
+            (&mut self.pull_requests, a.pull_requests),
+            (&mut self.lines_added, a.lines_added),
+            (&mut self.lines_removed, a.lines_removed),
+            (&mut self.messages, a.messages),
+            (&mut self.conversations, a.conversations),
+            (&mut self.cowork_sessions, a.cowork_sessions),
+            (&mut self.cowork_messages, a.cowork_messages),
+            (&mut self.office_messages, a.office_messages),
+            (&mut self.design_messages, a.design_messages),
+            (&mut self.web_searches, a.web_searches),
+        ];
+        for (field, value) in pairs {
+            *field.get_or_insert(0) += value;
+        }
+    }
 }
 
 fn person<'a>(people: &'a mut BTreeMap<String, Developer>, id: &str) -> &'a mut Developer {
@@ -163,18 +207,12 @@ pub fn daily(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Day>, 
         .collect();
     for date in held {
         if let Some(d) = days.get_mut(&date) {
-            d.commits = Some(0);
-            d.pull_requests = Some(0);
-            d.lines_added = Some(0);
-            d.lines_removed = Some(0);
+            d.add_activity(&Activity::default());
         }
     }
     for (date, a) in store.day_totals(from, to)? {
         if let Some(d) = days.get_mut(&date) {
-            *d.commits.get_or_insert(0) += a.commits;
-            *d.pull_requests.get_or_insert(0) += a.pull_requests;
-            *d.lines_added.get_or_insert(0) += a.lines_added;
-            *d.lines_removed.get_or_insert(0) += a.lines_removed;
+            d.add_activity(&a);
         }
     }
     let cost_held: Vec<NaiveDate> = store

@@ -18,6 +18,7 @@ mod error;
 mod ledger;
 mod limits;
 mod people;
+mod plugins;
 mod pricing;
 mod prng;
 mod query;
@@ -36,6 +37,7 @@ use tokio::sync::watch;
 
 pub use data::{CostLine, CostPart, Member, SyntheticOrg, UserDay};
 pub use error::Wording;
+pub use plugins::{ArtifactUse, PluginUse};
 pub use variant::{ActorEmail, Variant};
 
 use server::{Shared, lock};
@@ -77,6 +79,13 @@ pub struct SimConfig {
     pub cursor_ttl: Duration,
     /// Loopback port; 0 picks a free one.
     pub port: u16,
+    /// "Chat and Cowork unified" is on for every third member
+    /// ([`SyntheticOrg::on_unified_chat`]): they report chat under
+    /// `chat_cowork_unified_metrics.chat` and Cowork under `.sessions`, with zeros in
+    /// `chat_metrics`/`cowork_metrics`; everyone else gets the block with zeros.
+    pub unified_chat: bool,
+    /// `/plugins` and `/artifacts` answer 404, as for an organization not offered them.
+    pub plugins_artifacts_not_offered: bool,
 }
 
 impl Default for SimConfig {
@@ -98,6 +107,8 @@ impl Default for SimConfig {
             valid_key: DEMO_KEY.to_owned(),
             cursor_ttl: Duration::from_secs(300),
             port: 0,
+            unified_chat: false,
+            plugins_artifacts_not_offered: false,
         }
     }
 }
@@ -131,6 +142,11 @@ impl fmt::Debug for SimConfig {
             .field("valid_key", &"<redacted>")
             .field("cursor_ttl", &self.cursor_ttl)
             .field("port", &self.port)
+            .field("unified_chat", &self.unified_chat)
+            .field(
+                "plugins_artifacts_not_offered",
+                &self.plugins_artifacts_not_offered,
+            )
             .finish()
     }
 }

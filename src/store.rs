@@ -1,6 +1,7 @@
 //! The local SQLite store: per-day engagement, summaries, cost and a fetch log, replaced a unit at a time.
 
 mod read;
+mod rows;
 mod schema;
 mod write;
 
@@ -8,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use rust_decimal::Decimal;
 
+pub use rows::{Activity, AdoptionItem, CostLine, PersonCost, SummaryDay};
 pub use schema::SCHEMA_VERSION;
 
 /// What went wrong with the local store, worded as advice.
@@ -54,11 +55,15 @@ pub enum Dataset {
     Connectors,
     /// `/apps/chat/projects` for one day.
     Projects,
+    /// `/plugins` for one day (not offered to every organization).
+    Plugins,
+    /// `/artifacts` for one day (not offered to every organization).
+    Artifacts,
 }
 
 impl Dataset {
     /// All datasets, in the order the Status screen lists them.
-    pub const ALL: [Dataset; 8] = [
+    pub const ALL: [Dataset; 10] = [
         Dataset::UsersDay,
         Dataset::UsersRange,
         Dataset::Summaries,
@@ -67,6 +72,8 @@ impl Dataset {
         Dataset::Skills,
         Dataset::Connectors,
         Dataset::Projects,
+        Dataset::Plugins,
+        Dataset::Artifacts,
     ];
 
     /// The stable name used in the fetch log.
@@ -80,6 +87,8 @@ impl Dataset {
             Dataset::Skills => "skills",
             Dataset::Connectors => "connectors",
             Dataset::Projects => "projects",
+            Dataset::Plugins => "plugins",
+            Dataset::Artifacts => "artifacts",
         }
     }
 
@@ -94,79 +103,10 @@ impl Dataset {
             Dataset::Skills => "skills",
             Dataset::Connectors => "connectors",
             Dataset::Projects => "chat projects",
+            Dataset::Plugins => "plugins",
+            Dataset::Artifacts => "artifacts",
         }
     }
-}
-
-/// One skill, connector or chat project: how many people used it, and how often.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AdoptionItem {
-    pub name: String,
-    pub users: u64,
-    /// Sessions or conversations that used it (skills, connectors) or messages (projects).
-    pub uses: u64,
-}
-
-/// One person's engagement counters, for a day or summed over a window.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Activity {
-    pub user_id: String,
-    pub email: String,
-    pub messages: u64,
-    pub conversations: u64,
-    pub sessions: u64,
-    pub commits: u64,
-    pub pull_requests: u64,
-    pub lines_added: u64,
-    pub lines_removed: u64,
-    pub tool_accepted: u64,
-    pub tool_rejected: u64,
-}
-
-impl Activity {
-    /// Adds another row's counters into this one (same person).
-    pub fn add(&mut self, other: &Activity) {
-        self.messages += other.messages;
-        self.conversations += other.conversations;
-        self.sessions += other.sessions;
-        self.commits += other.commits;
-        self.pull_requests += other.pull_requests;
-        self.lines_added += other.lines_added;
-        self.lines_removed += other.lines_removed;
-        self.tool_accepted += other.tool_accepted;
-        self.tool_rejected += other.tool_rejected;
-    }
-}
-
-/// One day of the organization summary.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SummaryDay {
-    pub date: NaiveDate,
-    pub dau: u64,
-    pub wau: u64,
-    pub mau: u64,
-    pub assigned_seats: Option<u64>,
-    pub pending_invites: Option<u64>,
-}
-
-/// Org cost of one day for one product and model, in cents.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CostLine {
-    pub date: NaiveDate,
-    pub product: String,
-    pub model: String,
-    pub amount_cents: Decimal,
-    pub list_amount_cents: Decimal,
-}
-
-/// One person's cost over a window, in cents.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PersonCost {
-    pub user_id: String,
-    pub email: String,
-    pub name: String,
-    pub amount_cents: Decimal,
-    pub list_amount_cents: Decimal,
 }
 
 /// A fetch-log entry: which unit of data was fetched, when, and how fresh the server said it was.
@@ -518,4 +458,9 @@ fn to_i64(n: u64) -> i64 {
 
 fn to_u64(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
+}
+
+/// The meta key that marks `dataset` as not offered to the organization.
+fn not_offered_key(dataset: Dataset) -> String {
+    format!("not_offered.{}", dataset.key())
 }

@@ -384,3 +384,115 @@ fn has_more_false_ends_pagination_even_with_a_cursor() {
     let env: ListEnvelope<UserCostRow> = serde_json::from_str(json).unwrap();
     assert_eq!(env.next_cursor(), None);
 }
+
+#[test]
+fn users_chat_cowork_unified_present_null_absent_and_partial() {
+    let (rows, _) = parse::<UserActivity>(include_str!("fixtures/users_unified.json"));
+    assert_eq!(rows.len(), 4);
+    // Present: chat and Cowork are the classic blocks plus the unified block.
+    let both = &rows[0];
+    let unified = both.chat_cowork_unified_metrics.as_ref().unwrap();
+    assert_eq!(unified.chat.message_count, 40);
+    assert_eq!(unified.chat.distinct_shared_artifacts_viewed_count, None);
+    assert_eq!(unified.sessions.action_count, 60);
+    assert_eq!(both.messages(), 45);
+    assert_eq!(both.conversations(), 9);
+    assert_eq!(both.cowork_sessions(), 4);
+    assert_eq!(both.cowork_messages(), 27);
+    assert_eq!(both.office_messages(), 7);
+    assert_eq!(both.design_messages(), 9);
+    assert_eq!(both.web_search_count, 11);
+    // `null`: the classic blocks alone.
+    let null = &rows[1];
+    assert_eq!(null.chat_cowork_unified_metrics, None);
+    assert_eq!((null.messages(), null.conversations()), (12, 4));
+    assert_eq!((null.cowork_sessions(), null.cowork_messages()), (0, 2));
+    // Absent (an organization without the unified experience): the same.
+    let absent = &rows[2];
+    assert_eq!(absent.chat_cowork_unified_metrics, None);
+    assert_eq!((absent.messages(), absent.conversations()), (3, 1));
+    assert_eq!((absent.office_messages(), absent.design_messages()), (0, 0));
+    // Partly null: a `null` count or block adds nothing, the rest still counts.
+    let partial = &rows[3];
+    let unified = partial.chat_cowork_unified_metrics.as_ref().unwrap();
+    assert_eq!(unified.sessions, CoworkMetrics::default());
+    assert_eq!((partial.messages(), partial.conversations()), (8, 0));
+    assert_eq!(
+        (partial.cowork_sessions(), partial.cowork_messages()),
+        (0, 0)
+    );
+}
+
+#[test]
+fn plugins_rows_with_nulls_and_grouped_fields() {
+    let (rows, env) = parse::<PluginActivity>(include_str!("fixtures/plugins.json"));
+    assert_eq!(env.next_cursor(), Some("plugins_cursor_2"));
+    assert_eq!(rows.len(), 3);
+    let serena = &rows[0];
+    assert_eq!(serena.plugin_name, "serena");
+    assert_eq!(
+        serena.plugin_id.as_deref(),
+        Some("serena@claude-plugins-official")
+    );
+    assert_eq!(serena.install_count, Some(3));
+    assert_eq!(
+        (serena.invocation_count, serena.distinct_user_count),
+        (57, 6)
+    );
+    assert_eq!(
+        serena
+            .claude_code_metrics
+            .distinct_session_plugin_used_count,
+        Some(14)
+    );
+    assert_eq!(
+        serena.cowork_metrics.distinct_session_plugin_used_count,
+        Some(2)
+    );
+    assert_eq!(
+        serena
+            .chat_cowork_unified_metrics
+            .as_ref()
+            .and_then(|u| u.distinct_session_plugin_used_count),
+        Some(1)
+    );
+    let bucket = &rows[1];
+    assert_eq!(bucket.plugin_id, None);
+    assert_eq!(bucket.install_count, None);
+    assert_eq!(bucket.cowork_metrics, PluginSurfaceMetrics::default());
+    assert_eq!(bucket.chat_cowork_unified_metrics, None);
+    let grouped = &rows[2];
+    assert_eq!(grouped.product.as_deref(), Some("claude_code"));
+    assert_eq!(
+        grouped.user_id.as_deref(),
+        Some("user_01GroupedRowEeeeeeeee")
+    );
+    assert_eq!(grouped.install_count, None);
+}
+
+#[test]
+fn artifacts_cube_rows() {
+    let (rows, env) = parse::<ArtifactActivity>(include_str!("fixtures/artifacts.json"));
+    assert_eq!(env.next_cursor(), None);
+    let got: Vec<(&str, bool, u64, u64, u64)> = rows
+        .iter()
+        .map(|a| {
+            (
+                a.artifact_type.as_str(),
+                a.is_shared,
+                a.artifacts_created_count,
+                a.published_artifacts_created_count,
+                a.distinct_user_count,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("text/markdown", false, 31, 0, 12),
+            ("application/vnd.ant.react", true, 5, 2, 3),
+            ("other", false, 1, 0, 1),
+        ]
+    );
+    assert_eq!(rows[2].product.as_deref(), Some("chat"));
+}

@@ -220,6 +220,21 @@ fn adoption() {
 }
 
 #[test]
+fn adoption_where_plugins_and_artifacts_are_not_offered() {
+    // What the store yields after `/plugins` and `/artifacts` answered 404 (tests/sync_adoption.rs).
+    snapshot_both("adoption_not_offered", |model| {
+        if let Some(data) = model.data.as_mut() {
+            let adoption = &mut data.adoption;
+            adoption.plugins.clear();
+            adoption.artifacts.clear();
+            adoption.plugins_not_offered = true;
+            adoption.artifacts_not_offered = true;
+        }
+        update(model, Action::GoTab(Tab::Adoption));
+    });
+}
+
+#[test]
 fn status() {
     snapshot_both("status", go(Tab::Status));
 }

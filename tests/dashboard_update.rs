@@ -56,6 +56,7 @@ fn person(
         tool_rejected: tools.1,
         cost_usd: cost,
         list_cost_usd: cost * Decimal::new(125, 2),
+        ..Developer::default()
     }
 }
 
@@ -869,37 +870,29 @@ fn export_writes_exactly_the_filtered_and_sorted_rows() {
             "tool_accepted",
             "tool_rejected",
             "cost_usd",
-            "list_cost_usd"
+            "list_cost_usd",
+            "cowork_sessions",
+            "cowork_messages",
+            "office_messages",
+            "design_messages",
+            "web_searches"
         ]
     );
     let rows: Vec<Vec<String>> = reader
         .records()
         .map(|r| r.unwrap().iter().map(str::to_owned).collect())
         .collect();
+    // The five newer counters (Cowork, Office, Design, web searches) are zero here.
     let expected = [
-        [
-            "u5", "eve@x.io", "20", "5", "1", "1", "1", "100", "10", "3", "1", "30.0", "37.5",
-        ],
-        [
-            "u2", "ben@x.io", "20", "5", "9", "7", "2", "700", "70", "8", "2", "30.0", "37.5",
-        ],
-        [
-            "u3",
-            "cleo@x.io",
-            "20",
-            "5",
-            "9",
-            "7",
-            "0",
-            "500",
-            "90",
-            "0",
-            "0",
-            "30.0",
-            "37.5",
-        ],
+        "u5,eve@x.io,20,5,1,1,1,100,10,3,1,30.0,37.5,0,0,0,0,0",
+        "u2,ben@x.io,20,5,9,7,2,700,70,8,2,30.0,37.5,0,0,0,0,0",
+        "u3,cleo@x.io,20,5,9,7,0,500,90,0,0,30.0,37.5,0,0,0,0,0",
     ];
-    assert_eq!(rows, expected.map(|r| r.map(str::to_owned).to_vec()));
+    let expected: Vec<Vec<String>> = expected
+        .iter()
+        .map(|r| r.split(',').map(str::to_owned).collect())
+        .collect();
+    assert_eq!(rows, expected);
     // Export does not disturb the view.
     assert_eq!(model.developers.filter, "e");
     assert_eq!(order(&model), ["eve", "ben", "cleo"]);

@@ -21,7 +21,8 @@ const ENGAGEMENT_LAG_DAYS: i64 = 2;
 /// Typed into the Developers filter; matches the people of the second e-mail domain.
 const NEEDLE: &str = "acme-labs";
 const CSV_HEADER: &str = "user_id,email,messages,conversations,claude_code_sessions,commits,\
-pull_requests,lines_added,lines_removed,tool_accepted,tool_rejected,cost_usd,list_cost_usd";
+pull_requests,lines_added,lines_removed,tool_accepted,tool_rejected,cost_usd,list_cost_usd,\
+cowork_sessions,cowork_messages,office_messages,design_messages,web_searches";
 
 /// The e-mails of the Developers table rows on screen, top to bottom.
 fn listed_emails(screen: &str) -> Vec<String> {

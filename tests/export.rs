@@ -3,11 +3,11 @@
 
 mod common;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::Duration;
 use serde_json::Value;
 use topogy::sim::{self, Fault, SimConfig, SimHandle};
 
-use common::{all_file_bytes, expected_developers, topogy};
+use common::{all_file_bytes, expected_developers, run, stderr, today, topogy};
 
 async fn simulator(users: usize, fault: Option<Fault>) -> SimHandle {
     sim::spawn(SimConfig {
@@ -17,40 +17,6 @@ async fn simulator(users: usize, fault: Option<Fault>) -> SimHandle {
     })
     .await
     .unwrap()
-}
-
-async fn run(
-    data: &std::path::Path,
-    sim: &SimHandle,
-    key: &str,
-    args: &[&str],
-) -> std::process::Output {
-    let data = data.to_path_buf();
-    let url = sim.base_url();
-    let key = key.to_owned();
-    let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        topogy(
-            &data,
-            &args,
-            &[
-                ("TOPOGY_BASE_URL", url.as_str()),
-                ("TOPOGY_API_KEY", key.as_str()),
-            ],
-            None,
-        )
-    })
-    .await
-    .unwrap()
-}
-
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// The fewest requests the API allows for per-person totals and cost over a range:
@@ -410,7 +376,9 @@ async fn output_file_is_written_whole() {
     assert_eq!(
         lines.next(),
         Some(
-            "date,dau,wau,mau,commits,pull_requests,lines_added,lines_removed,cost_usd,list_cost_usd"
+            "date,dau,wau,mau,commits,pull_requests,lines_added,lines_removed,cost_usd,list_cost_usd,\
+             messages,conversations,cowork_sessions,cowork_messages,office_messages,design_messages,\
+             web_searches"
         )
     );
     assert_eq!(lines.count(), 7);

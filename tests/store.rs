@@ -229,6 +229,7 @@ fn upgrading_a_v4_store_fills_the_daily_totals_from_the_stored_days() {
     // Turn the file back into what schema 4 left: no daily totals table.
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
+        back_to_v5(&conn);
         conn.execute_batch("DROP TABLE day_total; PRAGMA user_version = 4;")
             .unwrap();
     }
@@ -244,4 +245,122 @@ fn upgrading_a_v4_store_fills_the_daily_totals_from_the_stored_days() {
         totals,
         vec![("2026-11-01".into(), 5, 6), ("2026-11-02".into(), 7, 3)]
     );
+}
+
+/// The counters schema 6 added, per table.
+const V6_COLUMNS: [&str; 5] = [
+    "cowork_sessions",
+    "cowork_messages",
+    "office_messages",
+    "design_messages",
+    "web_searches",
+];
+
+/// Turns a current store file back into what schema 5 wrote.
+fn back_to_v5(conn: &rusqlite::Connection) {
+    for table in ["user_day", "user_rollup", "day_total"] {
+        for column in V6_COLUMNS {
+            conn.execute_batch(&format!("ALTER TABLE {table} DROP COLUMN {column};"))
+                .unwrap();
+        }
+    }
+    conn.execute_batch("PRAGMA user_version = 5;").unwrap();
+}
+
+#[test]
+fn upgrading_a_v5_store_keeps_its_rows_and_marks_engagement_for_refetching() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("topogy.db");
+    let (d1, d2) = (day("2026-11-01"), day("2026-11-02"));
+    {
+        let (mut store, _) = Store::open(&path).unwrap();
+        store
+            .replace_user_day(d1, &[person("user_a", 2), person("user_b", 3)], meta())
+            .unwrap();
+        store
+            .replace_rollup(d1, day("2026-11-03"), &[person("user_a", 9)], meta())
+            .unwrap();
+        store.replace_cost_days(d1, d2, &[], meta()).unwrap();
+    }
+    back_to_v5(&rusqlite::Connection::open(&path).unwrap());
+
+    let (mut store, notice) = Store::open(&path).unwrap();
+    assert_eq!(notice, None);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((version, SCHEMA_VERSION), (6, 6));
+    // The old rows are all there, the new counters zero.
+    let rows: Vec<Activity> = store
+        .user_days(d1, d1)
+        .unwrap()
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect();
+    assert_eq!(rows, vec![person("user_a", 2), person("user_b", 3)]);
+    assert_eq!(
+        store.rollup(d1, day("2026-11-03")).unwrap(),
+        vec![person("user_a", 9)]
+    );
+    // Engagement fetched before the upgrade is dated back to its own day (so the sync sees it
+    // unsettled and fetches it again while the API serves it); cost is untouched.
+    let entry = store
+        .fetch_entry(Dataset::UsersDay, d1, d2)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        entry.fetched_at,
+        Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap()
+    );
+    let range = store
+        .fetch_entry(Dataset::UsersRange, d1, day("2026-11-03"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        range.fetched_at,
+        Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap()
+    );
+    let cost = store
+        .fetch_entry(Dataset::CostDaily, d1, d2)
+        .unwrap()
+        .unwrap();
+    assert_eq!(cost.fetched_at, meta().fetched_at);
+
+    // Rows written after the upgrade keep every counter, and the day's total sums them.
+    let full = |id: &str, n: u64| Activity {
+        user_id: id.into(),
+        email: format!("{id}@example.com"),
+        messages: n,
+        conversations: n + 1,
+        cowork_sessions: n + 2,
+        cowork_messages: n + 3,
+        office_messages: n + 4,
+        design_messages: n + 5,
+        web_searches: n + 6,
+        ..Activity::default()
+    };
+    let fresh = vec![full("user_a", 10), full("user_c", 20)];
+    store.replace_user_day(d2, &fresh, meta()).unwrap();
+    let back: Vec<Activity> = store
+        .user_days(d2, d2)
+        .unwrap()
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect();
+    assert_eq!(back, fresh);
+    let (_, total) = store.day_totals(d2, d2).unwrap().remove(0);
+    assert_eq!(
+        total.counts(),
+        Activity::from_counts(String::new(), String::new(), {
+            let mut sum = full("", 10).counts();
+            for (s, x) in sum.iter_mut().zip(full("", 20).counts()) {
+                *s += x;
+            }
+            sum
+        })
+        .counts()
+    );
+    assert_eq!(total.cowork_messages, 13 + 23);
+    assert_eq!(total.web_searches, 16 + 26);
 }

@@ -29,6 +29,11 @@ fn person(id: &str, email: &str, n: u64) -> Activity {
         lines_removed: n * 10,
         tool_accepted: n + 5,
         tool_rejected: n + 6,
+        cowork_sessions: n + 7,
+        cowork_messages: n + 8,
+        office_messages: n + 9,
+        design_messages: n + 10,
+        web_searches: n + 11,
     }
 }
 
@@ -80,6 +85,11 @@ fn day_totals_are_the_sum_of_everyones_rows_of_each_stored_day() {
         lines_removed: n * 10,
         tool_accepted: n + 5 * people,
         tool_rejected: n + 6 * people,
+        cowork_sessions: n + 7 * people,
+        cowork_messages: n + 8 * people,
+        office_messages: n + 9 * people,
+        design_messages: n + 10 * people,
+        web_searches: n + 11 * people,
     };
     assert_eq!(
         totals,

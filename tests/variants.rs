@@ -230,10 +230,13 @@ variant_tests! {
     summaries_under_their_old_name: [SummariesLegacy] lag 2;
     summaries_refusing_an_end_past_the_latest_day: [SummariesStrictEnd, ErrorsReworded] lag 2;
     no_range_mode: [NoRange] lag 2;
+    chat_and_cowork_unified: [Unified] lag 2;
+    plugins_and_artifacts_not_offered: [NoPluginsArtifacts, ErrorsSilent] lag 2;
     a_year_of_history: [History366] lag 2;
     actor_with_email_only: [ActorEmail] lag 2;
     actor_with_email_address_only: [ActorEmailAddress] lag 2;
     every_older_shape_at_once: [ErrorsSilent, SummariesLegacy, SummariesStrictEnd, NoRange, ActorEmail] lag 2;
+    every_newer_shape_at_once: [ErrorsBare, Unified, History366, ActorEmailAddress] lag 2;
 }
 
 /// Data later than the probe's first guess, and the only too-recent error a bare "date is

@@ -1,4 +1,5 @@
-//! Wire models of the org-level adoption endpoints: `/summaries`, `/skills`, `/connectors`.
+//! Wire models of the org-level adoption endpoints: `/summaries`, `/skills`, `/connectors`,
+//! `/plugins` and `/artifacts`.
 
 use std::collections::BTreeMap;
 
@@ -231,6 +232,64 @@ pub struct ConnectorActivity {
     pub managed_auth_distinct_user_count: Option<u64>,
     #[serde(deserialize_with = "lenient::opt_count")]
     pub individual_auth_distinct_user_count: Option<u64>,
+    pub product: Option<String>,
+    pub rbac_group_id: Option<String>,
+    pub rbac_group_name: Option<String>,
+    pub user_id: Option<String>,
+}
+
+/// Plugin use per surface: `distinct_session_plugin_used_count`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PluginSurfaceMetrics {
+    #[serde(deserialize_with = "lenient::opt_count")]
+    pub distinct_session_plugin_used_count: Option<u64>,
+}
+
+/// A plugin's installs and invocations from `/plugins` (not offered to every organization).
+/// `plugin_name` `third-party` is a bucket of activity whose plugin was not named.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PluginActivity {
+    #[serde(deserialize_with = "lenient::string")]
+    pub plugin_name: String,
+    /// e.g. `serena@claude-plugins-official`; `None` for redacted third-party plugins.
+    pub plugin_id: Option<String>,
+    /// Distinct people who installed it; `None` where not measured.
+    #[serde(deserialize_with = "lenient::opt_count")]
+    pub install_count: Option<u64>,
+    #[serde(deserialize_with = "lenient::count")]
+    pub invocation_count: u64,
+    #[serde(deserialize_with = "lenient::count")]
+    pub distinct_user_count: u64,
+    #[serde(deserialize_with = "lenient::block")]
+    pub claude_code_metrics: PluginSurfaceMetrics,
+    #[serde(deserialize_with = "lenient::block")]
+    pub cowork_metrics: PluginSurfaceMetrics,
+    pub chat_cowork_unified_metrics: Option<PluginSurfaceMetrics>,
+    pub product: Option<String>,
+    pub rbac_group_id: Option<String>,
+    pub rbac_group_name: Option<String>,
+    pub user_id: Option<String>,
+}
+
+/// One (`artifact_type`, `is_shared`) bucket from `/artifacts` (not offered to every
+/// organization): artifacts created that day.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ArtifactActivity {
+    /// A canonical MIME type (`text/markdown`, `application/vnd.ant.react`, …) or `other`.
+    #[serde(deserialize_with = "lenient::string")]
+    pub artifact_type: String,
+    #[serde(deserialize_with = "lenient::flag")]
+    pub is_shared: bool,
+    #[serde(deserialize_with = "lenient::count")]
+    pub artifacts_created_count: u64,
+    /// Never more than `artifacts_created_count`.
+    #[serde(deserialize_with = "lenient::count")]
+    pub published_artifacts_created_count: u64,
+    #[serde(deserialize_with = "lenient::count")]
+    pub distinct_user_count: u64,
     pub product: Option<String>,
     pub rbac_group_id: Option<String>,
     pub rbac_group_name: Option<String>,

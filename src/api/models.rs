@@ -95,6 +95,52 @@ impl UserActivity {
             .map(|t| t.rejected_count)
             .sum()
     }
+
+    // The unified rule. A member on "Chat and Cowork unified" reports chat under
+    // `chat_cowork_unified_metrics.chat` and Cowork under `.sessions` instead of
+    // `chat_metrics`/`cowork_metrics`, so every chat or Cowork figure is the sum of both
+    // places. Adding distinct counts is sound here: a conversation or session lives on one
+    // surface, so no one is counted twice. An absent or `null` block adds nothing.
+
+    /// Chat messages: `chat_metrics` plus the unified block's `chat`.
+    pub fn messages(&self) -> u64 {
+        self.chat_metrics.message_count + self.unified().map_or(0, |u| u.chat.message_count)
+    }
+
+    /// Distinct chat conversations: `chat_metrics` plus the unified block's `chat`.
+    pub fn conversations(&self) -> u64 {
+        let unified = self
+            .unified()
+            .and_then(|u| u.chat.distinct_conversation_count);
+        self.chat_metrics.distinct_conversation_count.unwrap_or(0) + unified.unwrap_or(0)
+    }
+
+    /// Cowork sessions: `cowork_metrics` plus the unified block's `sessions`.
+    pub fn cowork_sessions(&self) -> u64 {
+        let unified = self
+            .unified()
+            .and_then(|u| u.sessions.distinct_session_count);
+        self.cowork_metrics.distinct_session_count.unwrap_or(0) + unified.unwrap_or(0)
+    }
+
+    /// Cowork messages: `cowork_metrics` plus the unified block's `sessions`.
+    pub fn cowork_messages(&self) -> u64 {
+        self.cowork_metrics.message_count + self.unified().map_or(0, |u| u.sessions.message_count)
+    }
+
+    /// Claude in Office agent turns, summed over every Office app the API reports.
+    pub fn office_messages(&self) -> u64 {
+        self.office_metrics.values().map(|a| a.message_count).sum()
+    }
+
+    /// Claude Design messages.
+    pub fn design_messages(&self) -> u64 {
+        self.design_metrics.message_count
+    }
+
+    fn unified(&self) -> Option<&ChatCoworkUnifiedMetrics> {
+        self.chat_cowork_unified_metrics.as_ref()
+    }
 }
 
 /// claude.ai chat activity.

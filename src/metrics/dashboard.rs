@@ -61,13 +61,19 @@ pub struct Spike {
     pub median: Decimal,
 }
 
-/// Skills, connectors and projects of the latest stored day.
+/// Skills, connectors, projects, plugins and artifacts of the latest stored day.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Adoption {
     pub day: Option<NaiveDate>,
     pub skills: Vec<AdoptionItem>,
     pub connectors: Vec<AdoptionItem>,
     pub projects: Vec<AdoptionItem>,
+    pub plugins: Vec<AdoptionItem>,
+    /// One item per artifact type, shared ones apart; `uses` = artifacts created.
+    pub artifacts: Vec<AdoptionItem>,
+    /// The API answered `/plugins` (`/artifacts`) with 404: not offered to this organization.
+    pub plugins_not_offered: bool,
+    pub artifacts_not_offered: bool,
 }
 
 /// A person the store has seen who has had no activity in the range.
@@ -226,11 +232,17 @@ impl Adoption {
         let skills = take(Dataset::Skills)?;
         let connectors = take(Dataset::Connectors)?;
         let projects = take(Dataset::Projects)?;
+        let plugins = take(Dataset::Plugins)?;
+        let artifacts = take(Dataset::Artifacts)?;
         Ok(Adoption {
             day,
             skills,
             connectors,
             projects,
+            plugins,
+            artifacts,
+            plugins_not_offered: store.not_offered(Dataset::Plugins)?,
+            artifacts_not_offered: store.not_offered(Dataset::Artifacts)?,
         })
     }
 }

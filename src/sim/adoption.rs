@@ -48,14 +48,14 @@ const SALT_SKILL: u64 = 0x5C1;
 const SALT_CONNECTOR: u64 = 0xC0E;
 
 /// Per-entity counters: `[distinct users, chat, claude code, cowork, office]`.
-type Counts = [u64; 5];
+pub(crate) type Counts = [u64; 5];
 
 fn quiet(day: NaiveDate) -> bool {
     matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
 /// Shared request handling: validate, sum daily counters per entity, page, build rows.
-fn list(
+pub(crate) fn list(
     ctx: &Ctx<'_>,
     q: &Query,
     entities: usize,

@@ -57,6 +57,10 @@ pub struct UserDay {
     pub web_searches: u64,
     pub cowork_sessions: u64,
     pub cowork_messages: u64,
+    /// Claude in Office agent turns (reported under Excel and PowerPoint).
+    pub office_messages: u64,
+    /// Claude Design messages.
+    pub design_messages: u64,
 }
 
 impl UserDay {
@@ -82,6 +86,8 @@ impl UserDay {
             web_searches: 0,
             cowork_sessions: 0,
             cowork_messages: 0,
+            office_messages: 0,
+            design_messages: 0,
         }
     }
 }
@@ -110,6 +116,8 @@ impl AddAssign<&UserDay> for UserDay {
         self.web_searches += other.web_searches;
         self.cowork_sessions += other.cowork_sessions;
         self.cowork_messages += other.cowork_messages;
+        self.office_messages += other.office_messages;
+        self.design_messages += other.design_messages;
     }
 }
 
@@ -163,6 +171,13 @@ impl SyntheticOrg {
     /// Tagged organization id, `org_…`.
     pub fn organization_id(&self) -> &str {
         &self.organization_id
+    }
+
+    /// True for the members (every third) who report under `chat_cowork_unified_metrics`
+    /// when the simulator runs with [`crate::sim::SimConfig::unified_chat`]; their figures
+    /// are the same either way, only where the answer puts them differs.
+    pub fn on_unified_chat(&self, user: usize) -> bool {
+        user % 3 == 2
     }
 
     /// True when the member holds a seat but is never active.
@@ -232,6 +247,12 @@ impl SyntheticOrg {
         if self.is_cowork_active(user, date) {
             day.cowork_sessions = 1 + n(r.f(21) * 2.0 * k.sqrt());
             day.cowork_messages = day.cowork_sessions * (3 + r.below(22, 8));
+        }
+        if r.f(23) < 0.2 {
+            day.office_messages = 1 + r.below(24, 12);
+        }
+        if r.f(25) < 0.1 {
+            day.design_messages = 1 + r.below(26, 20);
         }
         Some(day)
     }

@@ -70,12 +70,22 @@ pub(crate) fn users(ctx: &Ctx<'_>, q: &Query) -> Result<Value, ApiError> {
         })
         .collect();
     let page = cursor::page(ctx, q, rows.len(), limit)?;
-    let flavor = Flavor::of(org);
+    let mut flavor = Flavor::of(org);
+    flavor.unified |= ctx.config().unified_chat;
     let data: Vec<Value> = rows
         .iter()
         .skip(page.offset)
         .take(limit)
-        .map(|(member, day, last)| user_row(member, day, span.is_range().then_some(*last), flavor))
+        .map(|(member, day, last)| {
+            let place = if !flavor.unified {
+                ChatPlace::Classic
+            } else if ctx.config().unified_chat && org.on_unified_chat(member.index) {
+                ChatPlace::Unified
+            } else {
+                ChatPlace::ClassicWithEmptyUnified
+            };
+            user_row(member, day, span.is_range().then_some(*last), flavor, place)
+        })
         .collect();
     Ok(json!({ "data": data, "next_page": page.next }))
 }
@@ -93,7 +103,52 @@ fn user_filter(q: &Query) -> Result<Vec<&str>, ApiError> {
         .collect()
 }
 
-fn user_row(member: &Member, day: &UserDay, last: Option<NaiveDate>, flavor: Flavor) -> Value {
+/// Where a member's chat and Cowork figures go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ChatPlace {
+    /// `chat_metrics`/`cowork_metrics`; no `chat_cowork_unified_metrics` block.
+    Classic,
+    /// `chat_metrics`/`cowork_metrics`, and a unified block of zeros (the org offers it).
+    ClassicWithEmptyUnified,
+    /// The unified block's `chat` and `sessions`; zeros in `chat_metrics`/`cowork_metrics`.
+    Unified,
+}
+
+fn user_row(
+    member: &Member,
+    day: &UserDay,
+    last: Option<NaiveDate>,
+    flavor: Flavor,
+    place: ChatPlace,
+) -> Value {
+    let zero = UserDay::zero();
+    let (classic, unified) = match place {
+        ChatPlace::Unified => (&zero, day),
+        _ => (day, &zero),
+    };
+    let mut row = activity_row(member, day, classic, flavor);
+    if place != ChatPlace::Classic {
+        let mut chat = chat_block(unified, flavor);
+        insert(
+            &mut chat,
+            "distinct_shared_artifacts_viewed_count",
+            Value::Null,
+        );
+        let sessions = cowork_block(unified);
+        insert(
+            &mut row,
+            "chat_cowork_unified_metrics",
+            json!({ "chat": chat, "sessions": sessions }),
+        );
+    }
+    if let Some(last) = last {
+        insert(&mut row, "last_activity_date", json!(last.to_string()));
+    }
+    row
+}
+
+/// The `chat_metrics` fields (also the unified block's `chat`).
+fn chat_block(day: &UserDay, flavor: Flavor) -> Value {
     let mut chat = json!({
         "distinct_conversation_count": day.conversations,
         "message_count": day.messages,
@@ -114,6 +169,26 @@ fn user_row(member: &Member, day: &UserDay, last: Option<NaiveDate>, flavor: Fla
             json!(day.connectors_used.min(3)),
         );
     }
+    chat
+}
+
+/// The `cowork_metrics` fields (also the unified block's `sessions`).
+fn cowork_block(day: &UserDay) -> Value {
+    json!({
+        "distinct_session_count": day.cowork_sessions,
+        "message_count": day.cowork_messages,
+        "action_count": day.cowork_messages * 3,
+        "dispatch_turn_count": day.cowork_sessions / 2,
+        "skills_used_count": 0,
+        "distinct_skills_used_count": 0,
+        "connectors_used_count": 0,
+        "distinct_connectors_used_count": 0,
+        "artifacts_created_count": 0,
+    })
+}
+
+/// One `/users` row with `chat` (chat and Cowork figures) and `day` (everything else).
+fn activity_row(member: &Member, day: &UserDay, chat: &UserDay, flavor: Flavor) -> Value {
     let mut core = json!({
         "commit_count": day.commits,
         "pull_request_count": day.pull_requests,
@@ -131,39 +206,38 @@ fn user_row(member: &Member, day: &UserDay, last: Option<NaiveDate>, flavor: Fla
             (tool.to_owned(), counts)
         })
         .collect();
-    let cowork = json!({
-        "distinct_session_count": day.cowork_sessions,
-        "message_count": day.cowork_messages,
-        "action_count": day.cowork_messages * 3,
-        "dispatch_turn_count": day.cowork_sessions / 2,
-        "skills_used_count": 0,
-        "distinct_skills_used_count": 0,
-        "connectors_used_count": 0,
-        "distinct_connectors_used_count": 0,
-        "artifacts_created_count": 0,
+    // Office turns split over Excel (the larger half) and PowerPoint.
+    let office_app = |messages: u64| {
+        json!({
+            "distinct_session_count": u64::from(messages > 0), "message_count": messages,
+            "skills_used_count": 0, "distinct_skills_used_count": 0, "connectors_used_count": 0,
+            "distinct_connectors_used_count": 0,
+        })
+    };
+    let excel = day.office_messages.div_ceil(2);
+    let mut office = json!({
+        "excel": office_app(excel),
+        "powerpoint": office_app(day.office_messages - excel),
     });
-    let office_app = json!({
-        "distinct_session_count": 0, "message_count": 0, "skills_used_count": 0,
-        "distinct_skills_used_count": 0, "connectors_used_count": 0,
-        "distinct_connectors_used_count": 0,
-    });
-    let mut office = json!({ "excel": office_app, "powerpoint": office_app });
     if flavor.office_extended {
-        insert(&mut office, "outlook", office_app.clone());
-        insert(&mut office, "word", office_app.clone());
+        insert(&mut office, "outlook", office_app(0));
+        insert(&mut office, "word", office_app(0));
     }
     let mut row = json!({
         "user": { "id": member.id, "email_address": member.email, "type": "user" },
-        "chat_metrics": chat,
+        "chat_metrics": chat_block(chat, flavor),
         "claude_code_metrics": { "core_metrics": core, "tool_actions": tools },
         "office_metrics": office,
-        "cowork_metrics": cowork,
+        "cowork_metrics": cowork_block(chat),
         "web_search_count": day.web_searches,
     });
-    if flavor.design {
+    // Orgs with Claude Design always get the block; others only on days it was used, so
+    // rows with and without it both occur.
+    if flavor.design || day.design_messages > 0 {
         let design = json!({
             "distinct_projects_created_count": 0, "distinct_projects_used_count": 0,
-            "distinct_session_count": 0, "message_count": 0,
+            "distinct_session_count": u64::from(day.design_messages > 0),
+            "message_count": day.design_messages,
         });
         insert(&mut row, "design_metrics", design);
     }
@@ -173,23 +247,6 @@ fn user_row(member: &Member, day: &UserDay, last: Option<NaiveDate>, flavor: Fla
             "remote_compute_job_count": 0, "skills_used_count": 0,
         });
         insert(&mut row, "science_metrics", science);
-    }
-    if flavor.unified {
-        let mut unified_chat = row["chat_metrics"].clone();
-        insert(
-            &mut unified_chat,
-            "distinct_shared_artifacts_viewed_count",
-            Value::Null,
-        );
-        let sessions = row["cowork_metrics"].clone();
-        insert(
-            &mut row,
-            "chat_cowork_unified_metrics",
-            json!({ "chat": unified_chat, "sessions": sessions }),
-        );
-    }
-    if let Some(last) = last {
-        insert(&mut row, "last_activity_date", json!(last.to_string()));
     }
     row
 }

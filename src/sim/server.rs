@@ -17,7 +17,7 @@ use super::error::{ApiError, Wording};
 use super::limits::RateLimiter;
 use super::prng::base62;
 use super::query::{Query, decode};
-use super::{Fault, LoggedRequest, SimConfig, adoption, engagement, reports};
+use super::{Fault, LoggedRequest, SimConfig, adoption, engagement, plugins, reports};
 
 /// Path prefix every endpoint lives under.
 pub(crate) const PREFIX: &str = "/v1/organizations/analytics/";
@@ -113,6 +113,8 @@ enum Endpoint {
     Projects,
     Skills,
     Connectors,
+    Plugins,
+    Artifacts,
     UsageReport,
     CostReport,
     UserUsageReport,
@@ -127,6 +129,8 @@ impl Endpoint {
             "apps/chat/projects" => Self::Projects,
             "skills" => Self::Skills,
             "connectors" => Self::Connectors,
+            "plugins" => Self::Plugins,
+            "artifacts" => Self::Artifacts,
             "usage_report" => Self::UsageReport,
             "cost_report" => Self::CostReport,
             "user_usage_report" => Self::UserUsageReport,
@@ -262,6 +266,17 @@ fn answer(
             "The requested resource could not be found.",
         ));
     };
+    if shared.config.plugins_artifacts_not_offered
+        && matches!(endpoint, Endpoint::Plugins | Endpoint::Artifacts)
+    {
+        // What an organization without these newer endpoints gets: the same 404 a bad key
+        // gets, which is why the client asks for them only after the key is proven.
+        return Outcome::Error(ApiError::new(
+            404,
+            "not_found_error",
+            "The requested resource could not be found.",
+        ));
+    }
     let flaky =
         fault == Some(Fault::Flaky5xx) && shared.flaky.fetch_add(1, Ordering::Relaxed) % 3 == 1;
     if flaky || fault == Some(Fault::ServerErrors) {
@@ -290,6 +305,8 @@ fn answer(
         Endpoint::Projects => adoption::projects(&ctx, q),
         Endpoint::Skills => adoption::skills(&ctx, q),
         Endpoint::Connectors => adoption::connectors(&ctx, q),
+        Endpoint::Plugins => plugins::plugins(&ctx, q),
+        Endpoint::Artifacts => plugins::artifacts(&ctx, q),
         Endpoint::UsageReport => reports::usage_report(&ctx, q),
         Endpoint::CostReport => reports::cost_report(&ctx, q),
         Endpoint::UserUsageReport => reports::user_usage_report(&ctx, q),

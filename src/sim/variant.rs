@@ -43,6 +43,13 @@ pub enum Variant {
     /// The engagement endpoints refuse `starting_date`/`ending_date` (no range mode).
     #[value(name = "no-range")]
     NoRange,
+    /// Every third member is on "Chat and Cowork unified": their chat and Cowork activity is
+    /// under `chat_cowork_unified_metrics` instead of `chat_metrics`/`cowork_metrics`.
+    #[value(name = "unified")]
+    Unified,
+    /// `/plugins` and `/artifacts` are not offered to this organization (404).
+    #[value(name = "no-plugins-artifacts")]
+    NoPluginsArtifacts,
     /// Engagement data is served 366 days back instead of 90.
     #[value(name = "history-366")]
     History366,
@@ -64,6 +71,8 @@ impl Variant {
             Variant::SummariesLegacy,
             Variant::SummariesStrictEnd,
             Variant::NoRange,
+            Variant::Unified,
+            Variant::NoPluginsArtifacts,
             Variant::History366,
             Variant::ActorEmail,
             Variant::ActorEmailAddress,
@@ -79,6 +88,8 @@ impl Variant {
             Variant::SummariesLegacy => "summaries-legacy",
             Variant::SummariesStrictEnd => "summaries-strict-end",
             Variant::NoRange => "no-range",
+            Variant::Unified => "unified",
+            Variant::NoPluginsArtifacts => "no-plugins-artifacts",
             Variant::History366 => "history-366",
             Variant::ActorEmail => "actor-email",
             Variant::ActorEmailAddress => "actor-email-address",
@@ -94,6 +105,8 @@ impl Variant {
             Variant::SummariesLegacy => config.legacy_summaries = true,
             Variant::SummariesStrictEnd => config.summaries_strict_end = true,
             Variant::NoRange => config.range_mode = false,
+            Variant::Unified => config.unified_chat = true,
+            Variant::NoPluginsArtifacts => config.plugins_artifacts_not_offered = true,
             Variant::History366 => config.history_days = 366,
             Variant::ActorEmail => config.actor_email = ActorEmail::Legacy,
             Variant::ActorEmailAddress => config.actor_email = ActorEmail::Current,

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::{
     Activity, AdoptionItem, CostLine, Dataset, FetchEntry, PersonCost, Result, Store, SummaryDay,
-    to_u64,
+    not_offered_key, to_u64,
 };
 
 impl Store {
@@ -83,6 +83,11 @@ impl Store {
         Ok(Some((day, items)))
     }
 
+    /// True when the newest answer of `dataset` (plugins, artifacts) was "not offered" (404).
+    pub fn not_offered(&self, dataset: Dataset) -> Result<bool> {
+        Ok(self.meta(&not_offered_key(dataset))?.is_some())
+    }
+
     /// Everyone the store has seen in per-day data, with their last active day and the e-mail
     /// of that day. One index seek per person (a recursive skip over `user_day_person`), not a
     /// scan of every stored day: a year of history costs no more than a month.
@@ -111,9 +116,8 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<(NaiveDate, Activity)>> {
         self.read_activity(
-            "SELECT date, user_id, email, messages, conversations, sessions, commits, pull_requests,
-                    lines_added, lines_removed, tool_accepted, tool_rejected
-             FROM user_day WHERE user_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date",
+            "date, user_id, email",
+            "user_day WHERE user_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date",
             params![user_id, from, to],
         )
     }
@@ -131,9 +135,8 @@ impl Store {
     /// Per-person engagement of each stored day in `[from, to]`.
     pub fn user_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(NaiveDate, Activity)>> {
         self.read_activity(
-            "SELECT date, user_id, email, messages, conversations, sessions, commits, pull_requests,
-                    lines_added, lines_removed, tool_accepted, tool_rejected
-             FROM user_day WHERE date >= ?1 AND date <= ?2 ORDER BY date, user_id",
+            "date, user_id, email",
+            "user_day WHERE date >= ?1 AND date <= ?2 ORDER BY date, user_id",
             params![from, to],
         )
     }
@@ -143,9 +146,8 @@ impl Store {
     /// reads one row per day, never one per person per day.
     pub fn day_totals(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(NaiveDate, Activity)>> {
         self.read_activity(
-            "SELECT date, '', '', messages, conversations, sessions, commits, pull_requests,
-                    lines_added, lines_removed, tool_accepted, tool_rejected
-             FROM day_total WHERE date >= ?1 AND date <= ?2 ORDER BY date",
+            "date, '', ''",
+            "day_total WHERE date >= ?1 AND date <= ?2 ORDER BY date",
             params![from, to],
         )
     }
@@ -154,9 +156,8 @@ impl Store {
     pub fn rollup(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<Activity>> {
         Ok(self
             .read_activity(
-                "SELECT start, user_id, email, messages, conversations, sessions, commits,
-                        pull_requests, lines_added, lines_removed, tool_accepted, tool_rejected
-                 FROM user_rollup WHERE start = ?1 AND end = ?2 ORDER BY user_id",
+                "start, user_id, email",
+                "user_rollup WHERE start = ?1 AND end = ?2 ORDER BY user_id",
                 params![start, end],
             )?
             .into_iter()
@@ -164,28 +165,26 @@ impl Store {
             .collect())
     }
 
+    /// Reads activity rows: `keys` selects the day, user id and e-mail, `source` is
+    /// `table WHERE … ORDER BY …`; the counters are [`Activity::COLUMNS`].
     fn read_activity(
         &self,
-        sql: &str,
+        keys: &str,
+        source: &str,
         args: impl rusqlite::Params,
     ) -> Result<Vec<(NaiveDate, Activity)>> {
-        self.rows(sql, args, |r| {
-            let n = |i| r.get::<_, i64>(i).map(to_u64);
+        let sql = format!(
+            "SELECT {keys}, {} FROM {source}",
+            Activity::COLUMNS.join(", ")
+        );
+        self.rows(&sql, args, |r| {
+            let mut counts = [0u64; Activity::COLUMNS.len()];
+            for (i, c) in counts.iter_mut().enumerate() {
+                *c = to_u64(r.get(i + 3)?);
+            }
             Ok((
                 r.get(0)?,
-                Activity {
-                    user_id: r.get(1)?,
-                    email: r.get(2)?,
-                    messages: n(3)?,
-                    conversations: n(4)?,
-                    sessions: n(5)?,
-                    commits: n(6)?,
-                    pull_requests: n(7)?,
-                    lines_added: n(8)?,
-                    lines_removed: n(9)?,
-                    tool_accepted: n(10)?,
-                    tool_rejected: n(11)?,
-                },
+                Activity::from_counts(r.get(1)?, r.get(2)?, counts),
             ))
         })
     }

@@ -3,7 +3,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes. A file with a higher version came from a newer topogy.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Each entry migrates from version `index` to `index + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -95,6 +95,30 @@ SELECT date, SUM(messages), SUM(conversations), SUM(sessions), SUM(commits),
        SUM(pull_requests), SUM(lines_added), SUM(lines_removed), SUM(tool_accepted),
        SUM(tool_rejected)
 FROM user_day GROUP BY date;
+",
+    // Chat and Cowork unified, Cowork, Office, Design and web searches per person per day.
+    // Rows written before this version lack them (zero) and undercount the messages of people
+    // on the unified experience, so their fetch-log entries are dated back to the day they
+    // cover: the sync then sees them as unsettled and fetches again every day the API still
+    // serves. Older days keep their rows as they were; nothing is deleted.
+    r"
+ALTER TABLE user_day ADD COLUMN cowork_sessions INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE user_day ADD COLUMN cowork_messages INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE user_day ADD COLUMN office_messages INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE user_day ADD COLUMN design_messages INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE user_day ADD COLUMN web_searches INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE user_rollup ADD COLUMN cowork_sessions INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE user_rollup ADD COLUMN cowork_messages INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE user_rollup ADD COLUMN office_messages INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE user_rollup ADD COLUMN design_messages INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE user_rollup ADD COLUMN web_searches INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE day_total ADD COLUMN cowork_sessions INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE day_total ADD COLUMN cowork_messages INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE day_total ADD COLUMN office_messages INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE day_total ADD COLUMN design_messages INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE day_total ADD COLUMN web_searches INTEGER NOT NULL DEFAULT 0;
+UPDATE fetch_log SET fetched_at = start || ' 00:00:00+00:00'
+WHERE dataset IN ('users_day', 'users_range');
 ",
 ];
 

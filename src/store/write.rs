@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::{
     Activity, AdoptionItem, CostLine, Dataset, FetchMeta, PersonCost, Result, Store, SummaryDay,
-    next_day, to_i64,
+    next_day, not_offered_key, to_i64,
 };
 
 impl Store {
@@ -25,12 +25,13 @@ impl Store {
             // The organization's total for the day, kept beside the rows it sums, so the daily
             // series reads one row per day however many people there are.
             tx.execute("DELETE FROM day_total WHERE date = ?1", [date])?;
+            let columns = Activity::COLUMNS.join(", ");
+            let sums = Activity::COLUMNS.map(|c| format!("SUM({c})")).join(", ");
             tx.execute(
-                "INSERT INTO day_total
-                 SELECT date, SUM(messages), SUM(conversations), SUM(sessions), SUM(commits),
-                        SUM(pull_requests), SUM(lines_added), SUM(lines_removed),
-                        SUM(tool_accepted), SUM(tool_rejected)
-                 FROM user_day WHERE date = ?1 GROUP BY date",
+                &format!(
+                    "INSERT INTO day_total(date, {columns})
+                     SELECT date, {sums} FROM user_day WHERE date = ?1 GROUP BY date"
+                ),
                 [date],
             )?;
             log_fetch(
@@ -203,7 +204,37 @@ impl Store {
                     to_i64(item.uses)
                 ])?;
             }
-            log_fetch(tx, dataset, date, end, meta, items.len())
+            log_fetch(tx, dataset, date, end, meta, items.len())?;
+            tx.execute(
+                "DELETE FROM meta WHERE key = ?1",
+                [not_offered_key(dataset)],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Records that `dataset` (plugins, artifacts) answered 404 for `date`: the organization
+    /// is not offered it. The day is logged as fetched with no items, so it is asked again
+    /// only as often as any unsettled day; the next answer with rows clears the mark.
+    pub fn mark_not_offered(
+        &mut self,
+        dataset: Dataset,
+        date: NaiveDate,
+        meta: FetchMeta,
+    ) -> Result<()> {
+        let end = next_day(date);
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM adoption WHERE kind = ?1 AND start = ?2 AND end = ?3",
+                params![dataset.key(), date, end],
+            )?;
+            log_fetch(tx, dataset, date, end, meta, 0)?;
+            tx.execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![not_offered_key(dataset), date.to_string()],
+            )?;
+            Ok(())
         })
     }
 
@@ -250,30 +281,19 @@ fn insert_activity(
     end: Option<&NaiveDate>,
     rows: &[Activity],
 ) -> rusqlite::Result<()> {
-    let (end_col, end_arg) = match end {
-        Some(_) => (", end", ", ?13"),
-        None => ("", ""),
-    };
+    let end_col = if end.is_some() { ", end" } else { "" };
+    let columns = Activity::COLUMNS.join(", ");
+    // ?1 the key, ?2 ?3 user id and e-mail, then the counters, then the end (if any).
+    let count = Activity::COLUMNS.len() + 3 + usize::from(end.is_some());
+    let places: Vec<String> = (1..=count).map(|i| format!("?{i}")).collect();
     let sql = format!(
-        "INSERT INTO {table}({key_column}{end_col}, user_id, email, messages, conversations,
-            sessions, commits, pull_requests, lines_added, lines_removed, tool_accepted,
-            tool_rejected)
-         VALUES (?1{end_arg}, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        "INSERT INTO {table}({key_column}, user_id, email, {columns}{end_col})
+         VALUES ({})",
+        places.join(", ")
     );
     let mut stmt = tx.prepare(&sql)?;
     for a in rows {
-        let counts = [
-            a.messages,
-            a.conversations,
-            a.sessions,
-            a.commits,
-            a.pull_requests,
-            a.lines_added,
-            a.lines_removed,
-            a.tool_accepted,
-            a.tool_rejected,
-        ]
-        .map(to_i64);
+        let counts = a.counts().map(to_i64);
         let mut args: Vec<&dyn rusqlite::ToSql> = vec![key, &a.user_id, &a.email];
         args.extend(counts.iter().map(|c| c as &dyn rusqlite::ToSql));
         if let Some(end) = end {

@@ -411,8 +411,8 @@ fn merge_activity(users: &[UserActivity]) -> Vec<Activity> {
         let row = Activity {
             user_id: user.id.clone(),
             email: user.email_address.clone().unwrap_or_default(),
-            messages: u.chat_metrics.message_count,
-            conversations: u.chat_metrics.distinct_conversation_count.unwrap_or(0),
+            messages: u.messages(),
+            conversations: u.conversations(),
             sessions: core.distinct_session_count.unwrap_or(0),
             commits: core.commit_count,
             pull_requests: core.pull_request_count,
@@ -420,6 +420,11 @@ fn merge_activity(users: &[UserActivity]) -> Vec<Activity> {
             lines_removed: core.lines_of_code.removed_count,
             tool_accepted: u.tool_accepted(),
             tool_rejected: u.tool_rejected(),
+            cowork_sessions: u.cowork_sessions(),
+            cowork_messages: u.cowork_messages(),
+            office_messages: u.office_messages(),
+            design_messages: u.design_messages(),
+            web_searches: u.web_search_count,
         };
         by_id
             .entry(row.user_id.clone())

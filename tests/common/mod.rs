@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 
 use std::str::FromStr;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use topogy::sim::SyntheticOrg;
@@ -33,6 +33,11 @@ pub struct Expected {
     pub tool_accepted: u64,
     pub tool_rejected: u64,
     pub cost_cents: Decimal,
+    pub cowork_sessions: u64,
+    pub cowork_messages: u64,
+    pub office_messages: u64,
+    pub design_messages: u64,
+    pub web_searches: u64,
 }
 
 impl Expected {
@@ -84,6 +89,11 @@ pub fn expected_developers(
                 e.lines_removed += u.lines_removed;
                 e.tool_accepted += u.tool_actions.iter().map(|t| t.1).sum::<u64>();
                 e.tool_rejected += u.tool_actions.iter().map(|t| t.2).sum::<u64>();
+                e.cowork_sessions += u.cowork_sessions;
+                e.cowork_messages += u.cowork_messages;
+                e.office_messages += u.office_messages;
+                e.design_messages += u.design_messages;
+                e.web_searches += u.web_searches;
             }
         }
         (e.conversations, e.sessions) = org.distinct_over(m.index, from, engagement_to);
@@ -122,6 +132,11 @@ pub fn assert_developers(rows: &[Value], expected: &BTreeMap<String, Expected>, 
             ("lines_removed", e.lines_removed),
             ("tool_accepted", e.tool_accepted),
             ("tool_rejected", e.tool_rejected),
+            ("cowork_sessions", e.cowork_sessions),
+            ("cowork_messages", e.cowork_messages),
+            ("office_messages", e.office_messages),
+            ("design_messages", e.design_messages),
+            ("web_searches", e.web_searches),
         ] {
             assert_eq!(row[field].as_u64(), Some(want), "{label} {id} {field}");
         }
@@ -234,4 +249,41 @@ pub fn all_file_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
         }
     }
     out
+}
+
+/// Runs the binary against `sim` with `key` from the environment (on a blocking thread).
+pub async fn run(
+    data: &std::path::Path,
+    sim: &topogy::sim::SimHandle,
+    key: &str,
+    args: &[&str],
+) -> std::process::Output {
+    let data = data.to_path_buf();
+    let url = sim.base_url();
+    let key = key.to_owned();
+    let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        topogy(
+            &data,
+            &args,
+            &[
+                ("TOPOGY_BASE_URL", url.as_str()),
+                ("TOPOGY_API_KEY", key.as_str()),
+            ],
+            None,
+        )
+    })
+    .await
+    .unwrap()
+}
+
+/// The real UTC date (the simulator's default "today").
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// A finished run's standard error, as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }

@@ -1,4 +1,5 @@
-//! Adoption: skills, connectors and chat projects; idle seats and pending invites.
+//! Adoption: skills, connectors, chat projects, plugins and artifacts; idle seats and pending
+//! invites.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -11,9 +12,12 @@ use crate::store::AdoptionItem;
 use crate::tui::model::Model;
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let [lists, idle, foot] = area.layout(&Layout::vertical([
-        Constraint::Percentage(55),
-        Constraint::Fill(1),
+    // The seats box needs six rows; the lists share the rest, the newer two a little less.
+    let seats_height = (area.height.saturating_sub(1) / 4).max(6);
+    let [lists, newer, idle, foot] = area.layout(&Layout::vertical([
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+        Constraint::Length(seats_height),
         Constraint::Length(1),
     ]));
     frame.render_widget(Paragraph::new(freshness(model, theme, false)), foot);
@@ -21,11 +25,8 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame.render_widget(block("Adoption", theme), lists);
         return;
     };
-    let [a, b, c] = lists.layout(&Layout::horizontal([
-        Constraint::Fill(1),
-        Constraint::Fill(1),
-        Constraint::Fill(1),
-    ]));
+    let [a, b, c] = lists.layout(&Layout::horizontal([Constraint::Fill(1); 3]));
+    let [d, e] = newer.layout(&Layout::horizontal([Constraint::Fill(1); 2]));
     // The lists are of one day; its year goes when the longest title would not fit.
     let narrowest = usize::from(a.width.min(b.width).min(c.width));
     let with_year = "Chat projects on 2026-01-01".len() + 4 <= narrowest;
@@ -34,30 +35,42 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Some(d) if with_year => format!("{what} on {d}"),
         Some(d) => format!("{what} on {}", d.format("%m-%d")),
     };
-    items(
-        frame,
-        theme,
-        a,
-        &on("Skills"),
-        &data.adoption.skills,
-        "Uses",
-    );
-    items(
-        frame,
-        theme,
-        b,
-        &on("Connectors"),
-        &data.adoption.connectors,
-        "Uses",
-    );
-    items(
-        frame,
-        theme,
-        c,
-        &on("Chat projects"),
-        &data.adoption.projects,
-        "Msgs",
-    );
+    let adoption = &data.adoption;
+    let lists = [
+        (a, "Skills", &adoption.skills, "Uses", false),
+        (b, "Connectors", &adoption.connectors, "Uses", false),
+        (c, "Chat projects", &adoption.projects, "Msgs", false),
+        (
+            d,
+            "Plugins",
+            &adoption.plugins,
+            "Uses",
+            adoption.plugins_not_offered,
+        ),
+        (
+            e,
+            "Artifacts",
+            &adoption.artifacts,
+            "Made",
+            adoption.artifacts_not_offered,
+        ),
+    ];
+    for (area, what, list, uses, not_offered) in lists {
+        if not_offered {
+            let title = what.to_owned();
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    "not offered for this organization (the API answers 404 here)",
+                    theme.dim,
+                ))
+                .wrap(Wrap { trim: true })
+                .block(block(&title, theme)),
+                area,
+            );
+        } else {
+            items(frame, theme, area, &on(what), list, uses);
+        }
+    }
 
     let summary = data.latest_summary.as_ref();
     let seats = summary.and_then(|s| s.assigned_seats);

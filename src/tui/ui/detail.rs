@@ -33,7 +33,7 @@ pub fn render(
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let [summary, chart, days] = inner.layout(&Layout::vertical([
-        Constraint::Length(3),
+        Constraint::Length(4),
         Constraint::Length(5),
         Constraint::Fill(1),
     ]));
@@ -70,6 +70,17 @@ pub fn render(
                     count(p.lines_added),
                     count(p.lines_removed),
                     percent(p.acceptance_rate())
+                ),
+                theme.text,
+            ),
+            Line::styled(
+                format!(
+                    "Cowork {} sessions, {} msgs · Office {}, Design {} msgs · {} web searches",
+                    count(p.cowork_sessions),
+                    count(p.cowork_messages),
+                    count(p.office_messages),
+                    count(p.design_messages),
+                    count(p.web_searches)
                 ),
                 theme.text,
             ),
@@ -154,30 +165,51 @@ pub fn render(
         Sparkline::default().data(&cents).style(theme.series_alt),
         spark2,
     );
-    // Titles right-aligned over right-aligned numbers; 78 columns hold the whole row.
-    let titles = [
-        "Msgs", "Convs", "Sessions", "Commits", "PRs", "+Lines", "-Lines", "Accepted", "Cost",
+    // Titles right-aligned over right-aligned numbers; 78 columns hold the whole row, and
+    // from 115 the Cowork, Office, Design and web-search columns join it.
+    let mut columns: Vec<DayColumn> = vec![
+        ("Msgs", 5, |a| a.messages),
+        ("Convs", 5, |a| a.conversations),
+        ("Sessions", 8, |a| a.sessions),
+        ("Commits", 7, |a| a.commits),
+        ("PRs", 4, |a| a.pull_requests),
+        ("+Lines", 7, |a| a.lines_added),
+        ("-Lines", 7, |a| a.lines_removed),
+        ("Accepted", 8, |a| a.tool_accepted),
     ];
-    let header =
-        Row::new(std::iter::once(Cell::from("Day")).chain(titles.iter().map(|t| number(*t))))
-            .style(theme.header);
+    if days.width >= 115 {
+        columns.extend([
+            ("Cowork", 7, (|a| a.cowork_messages) as Counter),
+            ("Office", 7, |a| a.office_messages),
+            ("Design", 7, |a| a.design_messages),
+            ("Web", 5, |a| a.web_searches),
+        ]);
+    }
+    let header = Row::new(
+        std::iter::once(Cell::from("Day"))
+            .chain(columns.iter().map(|c| number(c.0)))
+            .chain(std::iter::once(number("Cost"))),
+    )
+    .style(theme.header);
     let height = usize::from(days.height.saturating_sub(1));
     let dash = || "–".to_owned();
     let rows = by_day.iter().rev().take(height).map(|(date, (a, cost))| {
-        let n = |f: fn(&Activity) -> u64| number(a.map_or_else(dash, |a| count(f(a))));
-        Row::new(vec![
-            Cell::from(date.format("%a %m-%d").to_string()),
-            n(|a| a.messages),
-            n(|a| a.conversations),
-            n(|a| a.sessions),
-            n(|a| a.commits),
-            n(|a| a.pull_requests),
-            n(|a| a.lines_added),
-            n(|a| a.lines_removed),
-            n(|a| a.tool_accepted),
-            number(cost.map_or_else(dash, money)),
-        ])
+        let n = |f: Counter| number(a.map_or_else(dash, |a| count(f(a))));
+        Row::new(
+            std::iter::once(Cell::from(date.format("%a %m-%d").to_string()))
+                .chain(columns.iter().map(|c| n(c.2)))
+                .chain(std::iter::once(number(cost.map_or_else(dash, money)))),
+        )
     });
-    let widths = [9, 5, 5, 8, 7, 4, 7, 7, 8, 9].map(Constraint::Length);
+    let widths = std::iter::once(9)
+        .chain(columns.iter().map(|c| c.1))
+        .chain(std::iter::once(9))
+        .map(Constraint::Length);
     frame.render_widget(Table::new(rows, widths).header(header), days);
 }
+
+/// Reads one counter of a day.
+type Counter = fn(&Activity) -> u64;
+
+/// A timeline column: title, width, and the counter it shows.
+type DayColumn = (&'static str, u16, Counter);

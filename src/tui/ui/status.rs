@@ -88,8 +88,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     for notice in &model.notices {
         text(notice, theme.warn);
     }
-    // The pane grows to show why the connection is down, leaving the log a few rows.
-    let wanted = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    // The pane grows to show why the connection is down, or every dataset (a header and a
+    // row each), leaving the log a few rows.
+    let datasets_rows = model.data.as_ref().map_or(0, |d| d.fetches.len()) + 1;
+    let wanted = u16::try_from(lines.len().max(datasets_rows) + 2).unwrap_or(u16::MAX);
     let [top, log] = area.layout(&Layout::vertical([
         Constraint::Length(wanted.clamp(12, area.height.saturating_sub(6).max(12))),
         Constraint::Fill(1),
