@@ -110,6 +110,8 @@ struct Inner {
     slots: Semaphore,
     progress: Progress,
     log: transport::RequestLog,
+    /// Kept only to mask it wherever a server echoes it back (see `Inner::redact`).
+    key: ApiKey,
 }
 
 impl fmt::Debug for Client {
@@ -163,6 +165,7 @@ impl Client {
                 progress: Progress::new(),
                 log: Mutex::new(VecDeque::with_capacity(transport::REQUEST_LOG_LEN)),
                 config,
+                key,
             }),
         })
     }

@@ -321,20 +321,45 @@ pub(crate) fn classify_transport(err: &reqwest::Error) -> ApiError {
 /// an Anthropic key (`sk-ant-…`) masked, in case a server or proxy ever echoes one.
 pub(crate) fn sanitize(text: &str) -> String {
     let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = String::with_capacity(one_line.len());
-    let mut rest = one_line.as_str();
-    while let Some(pos) = rest.find("sk-ant-") {
-        out.push_str(&rest[..pos]);
-        out.push_str("sk-ant-…");
-        let tail = &rest[pos + "sk-ant-".len()..];
-        let end = tail
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-            .unwrap_or(tail.len());
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
+    let mut out = String::from_utf8_lossy(&redact(one_line.as_bytes(), b"")).into_owned();
     if out.chars().count() > 500 {
         out = out.chars().take(500).collect::<String>() + "…";
+    }
+    out
+}
+
+/// What stands in for the client's own key wherever a server echoed it.
+pub(crate) const KEY_REMOVED: &str = "[key removed]";
+/// Keys shorter than this are not searched for verbatim (a one-letter "key" would mangle every
+/// body); anything `sk-ant-`-shaped is masked whatever its length.
+const MIN_VERBATIM_KEY: usize = 8;
+
+/// Masks `key` (verbatim) and anything shaped like an Anthropic key (`sk-ant-` and the key
+/// alphabet after it) in bytes a server sent. Everything else is kept byte for byte, so a JSON
+/// body stays JSON and UTF-8 stays UTF-8.
+pub(crate) fn redact(bytes: &[u8], key: &[u8]) -> Vec<u8> {
+    const SHAPE: &[u8] = b"sk-ant-";
+    let verbatim = key.len() >= MIN_VERBATIM_KEY;
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        if verbatim && rest.starts_with(key) {
+            out.extend_from_slice(KEY_REMOVED.as_bytes());
+            i += key.len();
+        } else if rest.starts_with(SHAPE) {
+            out.extend_from_slice("sk-ant-…".as_bytes());
+            i += SHAPE.len();
+            while bytes
+                .get(i)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+            {
+                i += 1;
+            }
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
     }
     out
 }
@@ -466,6 +491,19 @@ mod tests {
         assert_eq!(text, "bad key sk-ant-…, try again please");
         let long = sanitize(&"x".repeat(800));
         assert_eq!(long.chars().count(), 501);
+    }
+
+    #[test]
+    fn redact_masks_the_key_verbatim_and_key_shapes_keeping_json_intact() {
+        let key = b"my-own-plain-key-0123";
+        let body = br#"{"id":"req_my-own-plain-key-0123","m":"sk-ant-api01-X_y-1 ok","n":"short"}"#;
+        let redacted = String::from_utf8(redact(body, key)).unwrap_or_default();
+        assert_eq!(
+            redacted,
+            r#"{"id":"req_[key removed]","m":"sk-ant-… ok","n":"short"}"#
+        );
+        assert!(serde_json::from_str::<Value>(&redacted).is_ok());
+        assert_eq!(redact(b"abcabc", b"a"), b"abcabc".to_vec(), "too short to search");
     }
 
     #[test]

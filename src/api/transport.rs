@@ -2,6 +2,8 @@
 //!
 //! Every attempt is counted by the budget, reported through progress, logged with `tracing`
 //! (method, path, status, latency, request id — never headers) and kept in the request log.
+//! Everything the server sent (headers, body) passes [`Inner::redact`] first, before it is
+//! parsed, stored, logged or shown: a hostile server echoing the key gets it masked.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -152,11 +154,11 @@ impl Inner {
                 let status = response.status().as_u16();
                 progress.set_status(status);
                 let headers = response.headers();
-                let request_id =
-                    header(headers, "request-id").or_else(|| header(headers, "x-request-id"));
-                let retry_after = header(headers, "retry-after")
+                let header = |name: &str| self.header(headers, name);
+                let request_id = header("request-id").or_else(|| header("x-request-id"));
+                let retry_after = header("retry-after")
                     .and_then(|v| classify::parse_retry_after(&v, Utc::now()));
-                let location = header(headers, "location");
+                let location = header("location");
                 match response.bytes().await {
                     Err(e) => (
                         Err(classify::classify_transport(&e)),
@@ -164,10 +166,10 @@ impl Inner {
                         request_id,
                     ),
                     Ok(bytes) if (200..300).contains(&status) => {
-                        (Ok(Vec::from(bytes)), Some(status), request_id)
+                        (Ok(self.redact(&bytes)), Some(status), request_id)
                     }
                     Ok(bytes) => {
-                        let mut body = ErrorBody::parse(&bytes);
+                        let mut body = ErrorBody::parse(&self.redact(&bytes));
                         if (300..400).contains(&status) {
                             body.message = Some(format!(
                                 "redirected to {}; check the base URL",
@@ -205,6 +207,19 @@ impl Inner {
         outcome.map(|bytes| (bytes, request_id))
     }
 
+    /// Masks this client's key (verbatim) and anything key-shaped in what a server sent: the
+    /// one gate between the network and everything that stores or shows server text.
+    fn redact(&self, bytes: &[u8]) -> Vec<u8> {
+        classify::redact(bytes, self.key.expose().as_bytes())
+    }
+
+    /// A response header, trimmed, redacted, one line; `None` when absent or empty.
+    fn header(&self, headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
+        let value = headers.get(name)?;
+        let text = String::from_utf8_lossy(&self.redact(value.as_bytes())).into_owned();
+        Some(classify::sanitize(&text)).filter(|v| !v.is_empty())
+    }
+
     fn record(&self, record: RequestRecord) {
         if let Ok(mut log) = self.log.lock() {
             if log.len() >= REQUEST_LOG_LEN {
@@ -215,10 +230,3 @@ impl Inner {
     }
 }
 
-fn header(headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-}

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Check, CheckStatus};
 use crate::api::ApiError;
-use crate::api::classify::classify_transport;
+use crate::api::classify::{classify_transport, sanitize};
 
 /// How long each network step may take.
 const STEP_TIMEOUT: Duration = Duration::from_secs(8);
@@ -285,7 +285,7 @@ pub async fn http_check(target: &Target, base_url: &str) -> HttpAnswer {
                     .headers()
                     .get(name)
                     .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned)
+                    .map(sanitize)
             };
             let server = header("date")
                 .and_then(|d| DateTime::parse_from_rfc2822(&d).ok())
