@@ -47,7 +47,13 @@ pub struct ClientConfig {
     pub max_concurrency: usize,
     /// Whole-request timeout; connecting is limited to 10 s (or this, if shorter).
     pub timeout: Duration,
-    /// Retries of transient failures (429, 5xx, connect errors, timeouts) per request.
+    /// The most one call may spend on the wire and backing off over all its retries (waits
+    /// for the budget or for a 429 not counted): a server that accepts connections and never
+    /// answers fails within this, not after `timeout × (max_retries + 1)`.
+    pub max_call_time: Duration,
+    /// Retries of transient failures (429, 5xx, connect errors, timeouts, and up to two
+    /// malformed 200 bodies) per request. A 429 without `retry-after` spreads them over at
+    /// least one `window`.
     pub max_retries: u32,
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
@@ -66,6 +72,7 @@ impl Default for ClientConfig {
             window: Duration::from_secs(60),
             max_concurrency: 4,
             timeout: Duration::from_secs(30),
+            max_call_time: Duration::from_secs(45),
             max_retries: 5,
             backoff_base: Duration::from_millis(500),
             backoff_cap: Duration::from_secs(30),
@@ -364,7 +371,7 @@ impl Client {
         query
     }
 
-    async fn report<T: serde::de::DeserializeOwned>(
+    async fn report<T: serde::de::DeserializeOwned + paging::PageRow>(
         &self,
         path: &str,
         query: &[(String, String)],

@@ -7,9 +7,11 @@ mod common;
 
 use std::path::Path;
 use std::process::Output;
+use std::time::{Duration, Instant};
 
 use api_support::{Hit, Reply};
 use serde_json::json;
+use topogy::api::{ApiError, ClientConfig, UnreachableKind};
 
 /// Shaped like an Analytics key (caught by the `sk-ant-` shape as well as verbatim).
 const SHAPED: &str = "sk-ant-api01-HOSTILExCANARYxNEVERxPRINTxME0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV";
@@ -185,4 +187,97 @@ async fn the_status_request_log_keeps_echoed_ids_masked() {
     let id = log[0].request_id.as_deref().unwrap_or_default();
     assert_eq!(id, "[key removed]");
     assert!(!format!("{log:?}").contains("CANARY"));
+}
+
+/// Serves `bad` for the first `failures` requests, then one good `/users` page of two people.
+async fn fails_then_succeeds(bad: Reply, failures: usize) -> api_support::Mock {
+    api_support::spawn(move |_, i| {
+        if i < failures {
+            bad.clone()
+        } else {
+            Reply::page(
+                json!([api_support::user_row("u1"), api_support::user_row("u2")]),
+                None,
+            )
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_truncated_page_is_retried_twice_and_then_reported() {
+    let truncated = Reply::raw(200, r#"{"data": [{"user": {"id": "#);
+    let mock = fails_then_succeeds(truncated.clone(), 2).await;
+    let api = api_support::client(&mock.url(), |c| c.max_retries = 5);
+    let rows = api.users_day(api_support::test_day()).await.unwrap();
+    let ids: Vec<String> = rows.iter().map(|r| r.user.clone().unwrap().id).collect();
+    assert_eq!(ids, ["u1", "u2"]);
+    assert_eq!(mock.hits().len(), 3);
+
+    let mock = fails_then_succeeds(truncated, 3).await;
+    let api = api_support::client(&mock.url(), |c| c.max_retries = 5);
+    let error = api.users_day(api_support::test_day()).await.unwrap_err();
+    assert!(matches!(error, ApiError::Malformed { .. }), "{error:?}");
+    assert_eq!(error.exit_code(), 5);
+    assert_eq!(mock.hits().len(), 3, "two retries, not five");
+}
+
+#[tokio::test]
+async fn a_429_without_retry_after_is_retried_across_a_whole_window() {
+    let window = Duration::from_millis(1200);
+    let limited = Reply::error(429, "rate_limit_error", "slow down", "req_429");
+    let mock = fails_then_succeeds(limited.clone(), 3).await;
+    let api = api_support::client(&mock.url(), |c| {
+        c.max_retries = 3;
+        c.window = window;
+    });
+    let started = Instant::now();
+    let rows = api.users_day(api_support::test_day()).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(mock.hits().len(), 4);
+    let hits = mock.hits();
+    let span = hits[3].at - hits[0].at;
+    assert!(span >= window, "retries spread over the window: {span:?}");
+    assert!(started.elapsed() < window * 3, "{:?}", started.elapsed());
+
+    let mock = fails_then_succeeds(limited, 10).await;
+    let api = api_support::client(&mock.url(), |c| {
+        c.max_retries = 3;
+        c.window = window;
+    });
+    let error = api.users_day(api_support::test_day()).await.unwrap_err();
+    assert!(matches!(error, ApiError::RateLimited { .. }), "{error:?}");
+    let hits = mock.hits();
+    assert_eq!(hits.len(), 4);
+    assert!(hits[3].at - hits[0].at >= window, "gave up only after a window");
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_fails_within_the_call_time_bound() {
+    let silent = Reply::page(json!([]), None).delayed(Duration::from_secs(30));
+    let mock = api_support::spawn(move |_, _| silent.clone()).await;
+    let api = api_support::client(&mock.url(), |c| {
+        c.max_retries = 5;
+        c.timeout = Duration::from_millis(400);
+        c.max_call_time = Duration::from_millis(1000);
+    });
+    let started = Instant::now();
+    let error = api.users_day(api_support::test_day()).await.unwrap_err();
+    let took = started.elapsed();
+    assert!(
+        matches!(
+            error,
+            ApiError::Unreachable {
+                kind: UnreachableKind::Timeout,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(took < Duration::from_millis(1600), "{took:?}");
+    assert!(mock.hits().len() <= 3, "{}", mock.hits().len());
+    // The defaults: one call never spends more than 45 s on a silent server.
+    let defaults = ClientConfig::default();
+    assert!(defaults.max_call_time <= Duration::from_secs(45));
+    assert!(defaults.timeout <= defaults.max_call_time);
 }

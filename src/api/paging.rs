@@ -6,13 +6,55 @@ use serde::de::DeserializeOwned;
 
 use super::Client;
 use super::error::ApiError;
-use super::models::ListEnvelope;
+use super::models::{
+    ConnectorActivity, CostBucket, DaySummary, ListEnvelope, ProjectActivity, SkillActivity,
+    UsageBucket, UserActivity, UserCostRow, UserUsageRow,
+};
 
 /// How often a pagination may start over after a cursor is refused before giving up.
 const MAX_RESTARTS: u32 = 3;
 
 /// A guard against a server that never stops paging.
 const MAX_PAGES: u32 = 10_000;
+
+/// A row of a paginated list. A page whose rows are mostly unusable is junk (a proxy's page,
+/// a broken deployment) and is refused as malformed rather than stored as data.
+pub(crate) trait PageRow {
+    /// False for a row nothing can be attributed to (a `/users` row without a user id).
+    fn usable(&self) -> bool {
+        true
+    }
+}
+
+impl PageRow for UserActivity {
+    fn usable(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| !u.id.trim().is_empty())
+    }
+}
+
+impl PageRow for DaySummary {}
+impl PageRow for ProjectActivity {}
+impl PageRow for SkillActivity {}
+impl PageRow for ConnectorActivity {}
+impl PageRow for UserUsageRow {}
+impl PageRow for UserCostRow {}
+impl PageRow for UsageBucket {}
+impl PageRow for CostBucket {}
+
+/// Refuses an envelope without a row list, or whose rows are more than half unusable.
+fn check_page<T: PageRow>(envelope: &ListEnvelope<T>) -> Result<(), String> {
+    let Some(rows) = envelope.data.as_ref().or(envelope.summaries.as_ref()) else {
+        return Err("the response has no `data` list".to_owned());
+    };
+    let junk = rows.iter().filter(|r| !r.usable()).count();
+    if junk * 2 > rows.len() {
+        return Err(format!(
+            "{junk} of {} rows on the page have no user id",
+            rows.len()
+        ));
+    }
+    Ok(())
+}
 
 /// Everything one paginated call yields.
 pub(crate) struct Collected<T> {
@@ -35,7 +77,7 @@ impl<T> Default for Collected<T> {
 impl Client {
     /// Fetches every page of `path`. `first_page_error` may reinterpret an error on the very
     /// first request (used to detect a server that refuses range mode).
-    pub(crate) async fn collect<T: DeserializeOwned>(
+    pub(crate) async fn collect<T: DeserializeOwned + PageRow>(
         &self,
         path: &str,
         query: &[(String, String)],
@@ -55,7 +97,7 @@ impl Client {
                 if let Some(c) = &cursor {
                     page_query.push(("page".to_owned(), c.clone()));
                 }
-                let answer = match self.get_json::<ListEnvelope<T>>(path, &page_query).await {
+                let answer = match self.get_checked(path, &page_query, check_page::<T>).await {
                     Ok(answer) => answer,
                     Err(ApiError::CursorInvalid { expired, .. })
                         if cursor.is_some() && restarts < MAX_RESTARTS =>
@@ -72,13 +114,9 @@ impl Client {
                     Err(e) if cursor.is_none() && restarts == 0 => return Err(first_page_error(e)),
                     Err(e) => return Err(e),
                 };
-                let mut envelope = answer.body;
-                let Some(rows) = envelope.rows() else {
-                    return Err(ApiError::Malformed {
-                        detail: "the response has no `data` list".to_owned(),
-                        request_id: answer.request_id,
-                    });
-                };
+                let mut envelope: ListEnvelope<T> = answer.body;
+                // `check_page` made sure the list is there.
+                let rows = envelope.rows().unwrap_or_default();
                 out.rows.extend(rows);
                 if let Some(at) = envelope.data_refreshed_at {
                     out.data_refreshed_at = Some(out.data_refreshed_at.map_or(at, |o| o.min(at)));
