@@ -4,6 +4,7 @@
 mod adoption;
 mod cost;
 mod plan;
+mod rows;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use tokio::sync::mpsc;

@@ -14,7 +14,10 @@ use chrono::Utc;
 
 fn export_to(home: &Path, output: &Path) -> Output {
     let today = Utc::now().date_naive();
-    let (from, to) = (today - chrono::Duration::days(6), today - chrono::Duration::days(4));
+    let (from, to) = (
+        today - chrono::Duration::days(6),
+        today - chrono::Duration::days(4),
+    );
     common::topogy(
         home,
         &[
@@ -89,13 +92,24 @@ fn a_fifo_a_device_and_a_directory_at_the_output_are_refused_at_once() {
     let started = Instant::now();
     let out = export_to(dir.path(), &fifo);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("redirect standard output"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("redirect standard output"),
+        "{}",
+        stderr(&out)
+    );
     assert!(started.elapsed() < Duration::from_secs(20));
-    assert!(!fifo.symlink_metadata().unwrap().file_type().is_file(), "the pipe is still there");
+    assert!(
+        !fifo.symlink_metadata().unwrap().file_type().is_file(),
+        "the pipe is still there"
+    );
 
     let out = export_to(dir.path(), Path::new("/dev/null"));
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("not a regular file"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a regular file"),
+        "{}",
+        stderr(&out)
+    );
 
     let out = export_to(dir.path(), dir.path());
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
@@ -114,6 +128,10 @@ fn an_export_file_replacing_a_regular_file_keeps_working() {
     std::fs::write(&target, "old").unwrap();
     let out = export_to(dir.path(), &target);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(std::fs::read_to_string(&target).unwrap().starts_with("date,"));
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .starts_with("date,")
+    );
     assert_eq!(mode(&target), 0o600, "an export may hold e-mail addresses");
 }

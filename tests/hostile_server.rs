@@ -73,8 +73,18 @@ fn echo_reply(echo: Echo, hit: &Hit) -> Reply {
                 "request_id": key,
             }),
         ),
-        Echo::Rejected => Reply::error(401, "authentication_error", &format!("invalid x-api-key {key}"), &key),
-        Echo::Refused => Reply::error(400, "invalid_request_error", &format!("unknown parameter {key}"), &key),
+        Echo::Rejected => Reply::error(
+            401,
+            "authentication_error",
+            &format!("invalid x-api-key {key}"),
+            &key,
+        ),
+        Echo::Refused => Reply::error(
+            400,
+            "invalid_request_error",
+            &format!("unknown parameter {key}"),
+            &key,
+        ),
         Echo::Broken => Reply::error(500, "api_error", &format!("internal error for {key}"), &key),
         Echo::Garbage => Reply::raw(200, &format!("{{\"data\": [\"{key}")),
     };
@@ -249,7 +259,10 @@ async fn a_429_without_retry_after_is_retried_across_a_whole_window() {
     assert!(matches!(error, ApiError::RateLimited { .. }), "{error:?}");
     let hits = mock.hits();
     assert_eq!(hits.len(), 4);
-    assert!(hits[3].at - hits[0].at >= window, "gave up only after a window");
+    assert!(
+        hits[3].at - hits[0].at >= window,
+        "gave up only after a window"
+    );
 }
 
 #[tokio::test]

@@ -503,7 +503,11 @@ mod tests {
             r#"{"id":"req_[key removed]","m":"sk-ant-… ok","n":"short"}"#
         );
         assert!(serde_json::from_str::<Value>(&redacted).is_ok());
-        assert_eq!(redact(b"abcabc", b"a"), b"abcabc".to_vec(), "too short to search");
+        assert_eq!(
+            redact(b"abcabc", b"a"),
+            b"abcabc".to_vec(),
+            "too short to search"
+        );
     }
 
     #[test]

@@ -204,8 +204,8 @@ impl Inner {
                 let headers = response.headers();
                 let header = |name: &str| self.header(headers, name);
                 let request_id = header("request-id").or_else(|| header("x-request-id"));
-                let retry_after = header("retry-after")
-                    .and_then(|v| classify::parse_retry_after(&v, Utc::now()));
+                let retry_after =
+                    header("retry-after").and_then(|v| classify::parse_retry_after(&v, Utc::now()));
                 let location = header("location");
                 match response.bytes().await {
                     Err(e) => (
@@ -278,4 +278,3 @@ impl Inner {
         }
     }
 }
-
