@@ -209,6 +209,17 @@ pub enum KeyError {
          it: delete it and set the key up again with `topogy`"
     )]
     ForeignKeyFile { path: String, owner: u32 },
+    #[error(
+        "the key directory {path} can be entered by other users ({mode:04o}), so topogy will \
+         not use the key in it: run `chmod 700 {path}`"
+    )]
+    InsecureKeyDir { path: String, mode: u32 },
+    #[error(
+        "the key file {path} is {what}, not a plain file, so topogy will not read it: remove it \
+         (`rm {path}`) and set the key up again with `topogy`, or pipe the key in with \
+         --key-stdin"
+    )]
+    NotAKeyFile { path: String, what: &'static str },
     #[error("{0}")]
     Storage(String),
 }

@@ -260,6 +260,7 @@ fn write_key_file(home: &Path, profile: &str, text: &str, mode: u32) -> std::pat
     use std::os::unix::fs::PermissionsExt;
     let dir = home.join("config").join("topogy").join(profile);
     std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
     let path = dir.join("key");
     std::fs::write(&path, text).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
