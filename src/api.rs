@@ -25,6 +25,7 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use tokio::sync::{Semaphore, watch};
 
 use crate::credentials::ApiKey;
+pub use classify::mask_credentials;
 pub use error::{ApiError, UnreachableKind};
 pub use models::*;
 use pacing::{Budget, Progress};
@@ -132,14 +133,10 @@ impl fmt::Debug for Client {
 impl Client {
     /// Builds the client. The key goes into a sensitive default header and nowhere else.
     pub fn new(key: ApiKey, config: ClientConfig) -> Result<Client, ApiError> {
-        let base_url = config.base_url.trim().trim_end_matches('/').to_owned();
-        let parsed = reqwest::Url::parse(&base_url).map_err(|e| ApiError::InvalidConfig {
-            detail: format!("base URL {base_url:?} is not a URL ({e})"),
-        })?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-            return Err(ApiError::InvalidConfig {
-                detail: format!("base URL {base_url:?} must start with https:// or http://"),
-            });
+        let base_url = check_base_url(&config.base_url)
+            .map_err(|detail| ApiError::InvalidConfig { detail })?;
+        if key.expose().len() > crate::credentials::shape::MAX_KEY_LEN {
+            return Err(ApiError::KeyNotSendable);
         }
         let mut headers = HeaderMap::new();
         let mut key_value =
@@ -383,6 +380,29 @@ impl Client {
             organization_id: collected.organization_id,
         })
     }
+}
+
+/// The base URL without a trailing slash, or why it cannot be one: it must be `http(s)://`
+/// with a host and nothing after the path (a query or fragment would end up in the middle of
+/// every request URL). The message is advice and shows the URL with any password masked.
+pub fn check_base_url(text: &str) -> Result<String, String> {
+    let base_url = text.trim().trim_end_matches('/').to_owned();
+    let shown = mask_credentials(&base_url);
+    let parsed = reqwest::Url::parse(&base_url)
+        .map_err(|e| format!("the base URL {shown:?} is not a URL ({e})"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(format!(
+            "the base URL {shown:?} must start with https:// or http:// and name a host, e.g. \
+             https://api.anthropic.com"
+        ));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(format!(
+            "the base URL {shown:?} has a query (?…) or fragment (#…); give only the scheme, \
+             host and any path prefix, e.g. https://api.anthropic.com"
+        ));
+    }
+    Ok(base_url)
 }
 
 fn q(name: &str, value: String) -> (String, String) {

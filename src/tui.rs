@@ -74,7 +74,7 @@ pub async fn run(global: &GlobalArgs) -> i32 {
     model.source = if sessions.is_demo() {
         "built-in simulator (--demo)".to_owned()
     } else {
-        sessions.base_url().to_owned()
+        crate::api::mask_credentials(sessions.base_url())
     };
     model.requests_per_minute = global.rpm;
     model.export_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));

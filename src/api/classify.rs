@@ -317,14 +317,57 @@ pub(crate) fn classify_transport(err: &reqwest::Error) -> ApiError {
     ApiError::Unreachable { kind, detail }
 }
 
-/// Trims server text for display: one line, at most 500 characters, and anything shaped like
-/// an Anthropic key (`sk-ant-…`) masked, in case a server or proxy ever echoes one.
+/// Trims server text for display: one line, at most 500 characters, passwords in URLs and
+/// anything shaped like an Anthropic key (`sk-ant-…`) masked, in case a server or proxy ever
+/// echoes one.
 pub(crate) fn sanitize(text: &str) -> String {
     let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = String::from_utf8_lossy(&redact(one_line.as_bytes(), b"")).into_owned();
+    let masked = mask_userinfo(&one_line);
+    let mut out = String::from_utf8_lossy(&redact(masked.as_bytes(), b"")).into_owned();
     if out.chars().count() > 500 {
         out = out.chars().take(500).collect::<String>() + "…";
     }
+    out
+}
+
+/// `http://user:secret@proxy:3128` → `http://***@proxy:3128`: a URL as it may be shown.
+pub fn mask_credentials(value: &str) -> String {
+    match reqwest::Url::parse(value) {
+        Ok(mut url) if url.has_host() => {
+            if url.username().is_empty() && url.password().is_none() {
+                return value.to_owned();
+            }
+            let _ = url.set_password(None);
+            let _ = url.set_username("***");
+            url.to_string()
+        }
+        _ if value.contains('@') => {
+            "(set; not shown: it looks like it holds a password)".to_owned()
+        }
+        _ => value.to_owned(),
+    }
+}
+
+/// Masks the user and password of every `scheme://user:password@host` in free text (an error
+/// message that quotes a URL).
+fn mask_userinfo(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find("://") {
+        let (head, tail) = rest.split_at(pos + 3);
+        out.push_str(head);
+        let authority_end = tail
+            .find(['/', '?', '#', ' ', ')', '"', '\'', '>'])
+            .unwrap_or(tail.len());
+        match tail[..authority_end].rfind('@') {
+            Some(at) => {
+                out.push_str("***");
+                rest = &tail[at..];
+            }
+            None => rest = tail,
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -507,6 +550,19 @@ mod tests {
             redact(b"abcabc", b"a"),
             b"abcabc".to_vec(),
             "too short to search"
+        );
+    }
+
+    #[test]
+    fn passwords_in_quoted_urls_are_masked() {
+        assert_eq!(
+            sanitize("error sending request for url (http://u:pw@127.0.0.1:9/v1/x?y=1)"),
+            "error sending request for url (http://***@127.0.0.1:9/v1/x?y=1)"
+        );
+        assert_eq!(sanitize("see https://host/a@b"), "see https://host/a@b");
+        assert_eq!(
+            mask_credentials("https://u:p@host/prefix"),
+            "https://***@host/prefix"
         );
     }
 
