@@ -24,6 +24,15 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
         );
         return EXIT_USAGE;
     }
+    let today = chrono::Utc::now().date_naive();
+    if args.from > today {
+        eprintln!(
+            "topogy: --from {} is in the future (today is {today} UTC); analytics data exists \
+             only for past days",
+            args.from
+        );
+        return EXIT_USAGE;
+    }
     if let Some(Err(advice)) = args.output.as_deref().map(check_output) {
         eprintln!("topogy: {advice}");
         return EXIT_USAGE;
@@ -128,14 +137,39 @@ pub fn render<T: Serialize>(
             out.write_all(if rows.is_empty() { b"]\n" } else { b"\n]\n" })?;
         }
         Format::Csv => {
-            let mut writer = csv::Writer::from_writer(&mut *out);
+            // Serialized once as plain CSV, then every cell made safe to open in a spreadsheet.
+            let mut plain = csv::Writer::from_writer(Vec::new());
             for row in rows {
-                writer.serialize(row)?;
+                plain.serialize(row)?;
+            }
+            let plain = plain.into_inner().map_err(|e| e.into_error())?;
+            let mut cells = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(plain.as_slice());
+            let mut writer = csv::Writer::from_writer(&mut *out);
+            for record in cells.records() {
+                writer.write_record(record?.iter().map(spreadsheet_safe))?;
             }
             writer.flush()?;
         }
     }
     Ok(())
+}
+
+/// A CSV cell as a spreadsheet may safely show it: control characters (terminal escape
+/// sequences, line breaks) removed, and a cell a spreadsheet would run as a formula (starting
+/// with `=`, `+`, `-`, `@`, tab or carriage return, e.g. `=HYPERLINK(…)`) prefixed with `'` —
+/// unless it is a plain number such as `-3`. Values come from the API, so from anyone who can
+/// name a project or a skill.
+pub fn spreadsheet_safe(cell: &str) -> String {
+    let clean: String = cell.chars().filter(|c| !c.is_control()).collect();
+    let leading_formula = cell.starts_with(['\t', '\r']) || clean.starts_with(['=', '+', '-', '@']);
+    let number = clean.parse::<f64>().is_ok_and(f64::is_finite);
+    if leading_formula && !number {
+        format!("'{clean}")
+    } else {
+        clean
+    }
 }
 
 /// Refuses an `--output` path that is not a plain file or a new name: a symbolic link (whose
