@@ -13,6 +13,7 @@ mod lenient;
 pub mod models;
 pub mod pacing;
 mod paging;
+mod redact;
 mod transport;
 
 use std::collections::VecDeque;
@@ -25,11 +26,12 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use tokio::sync::{Semaphore, watch};
 
 use crate::credentials::ApiKey;
-pub use classify::mask_credentials;
 pub use error::{ApiError, UnreachableKind};
 pub use models::*;
 use pacing::{Budget, Progress};
 pub use pacing::{ProgressSnapshot, WaitReason};
+pub use redact::mask_credentials;
+pub(crate) use redact::sanitize;
 pub use transport::RequestRecord;
 
 /// The only `anthropic-version` the analytics endpoints document.
@@ -158,7 +160,7 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ApiError::InvalidConfig {
-                detail: classify::sanitize(&e.to_string()),
+                detail: redact::sanitize(&e.to_string()),
             })?;
         Ok(Client {
             inner: Arc::new(Inner {

@@ -16,6 +16,7 @@ use tokio::time::Instant;
 use super::classify::{self, ErrorBody};
 use super::error::{ApiError, UnreachableKind};
 use super::pacing::{WaitReason, backoff};
+use super::redact;
 use super::{Client, Inner};
 
 /// How many requests [`Client::recent_requests`] keeps.
@@ -79,7 +80,7 @@ impl Client {
                 .query(query)
                 .build()
                 .map_err(|e| ApiError::InvalidConfig {
-                    detail: classify::sanitize(&e.to_string()),
+                    detail: redact::sanitize(&e.to_string()),
                 })?;
         let shown_path = match request.url().query() {
             Some(q) => format!("{}?{q}", request.url().path()),
@@ -111,7 +112,7 @@ impl Client {
                         Err(e) => {
                             malformed += 1;
                             ApiError::Malformed {
-                                detail: classify::sanitize(&e),
+                                detail: redact::sanitize(&e),
                                 request_id,
                             }
                         }
@@ -259,14 +260,14 @@ impl Inner {
     /// Masks this client's key (verbatim) and anything key-shaped in what a server sent: the
     /// one gate between the network and everything that stores or shows server text.
     fn redact(&self, bytes: &[u8]) -> Vec<u8> {
-        classify::redact(bytes, self.key.expose().as_bytes())
+        redact::redact(bytes, self.key.expose().as_bytes())
     }
 
     /// A response header, trimmed, redacted, one line; `None` when absent or empty.
     fn header(&self, headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
         let value = headers.get(name)?;
         let text = String::from_utf8_lossy(&self.redact(value.as_bytes())).into_owned();
-        Some(classify::sanitize(&text)).filter(|v| !v.is_empty())
+        Some(redact::sanitize(&text)).filter(|v| !v.is_empty())
     }
 
     fn record(&self, record: RequestRecord) {

@@ -11,7 +11,8 @@ use chrono::{DateTime, Utc};
 
 use super::{Check, CheckStatus};
 use crate::api::ApiError;
-use crate::api::classify::{classify_transport, sanitize};
+use crate::api::classify::classify_transport;
+use crate::api::sanitize;
 
 /// How long each network step may take.
 const STEP_TIMEOUT: Duration = Duration::from_secs(8);
