@@ -31,15 +31,28 @@ enum Echo {
     Broken,
     /// 200 with a body that is not JSON and holds the key.
     Garbage,
+    /// 200 and a 400 message with the key spelled in JSON `\u` escapes, which no byte search
+    /// sees.
+    Escaped,
 }
 
-const ECHOES: [Echo; 5] = [
+const ECHOES: [Echo; 6] = [
     Echo::Ok,
     Echo::Rejected,
     Echo::Refused,
     Echo::Broken,
     Echo::Garbage,
+    Echo::Escaped,
 ];
+
+/// `key` as a JSON string literal made only of `\u` escapes.
+fn escaped(key: &str) -> String {
+    let inner: String = key
+        .chars()
+        .map(|c| format!("\\u{:04x}", u32::from(c)))
+        .collect();
+    format!("\"{inner}\"")
+}
 
 fn echo_reply(echo: Echo, hit: &Hit) -> Reply {
     let key = hit.api_key.clone().unwrap_or_default();
@@ -87,6 +100,20 @@ fn echo_reply(echo: Echo, hit: &Hit) -> Reply {
         ),
         Echo::Broken => Reply::error(500, "api_error", &format!("internal error for {key}"), &key),
         Echo::Garbage => Reply::raw(200, &format!("{{\"data\": [\"{key}")),
+        Echo::Escaped if hit.path.ends_with("/summaries") => Reply::raw(
+            400,
+            &format!(
+                r#"{{"type":"error","error":{{"type":"invalid_request_error","message":{k}}},"request_id":{k}}}"#,
+                k = escaped(&key)
+            ),
+        ),
+        Echo::Escaped => Reply::raw(
+            200,
+            &format!(
+                r#"{{"data":[{{"user":{{"id":{k},"email_address":{k}}}}}],"next_page":null,"organization_id":{k}}}"#,
+                k = escaped(&key)
+            ),
+        ),
     };
     reply
         .header("x-request-id", &key)

@@ -2,6 +2,8 @@
 //! server sent, and passwords in URLs — one gate every server text passes before it is
 //! parsed, stored, logged or shown.
 
+use serde_json::Value;
+
 /// Trims server text for display: one line, at most 500 characters, passwords in URLs and
 /// anything shaped like an Anthropic key (`sk-ant-…`) masked, in case a server or proxy ever
 /// echoes one.
@@ -92,10 +94,55 @@ pub(crate) fn redact(bytes: &[u8], key: &[u8]) -> Vec<u8> {
     out
 }
 
+/// [`redact`] for a body that may be JSON: a JSON string can spell the key with `\u` escapes
+/// (`"\u0073k-ant-…"`), which no byte search sees, so a body holding escapes is decoded and
+/// every string (and field name) in it redacted, then encoded again.
+pub(crate) fn redact_body(bytes: &[u8], key: &[u8]) -> Vec<u8> {
+    let out = redact(bytes, key);
+    if !out.windows(2).any(|w| w == b"\\u") {
+        return out;
+    }
+    match serde_json::from_slice::<Value>(&out) {
+        Ok(mut value) => {
+            redact_strings(&mut value, key);
+            serde_json::to_vec(&value).unwrap_or(out)
+        }
+        // Not JSON: nothing decodes the escapes, so nothing can reveal what they spell.
+        Err(_) => out,
+    }
+}
+
+fn redact_strings(value: &mut Value, key: &[u8]) {
+    let clean = |s: &str| String::from_utf8_lossy(&redact(s.as_bytes(), key)).into_owned();
+    match value {
+        Value::String(s) => *s = clean(s),
+        Value::Array(items) => items.iter_mut().for_each(|v| redact_strings(v, key)),
+        Value::Object(map) => {
+            let fields = std::mem::take(map);
+            for (name, mut v) in fields {
+                redact_strings(&mut v, key);
+                map.insert(clean(&name), v);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Value;
+
+    #[test]
+    fn a_key_spelled_with_json_escapes_is_found_after_decoding() {
+        let key = b"PLAINxKEYx0123";
+        let body = br#"{"request_id":"PLAINxKEYx0123","m":"sk-ant-api01-zz","n":[1,"x"]}"#;
+        let redacted = redact_body(body, key);
+        let value: Value = serde_json::from_slice(&redacted).unwrap_or_default();
+        assert_eq!(value["request_id"], "[key removed]");
+        assert_eq!(value["m"], "sk-ant-…");
+        assert_eq!(value["n"][0], 1);
+        assert_eq!(redact_body(b"{\"a\":1}", key), b"{\"a\":1}".to_vec());
+    }
 
     #[test]
     fn sanitize_masks_keys_and_shortens() {

@@ -260,7 +260,7 @@ impl Inner {
     /// Masks this client's key (verbatim) and anything key-shaped in what a server sent: the
     /// one gate between the network and everything that stores or shows server text.
     fn redact(&self, bytes: &[u8]) -> Vec<u8> {
-        redact::redact(bytes, self.key.expose().as_bytes())
+        redact::redact_body(bytes, self.key.expose().as_bytes())
     }
 
     /// A response header, trimmed, redacted, one line; `None` when absent or empty.
