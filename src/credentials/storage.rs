@@ -288,7 +288,8 @@ fn read_key_file(path: &Path) -> std::io::Result<String> {
             return Err(denied(Insecure::Mode(mode)));
         }
         if let Some(dir) = path.parent() {
-            let dir_mode = std::fs::symlink_metadata(dir)?.permissions().mode() & 0o777;
+            // Followed if it is a link: what matters is who can enter the real directory.
+            let dir_mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
             if dir_mode & 0o077 != 0 {
                 return Err(denied(Insecure::DirMode(dir_mode)));
             }
