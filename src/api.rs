@@ -14,6 +14,7 @@ pub mod models;
 pub mod pacing;
 mod paging;
 mod params;
+mod redact;
 mod transport;
 
 use std::collections::VecDeque;
@@ -31,6 +32,8 @@ pub use models::*;
 use pacing::{Budget, Progress};
 pub use pacing::{ProgressSnapshot, WaitReason};
 use params::{daily_buckets, day, grouping, q, span};
+pub use redact::mask_credentials;
+pub(crate) use redact::sanitize;
 pub use transport::RequestRecord;
 
 /// The probe's first `/summaries` start, this many days back: past any documented lag.
@@ -56,7 +59,13 @@ pub struct ClientConfig {
     pub max_concurrency: usize,
     /// Whole-request timeout; connecting is limited to 10 s (or this, if shorter).
     pub timeout: Duration,
-    /// Retries of transient failures (429, 5xx, connect errors, timeouts) per request.
+    /// The most one call may spend on the wire and backing off over all its retries (waits
+    /// for the budget or for a 429 not counted): a server that accepts connections and never
+    /// answers fails within this, not after `timeout × (max_retries + 1)`.
+    pub max_call_time: Duration,
+    /// Retries of transient failures (429, 5xx, connect errors, timeouts, and up to two
+    /// malformed 200 bodies) per request. A 429 without `retry-after` spreads them over at
+    /// least one `window`.
     pub max_retries: u32,
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
@@ -75,6 +84,7 @@ impl Default for ClientConfig {
             window: Duration::from_secs(60),
             max_concurrency: 4,
             timeout: Duration::from_secs(30),
+            max_call_time: Duration::from_secs(45),
             max_retries: 5,
             backoff_base: Duration::from_millis(500),
             backoff_cap: Duration::from_secs(30),
@@ -131,6 +141,8 @@ struct Inner {
     slots: Semaphore,
     progress: Progress,
     log: transport::RequestLog,
+    /// Kept only to mask it wherever a server echoes it back (see `Inner::redact`).
+    key: ApiKey,
 }
 
 impl fmt::Debug for Client {
@@ -144,14 +156,10 @@ impl fmt::Debug for Client {
 impl Client {
     /// Builds the client. The key goes into a sensitive default header and nowhere else.
     pub fn new(key: ApiKey, config: ClientConfig) -> Result<Client, ApiError> {
-        let base_url = config.base_url.trim().trim_end_matches('/').to_owned();
-        let parsed = reqwest::Url::parse(&base_url).map_err(|e| ApiError::InvalidConfig {
-            detail: format!("base URL {base_url:?} is not a URL ({e})"),
-        })?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-            return Err(ApiError::InvalidConfig {
-                detail: format!("base URL {base_url:?} must start with https:// or http://"),
-            });
+        let base_url = check_base_url(&config.base_url)
+            .map_err(|detail| ApiError::InvalidConfig { detail })?;
+        if key.expose().len() > crate::credentials::shape::MAX_KEY_LEN {
+            return Err(ApiError::KeyNotSendable);
         }
         let mut headers = HeaderMap::new();
         let mut key_value =
@@ -173,7 +181,7 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ApiError::InvalidConfig {
-                detail: classify::sanitize(&e.to_string()),
+                detail: redact::sanitize(&e.to_string()),
             })?;
         Ok(Client {
             inner: Arc::new(Inner {
@@ -184,6 +192,7 @@ impl Client {
                 progress: Progress::new(),
                 log: Mutex::new(VecDeque::with_capacity(transport::REQUEST_LOG_LEN)),
                 config,
+                key,
             }),
         })
     }
@@ -435,7 +444,7 @@ impl Client {
     /// Every page of an endpoint that not every organization is offered (`/plugins`,
     /// `/artifacts`): a 404 while `/summaries` accepts the key (see [`Client::collect`]) means
     /// "not offered here"; a 404 that the probe confirms is the key stays a refused key.
-    async fn offered<T: serde::de::DeserializeOwned>(
+    async fn offered<T: serde::de::DeserializeOwned + paging::PageRow>(
         &self,
         path: &str,
         query: &[(String, String)],
@@ -449,7 +458,7 @@ impl Client {
         }
     }
 
-    async fn report<T: serde::de::DeserializeOwned>(
+    async fn report<T: serde::de::DeserializeOwned + paging::PageRow>(
         &self,
         path: &str,
         query: &[(String, String)],
@@ -461,4 +470,26 @@ impl Client {
             organization_id: collected.organization_id,
         })
     }
+}
+/// The base URL without a trailing slash, or why it cannot be one: it must be `http(s)://`
+/// with a host and nothing after the path (a query or fragment would end up in the middle of
+/// every request URL). The message is advice and shows the URL with any password masked.
+pub fn check_base_url(text: &str) -> Result<String, String> {
+    let base_url = text.trim().trim_end_matches('/').to_owned();
+    let shown = mask_credentials(&base_url);
+    let parsed = reqwest::Url::parse(&base_url)
+        .map_err(|e| format!("the base URL {shown:?} is not a URL ({e})"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(format!(
+            "the base URL {shown:?} must start with https:// or http:// and name a host, e.g. \
+             https://api.anthropic.com"
+        ));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(format!(
+            "the base URL {shown:?} has a query (?…) or fragment (#…); give only the scheme, \
+             host and any path prefix, e.g. https://api.anthropic.com"
+        ));
+    }
+    Ok(base_url)
 }

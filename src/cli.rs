@@ -35,7 +35,8 @@ pub struct GlobalArgs {
     )]
     pub base_url: String,
     /// Keeps several organizations apart, each with its own store
-    #[arg(long, global = true, env = "TOPOGY_PROFILE", default_value = "default")]
+    #[arg(long, global = true, env = "TOPOGY_PROFILE", default_value = "default",
+          value_parser = profile_name)]
     pub profile: String,
     /// Requests per minute this process may make (the org-wide default limit is 60);
     /// for `sim` and `--demo`, the limit the simulator enforces
@@ -50,8 +51,18 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "VARIANT", value_delimiter = ',')]
     pub variant: Vec<Variant>,
     /// With --demo: how many people the simulated organization has
-    #[arg(long, global = true, default_value_t = 40, hide_short_help = true)]
+    #[arg(long, global = true, default_value_t = 40, hide_short_help = true,
+          value_parser = people)]
     pub demo_users: usize,
+}
+
+impl GlobalArgs {
+    /// Usage errors clap cannot report without echoing a secret: a base URL that holds a
+    /// password is named with the password masked. Returns the advice (exit status 2).
+    pub fn check(&mut self) -> Result<(), String> {
+        self.base_url = crate::api::check_base_url(&self.base_url)?;
+        Ok(())
+    }
 }
 
 /// The subcommands; without one, topogy opens the dashboard.
@@ -67,6 +78,27 @@ pub enum Command {
     Config(ConfigArgs),
     /// Run the simulator as an HTTP server on loopback
     Sim(SimArgs),
+}
+
+/// The most people a simulated organization may have: far beyond any real one, small enough
+/// that the simulator's data fits in memory.
+pub const MAX_SIMULATED_PEOPLE: usize = 100_000;
+
+/// A profile name, checked as the directory name it becomes (a bad one is a usage error).
+fn profile_name(text: &str) -> Result<String, String> {
+    crate::credentials::storage::check_profile(text)
+        .map(|()| text.to_owned())
+        .map_err(|e| e.to_string())
+}
+
+/// A simulated organization's size: 1 to [`MAX_SIMULATED_PEOPLE`].
+fn people(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_SIMULATED_PEOPLE).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "give a number of people from 1 to {MAX_SIMULATED_PEOPLE}"
+        )),
+    }
 }
 
 /// `topogy verify` / `topogy doctor`.
@@ -125,7 +157,7 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 8787)]
     pub port: u16,
     /// People in the simulated organization
-    #[arg(long, default_value_t = 40)]
+    #[arg(long, default_value_t = 40, value_parser = people)]
     pub users: usize,
     /// Seed of the synthetic data
     #[arg(long, default_value_t = 7)]

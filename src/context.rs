@@ -45,6 +45,8 @@ impl ContextError {
     pub fn exit_code(&self) -> i32 {
         match self {
             ContextError::Api(e) => e.exit_code(),
+            // A profile name is a command-line value: a usage error.
+            ContextError::Profile(_) => 2,
             _ => 1,
         }
     }

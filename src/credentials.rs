@@ -195,6 +195,11 @@ pub enum KeyError {
          command-line argument); --demo tries the simulator"
     )]
     Missing,
+    #[error(
+        "{KEY_ENV} is set but is not valid UTF-8 text, so it cannot be a key: copy the key \
+         again from Analytics → API keys (or pipe it in with --key-stdin)"
+    )]
+    EnvNotText,
     #[error("--key-stdin was given but standard input held no key")]
     EmptyStdin,
     #[error("could not read the key from standard input: {0}")]
@@ -209,6 +214,17 @@ pub enum KeyError {
          it: delete it and set the key up again with `topogy`"
     )]
     ForeignKeyFile { path: String, owner: u32 },
+    #[error(
+        "the key directory {path} can be entered by other users ({mode:04o}), so topogy will \
+         not use the key in it: run `chmod 700 {path}`"
+    )]
+    InsecureKeyDir { path: String, mode: u32 },
+    #[error(
+        "the key file {path} is {what}, not a plain file, so topogy will not read it: remove it \
+         (`rm {path}`) and set the key up again with `topogy`, or pipe the key in with \
+         --key-stdin"
+    )]
+    NotAKeyFile { path: String, what: &'static str },
     #[error("{0}")]
     Storage(String),
 }
@@ -250,10 +266,10 @@ pub fn resolve(key_stdin: bool, profile: &str) -> Result<Resolved, KeyError> {
             .map_or(text.as_str(), |t| t.strip_suffix('\r').unwrap_or(t));
         return Ok(found(line, KeySource::Stdin));
     }
-    if let Ok(text) = std::env::var(KEY_ENV)
-        && !text.trim().is_empty()
-    {
-        return Ok(found(&text, KeySource::Env));
+    match std::env::var(KEY_ENV) {
+        Ok(text) if !text.trim().is_empty() => return Ok(found(&text, KeySource::Env)),
+        Err(std::env::VarError::NotUnicode(_)) => return Err(KeyError::EnvNotText),
+        _ => {}
     }
     match storage::load(profile)? {
         Some((key, backend)) => Ok(Resolved {

@@ -24,6 +24,19 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
         );
         return EXIT_USAGE;
     }
+    let today = chrono::Utc::now().date_naive();
+    if args.from > today {
+        eprintln!(
+            "topogy: --from {} is in the future (today is {today} UTC); analytics data exists \
+             only for past days",
+            args.from
+        );
+        return EXIT_USAGE;
+    }
+    if let Some(Err(advice)) = args.output.as_deref().map(check_output) {
+        eprintln!("topogy: {advice}");
+        return EXIT_USAGE;
+    }
     let context = match Context::open(global, SyncOptions::default()).await {
         Ok(c) => c,
         Err(e) => {
@@ -146,9 +159,18 @@ pub fn render<T: Serialize>(
             out.write_all(if rows.is_empty() { b"]\n" } else { b"\n]\n" })?;
         }
         Format::Csv => {
-            let mut writer = csv::Writer::from_writer(&mut *out);
+            // Serialized once as plain CSV, then every cell made safe to open in a spreadsheet.
+            let mut plain = csv::Writer::from_writer(Vec::new());
             for row in rows {
-                writer.serialize(row)?;
+                plain.serialize(row)?;
+            }
+            let plain = plain.into_inner().map_err(|e| e.into_error())?;
+            let mut cells = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(plain.as_slice());
+            let mut writer = csv::Writer::from_writer(&mut *out);
+            for record in cells.records() {
+                writer.write_record(record?.iter().map(spreadsheet_safe))?;
             }
             writer.flush()?;
         }
@@ -156,9 +178,55 @@ pub fn render<T: Serialize>(
     Ok(())
 }
 
-/// Writes `bytes` to `path` through a temporary file beside it, so a failure never leaves
-/// half a file.
+/// A CSV cell as a spreadsheet may safely show it: control characters (terminal escape
+/// sequences, line breaks) removed, and a cell a spreadsheet would run as a formula (starting
+/// with `=`, `+`, `-`, `@`, tab or carriage return, e.g. `=HYPERLINK(…)`) prefixed with `'` —
+/// unless it is a plain number such as `-3`. Values come from the API, so from anyone who can
+/// name a project or a skill.
+pub fn spreadsheet_safe(cell: &str) -> String {
+    let clean: String = cell.chars().filter(|c| !c.is_control()).collect();
+    let leading_formula = cell.starts_with(['\t', '\r']) || clean.starts_with(['=', '+', '-', '@']);
+    let number = clean.parse::<f64>().is_ok_and(f64::is_finite);
+    if leading_formula && !number {
+        format!("'{clean}")
+    } else {
+        clean
+    }
+}
+
+/// Refuses an `--output` path that is not a plain file or a new name: a symbolic link (whose
+/// target would be replaced without anyone seeing where it points), a directory, or a pipe,
+/// device or socket (which `rename` would silently replace). Called before any request, so a
+/// refused path costs nothing; the message is advice.
+pub fn check_output(path: &Path) -> Result<(), String> {
+    let shown = path.display();
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(format!("cannot use --output {shown}: {e}")),
+    };
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    Err(if kind.is_symlink() {
+        format!(
+            "--output {shown} is a symbolic link; topogy does not write through links. Give              the path the link points to, or remove the link first"
+        )
+    } else if kind.is_dir() {
+        format!("--output {shown} is a directory; name a file inside it, e.g. {shown}/export.csv")
+    } else {
+        format!(
+            "--output {shown} is not a regular file (a pipe, device or socket); to send the              export there, leave out --output and redirect standard output instead"
+        )
+    })
+}
+
+/// Writes `bytes` to `path` through a temporary file beside it (created exclusively under a
+/// random name, so nothing planted there is followed or overwritten), then moves it into
+/// place, so a failure never leaves half a file. Refuses what [`check_output`] refuses.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    check_output(path)?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -166,13 +234,16 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let name = path
         .file_name()
         .map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
-    let temp = dir.join(format!(".{name}.topogy-tmp"));
     let fail = |e: std::io::Error| format!("could not write {}: {e}", path.display());
-    std::fs::write(&temp, bytes).map_err(fail)?;
-    std::fs::rename(&temp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        fail(e)
-    })
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".topogy-tmp")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    temp.write_all(bytes).map_err(fail)?;
+    temp.as_file().sync_all().map_err(fail)?;
+    // A temporary file is removed when dropped, so an error here leaves nothing behind.
+    temp.persist(path).map(drop).map_err(|e| fail(e.error))
 }
 
 /// Shows sync progress on stderr once the work takes more than a moment: a bar on a terminal,

@@ -14,6 +14,7 @@ pub mod diagnose;
 pub mod export;
 pub mod logging;
 pub mod metrics;
+pub mod private_files;
 pub mod sim;
 pub mod store;
 pub mod sync;

@@ -1,4 +1,5 @@
-//! Logs go to a file beside the profile's store, never to the terminal; `TOPOGY_LOG` sets the level.
+//! Logs go to a file beside the profile's store (owner-only), never to the terminal; `TOPOGY_LOG`
+//! sets the level.
 
 use std::fs::OpenOptions;
 use std::sync::Mutex;
@@ -18,11 +19,14 @@ pub fn init(global: &GlobalArgs) {
     };
     let path = store.with_file_name("topogy.log");
     if let Some(dir) = path.parent()
-        && std::fs::create_dir_all(dir).is_err()
+        && crate::private_files::create_dir(dir).is_err()
     {
         return;
     }
-    let Ok(file) = OpenOptions::new().create(true).append(true).open(&path) else {
+    if crate::private_files::ensure_file(&path).is_err() {
+        return;
+    }
+    let Ok(file) = OpenOptions::new().append(true).open(&path) else {
         return;
     };
     let filter = EnvFilter::try_from_env(LOG_ENV).unwrap_or_else(|_| EnvFilter::new("info"));

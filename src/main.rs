@@ -9,7 +9,11 @@ fn main() -> ExitCode {
     if let Err(report) = color_eyre::install() {
         eprintln!("topogy: {report}");
     }
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if let Err(advice) = cli.global.check() {
+        eprintln!("topogy: {advice}");
+        return ExitCode::from(2);
+    }
     topogy::logging::init(&cli.global);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

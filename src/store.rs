@@ -151,12 +151,15 @@ impl Store {
     /// schema. A file that is not a database, or that a newer topogy wrote, is moved aside
     /// (never overwritten) and a fresh store is built; the notice says where the old file went.
     pub fn open(path: &Path) -> Result<(Store, Option<OpenNotice>)> {
+        let io = |at: &Path| {
+            let at = at.display().to_string();
+            move |source| StoreError::Io { path: at, source }
+        };
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-                path: dir.display().to_string(),
-                source,
-            })?;
+            crate::private_files::create_dir(dir).map_err(io(dir))?;
         }
+        // Owner-only before SQLite opens it: its WAL files take the database's mode.
+        crate::private_files::ensure_file(path).map_err(io(path))?;
         match Self::open_existing(path) {
             Ok(store) => Ok((store, None)),
             Err(Unusable::Error(e)) => Err(e),
@@ -183,6 +186,7 @@ impl Store {
                     reason.describe(),
                     aside.display()
                 ));
+                crate::private_files::ensure_file(path).map_err(io(path))?;
                 let store = Self::open_existing(path).map_err(|e| match e {
                     Unusable::Error(e) => e,
                     Unusable::MoveAside(r) => StoreError::Corrupt(r.describe()),

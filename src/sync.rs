@@ -4,6 +4,7 @@
 mod adoption;
 mod cost;
 mod plan;
+mod rows;
 mod served;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};

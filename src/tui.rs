@@ -5,6 +5,7 @@ pub mod action;
 pub mod keymap;
 pub mod model;
 mod session;
+mod signals;
 pub mod ui;
 pub mod update;
 pub mod wizard;
@@ -73,7 +74,7 @@ pub async fn run(global: &GlobalArgs) -> i32 {
     model.source = if sessions.is_demo() {
         "built-in simulator (--demo)".to_owned()
     } else {
-        sessions.base_url().to_owned()
+        crate::api::mask_credentials(sessions.base_url())
     };
     model.requests_per_minute = global.rpm;
     model.export_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
@@ -129,7 +130,11 @@ pub async fn run(global: &GlobalArgs) -> i32 {
     // Keep the simulator alive until the very end.
     drop(sessions);
     match result {
-        Ok(()) => 0,
+        Ok(None) => 0,
+        Ok(Some(signal)) => {
+            tracing::info!(signal, "ended by a signal; the terminal was restored");
+            signals::exit_status(signal)
+        }
         Err(e) => {
             eprintln!("topogy: {e}");
             1
@@ -144,8 +149,9 @@ async fn event_loop(
     sessions: &mut session::Sessions,
     store: &std::path::Path,
     theme: &ui::Theme,
-) -> std::io::Result<()> {
+) -> std::io::Result<Option<i32>> {
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Action>();
+    let mut signals = signals::Signals::listen();
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     // A known key starts its session's first sync at once.
@@ -162,8 +168,10 @@ async fn event_loop(
                 Some(Ok(Event::Paste(text))) => Some(Action::Paste(SecretText::new(&text))),
                 Some(Ok(_)) => None,
                 Some(Err(e)) => return Err(e),
-                None => return Ok(()),
+                None => return Ok(None),
             },
+            // The terminal is restored by the caller, as after `q`.
+            signal = signals.next() => return Ok(Some(signal)),
             Some(event) = sessions.next_event() => Some(match event {
                 SyncEvent::Progress(p) => {
                     let _ = done_tx.send(Action::RequestLog(sessions.recent_requests()));
@@ -186,7 +194,7 @@ async fn event_loop(
             run_commands(&mut model, action, sessions, &done_tx, store);
         }
         if model.quit {
-            return Ok(());
+            return Ok(None);
         }
     }
 }

@@ -417,7 +417,11 @@ async fn malformed_success_bodies() {
         Reply::raw(200, r#"{"data": [{"user": {"id": "#).header("request-id", "req_bad");
     let (error, hits) = users_error(truncated, 3).await;
     assert!(matches!(error, ApiError::Malformed { .. }), "{error:?}");
-    assert_eq!(hits.len(), 1, "a malformed body is not retried");
+    assert_eq!(
+        hits.len(),
+        3,
+        "a malformed body is retried twice, then reported"
+    );
     assert_eq!(error.exit_code(), 5);
     assert_eq!(error.request_id(), Some("req_bad"));
 

@@ -260,6 +260,7 @@ fn write_key_file(home: &Path, profile: &str, text: &str, mode: u32) -> std::pat
     use std::os::unix::fs::PermissionsExt;
     let dir = home.join("config").join("topogy").join(profile);
     std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
     let path = dir.join("key");
     std::fs::write(&path, text).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
@@ -347,8 +348,8 @@ async fn stored_key_files_must_be_owner_only_and_profiles_stay_apart() {
 
     // A profile name that is not a plain directory name is refused.
     let out = run(home, &["--profile", "../escape", "verify"], &env, None).await;
-    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-    assert!(stdout(&out).contains("cannot be used"), "{}", stdout(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot be used"), "{}", stderr(&out));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

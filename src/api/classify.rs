@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
 use super::error::{ApiError, UnreachableKind};
+use super::redact::sanitize;
 
 /// The parts of an error body worth keeping (platform shape
 /// `{"type":"error","error":{"type","message"},"request_id"}`, or looser variants).
@@ -347,28 +348,6 @@ pub(crate) fn classify_transport(err: &reqwest::Error) -> ApiError {
     ApiError::Unreachable { kind, detail }
 }
 
-/// Trims server text for display: one line, at most 500 characters, and anything shaped like
-/// an Anthropic key (`sk-ant-…`) masked, in case a server or proxy ever echoes one.
-pub(crate) fn sanitize(text: &str) -> String {
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = String::with_capacity(one_line.len());
-    let mut rest = one_line.as_str();
-    while let Some(pos) = rest.find("sk-ant-") {
-        out.push_str(&rest[..pos]);
-        out.push_str("sk-ant-…");
-        let tail = &rest[pos + "sk-ant-".len()..];
-        let end = tail
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-            .unwrap_or(tail.len());
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    if out.chars().count() > 500 {
-        out = out.chars().take(500).collect::<String>() + "…";
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -488,14 +467,6 @@ mod tests {
         );
         assert_eq!(parse_retry_after("-3", now), None);
         assert_eq!(parse_retry_after("soon", now), None);
-    }
-
-    #[test]
-    fn sanitize_masks_keys_and_shortens() {
-        let text = sanitize("bad key sk-ant-api01-SECRET_value-123, try again\n\nplease");
-        assert_eq!(text, "bad key sk-ant-…, try again please");
-        let long = sanitize(&"x".repeat(800));
-        assert_eq!(long.chars().count(), 501);
     }
 
     #[test]

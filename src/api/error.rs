@@ -70,10 +70,12 @@ pub enum ApiError {
         request_id: Option<String>,
         server_message: Option<String>,
     },
-    /// The key contains characters that cannot be sent in an HTTP header.
+    /// The key contains characters that cannot be sent in an HTTP header, or is far too long
+    /// to be a key.
     #[error(
-        "the key contains a line break or other character that cannot be sent: copy it again \
-         from Analytics → API keys, completely and with nothing around it"
+        "the key contains a line break or other character that cannot be sent, or is far too \
+         long to be a key: copy it again from Analytics → API keys, completely and with \
+         nothing around it"
     )]
     KeyNotSendable,
     /// 429 after every retry (or a `retry-after` too long to wait out).

@@ -18,8 +18,21 @@ pub(crate) fn count<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     Ok(opt_count(d)?.unwrap_or(0))
 }
 
+/// The largest count believed: about 10^12 (a trillion messages or lines in one row is not
+/// data). Larger ones make the page malformed instead of overflowing the store's sums.
+pub(crate) const MAX_COUNT: u64 = 1 << 40;
+
 /// A nullable count: `null` or absent stays `None` so "not measured" is not mistaken for zero.
 pub(crate) fn opt_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    match any_count(d)? {
+        Some(n) if n > MAX_COUNT => Err(D::Error::custom(format!(
+            "a count of {n} is implausibly large (more than {MAX_COUNT})"
+        ))),
+        n => Ok(n),
+    }
+}
+
+fn any_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     match Value::deserialize(d)? {
         Value::Null => Ok(None),
         Value::Number(n) => {

@@ -7,13 +7,57 @@ use serde::de::DeserializeOwned;
 
 use super::Client;
 use super::error::ApiError;
-use super::models::ListEnvelope;
+use super::models::{
+    ArtifactActivity, ConnectorActivity, CostBucket, DaySummary, ListEnvelope, PluginActivity,
+    ProjectActivity, SkillActivity, UsageBucket, UserActivity, UserCostRow, UserUsageRow,
+};
 
 /// How often a pagination may start over after a cursor is refused before giving up.
 const MAX_RESTARTS: u32 = 3;
 
 /// A guard against a server that never stops paging.
 const MAX_PAGES: u32 = 10_000;
+
+/// A row of a paginated list. A page whose rows are mostly unusable is junk (a proxy's page,
+/// a broken deployment) and is refused as malformed rather than stored as data.
+pub(crate) trait PageRow {
+    /// False for a row nothing can be attributed to (a `/users` row without a user id).
+    fn usable(&self) -> bool {
+        true
+    }
+}
+
+impl PageRow for UserActivity {
+    fn usable(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| !u.id.trim().is_empty())
+    }
+}
+
+impl PageRow for DaySummary {}
+impl PageRow for ProjectActivity {}
+impl PageRow for SkillActivity {}
+impl PageRow for ConnectorActivity {}
+impl PageRow for PluginActivity {}
+impl PageRow for ArtifactActivity {}
+impl PageRow for UserUsageRow {}
+impl PageRow for UserCostRow {}
+impl PageRow for UsageBucket {}
+impl PageRow for CostBucket {}
+
+/// Refuses an envelope without a row list, or whose rows are more than half unusable.
+fn check_page<T: PageRow>(envelope: &ListEnvelope<T>) -> Result<(), String> {
+    let Some(rows) = envelope.data.as_ref().or(envelope.summaries.as_ref()) else {
+        return Err("the response has no `data` list".to_owned());
+    };
+    let junk = rows.iter().filter(|r| !r.usable()).count();
+    if junk * 2 > rows.len() {
+        return Err(format!(
+            "{junk} of {} rows on the page have no user id",
+            rows.len()
+        ));
+    }
+    Ok(())
+}
 
 /// Everything one paginated call yields.
 pub(crate) struct Collected<T> {
@@ -37,7 +81,7 @@ impl Client {
     /// Fetches every page of `path`. A 404 on the first page of an endpoint other than
     /// `/summaries` is settled by probing `/summaries`: if that accepts the key, the endpoint
     /// is missing ([`ApiError::EndpointMissing`]), not the key rejected.
-    pub(crate) async fn collect<T: DeserializeOwned>(
+    pub(crate) async fn collect<T: DeserializeOwned + PageRow>(
         &self,
         path: &str,
         query: &[(String, String)],
@@ -56,7 +100,7 @@ impl Client {
                 if let Some(c) = &cursor {
                     page_query.push(("page".to_owned(), c.clone()));
                 }
-                let answer = match self.get_json::<ListEnvelope<T>>(path, &page_query).await {
+                let answer = match self.get_checked(path, &page_query, check_page::<T>).await {
                     Ok(answer) => answer,
                     Err(e)
                         if cursor.is_some()
@@ -80,13 +124,9 @@ impl Client {
                     }
                     Err(e) => return Err(e),
                 };
-                let mut envelope = answer.body;
-                let Some(rows) = envelope.rows() else {
-                    return Err(ApiError::Malformed {
-                        detail: "the response has no `data` list".to_owned(),
-                        request_id: answer.request_id,
-                    });
-                };
+                let mut envelope: ListEnvelope<T> = answer.body;
+                // `check_page` made sure the list is there.
+                let rows = envelope.rows().unwrap_or_default();
                 out.rows.extend(rows);
                 if let Some(at) = envelope.data_refreshed_at {
                     out.data_refreshed_at = Some(out.data_refreshed_at.map_or(at, |o| o.min(at)));

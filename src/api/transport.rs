@@ -2,6 +2,8 @@
 //!
 //! Every attempt is counted by the budget, reported through progress, logged with `tracing`
 //! (method, path, status, latency, request id — never headers) and kept in the request log.
+//! Everything the server sent (headers, body) passes [`Inner::redact`] first, before it is
+//! parsed, stored, logged or shown: a hostile server echoing the key gets it masked.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -14,6 +16,7 @@ use tokio::time::Instant;
 use super::classify::{self, ErrorBody};
 use super::error::{ApiError, UnreachableKind};
 use super::pacing::{WaitReason, backoff};
+use super::redact;
 use super::{Client, Inner};
 
 /// How many requests [`Client::recent_requests`] keeps.
@@ -44,6 +47,10 @@ pub(crate) struct Answer<T> {
     pub request_id: Option<String>,
 }
 
+/// A 200 whose body is not the documented JSON is retried at most this often (a proxy or a
+/// load balancer cut it short); the API's own errors are never retried this way.
+const MAX_MALFORMED_RETRIES: u32 = 2;
+
 impl Client {
     /// GETs `path` (relative to `/v1/organizations/analytics/`) with `query`, retrying transient
     /// failures, and parses the JSON body as `T`.
@@ -52,7 +59,19 @@ impl Client {
         path: &str,
         query: &[(String, String)],
     ) -> Result<Answer<T>, ApiError> {
+        self.get_checked(path, query, |_: &T| Ok(())).await
+    }
+
+    /// [`Client::get_json`], with `check` judging the parsed body: a body it refuses (with the
+    /// reason) counts as malformed, like one that does not parse, and is retried as such.
+    pub(crate) async fn get_checked<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        check: impl Fn(&T) -> Result<(), String>,
+    ) -> Result<Answer<T>, ApiError> {
         let inner = &self.inner;
+        let config = &inner.config;
         let url = format!("{}/v1/organizations/analytics/{path}", inner.base_url);
         let request =
             inner
@@ -61,53 +80,83 @@ impl Client {
                 .query(query)
                 .build()
                 .map_err(|e| ApiError::InvalidConfig {
-                    detail: classify::sanitize(&e.to_string()),
+                    detail: redact::sanitize(&e.to_string()),
                 })?;
         let shown_path = match request.url().query() {
             Some(q) => format!("{}?{q}", request.url().path()),
             None => request.url().path().to_owned(),
         };
         let mut attempt = 0u32;
+        let mut malformed = 0u32;
+        // Time spent on the wire and backing off (not waiting for the budget or for a 429):
+        // a server that accepts and never answers gives up within `max_call_time`.
+        let mut spent = Duration::ZERO;
         loop {
-            let Some(this_try) = request.try_clone() else {
+            let Some(mut this_try) = request.try_clone() else {
                 return Err(ApiError::InvalidConfig {
                     detail: "request cannot be repeated".to_owned(),
                 });
             };
-            let error = match inner.attempt(this_try, &shown_path, attempt).await {
+            let left = config.max_call_time.saturating_sub(spent);
+            *this_try.timeout_mut() = Some(config.timeout.min(left));
+            let answer = inner
+                .attempt(this_try, &shown_path, attempt, &mut spent)
+                .await;
+            let error = match answer {
                 Ok((bytes, request_id)) => {
-                    return match serde_json::from_slice::<T>(&bytes) {
-                        Ok(body) => Ok(Answer { body, request_id }),
-                        Err(e) => Err(ApiError::Malformed {
-                            detail: classify::sanitize(&e.to_string()),
-                            request_id,
-                        }),
-                    };
+                    let parsed = serde_json::from_slice::<T>(&bytes)
+                        .map_err(|e| e.to_string())
+                        .and_then(|body| check(&body).map(|()| body));
+                    match parsed {
+                        Ok(body) => return Ok(Answer { body, request_id }),
+                        Err(e) => {
+                            malformed += 1;
+                            ApiError::Malformed {
+                                detail: redact::sanitize(&e),
+                                request_id,
+                            }
+                        }
+                    }
                 }
                 Err(error) => error,
             };
-            let retry_after = match &error {
-                ApiError::RateLimited { retry_after, .. } => *retry_after,
-                _ => None,
+            let (rate_limited, retry_after) = match &error {
+                ApiError::RateLimited { retry_after, .. } => (true, *retry_after),
+                _ => (false, None),
             };
             let transient = match &error {
                 ApiError::RateLimited { .. } | ApiError::Server { .. } => true,
                 ApiError::Unreachable { kind, .. } => {
                     matches!(kind, UnreachableKind::Connect | UnreachableKind::Timeout)
                 }
+                ApiError::Malformed { .. } => {
+                    malformed <= config.max_retries.min(MAX_MALFORMED_RETRIES)
+                }
                 _ => false,
             };
-            let too_long = retry_after.is_some_and(|d| d > inner.config.max_retry_after);
-            if !transient || attempt >= inner.config.max_retries || too_long {
+            // A 429 that does not say how long: the retries are spread over a whole window,
+            // since that is how long the organization's budget takes to come back.
+            let floor = match retry_after {
+                None if rate_limited => Some(config.window / config.max_retries.max(1)),
+                given => given,
+            };
+            let too_long = floor.is_some_and(|d| d > config.max_retry_after);
+            if !transient || attempt >= config.max_retries || too_long {
                 return Err(error);
             }
-            let jitter = backoff(attempt, inner.config.backoff_base, inner.config.backoff_cap);
-            let (delay, reason) = match retry_after {
+            let jitter = backoff(attempt, config.backoff_base, config.backoff_cap);
+            let (delay, reason) = match floor {
                 Some(floor) => (floor.max(jitter), WaitReason::RetryAfter),
                 None => (jitter, WaitReason::Backoff),
             };
+            if !rate_limited {
+                spent += delay;
+                if spent >= config.max_call_time {
+                    return Err(error);
+                }
+            }
             let resume = Instant::now() + delay;
-            if matches!(error, ApiError::RateLimited { .. }) {
+            if rate_limited {
                 // Nobody else fires before the server said we may.
                 inner.budget.block_until(resume);
             }
@@ -132,12 +181,14 @@ impl Client {
 }
 
 impl Inner {
-    /// One attempt: waits for a concurrency slot and the budget, sends, reads the body.
+    /// One attempt: waits for a concurrency slot and the budget, sends, reads the body. The
+    /// time from sending to the end of the body is added to `spent`.
     async fn attempt(
         &self,
         request: reqwest::Request,
         shown_path: &str,
         attempt: u32,
+        spent: &mut Duration,
     ) -> Result<(Vec<u8>, Option<String>), ApiError> {
         // The semaphore is never closed; if it were, sending unthrottled beats hanging.
         let _slot = self.slots.acquire().await.ok();
@@ -152,11 +203,11 @@ impl Inner {
                 let status = response.status().as_u16();
                 progress.set_status(status);
                 let headers = response.headers();
-                let request_id =
-                    header(headers, "request-id").or_else(|| header(headers, "x-request-id"));
-                let retry_after = header(headers, "retry-after")
-                    .and_then(|v| classify::parse_retry_after(&v, Utc::now()));
-                let location = header(headers, "location");
+                let header = |name: &str| self.header(headers, name);
+                let request_id = header("request-id").or_else(|| header("x-request-id"));
+                let retry_after =
+                    header("retry-after").and_then(|v| classify::parse_retry_after(&v, Utc::now()));
+                let location = header("location");
                 match response.bytes().await {
                     Err(e) => (
                         Err(classify::classify_transport(&e)),
@@ -164,10 +215,10 @@ impl Inner {
                         request_id,
                     ),
                     Ok(bytes) if (200..300).contains(&status) => {
-                        (Ok(Vec::from(bytes)), Some(status), request_id)
+                        (Ok(self.redact(&bytes)), Some(status), request_id)
                     }
                     Ok(bytes) => {
-                        let mut body = ErrorBody::parse(&bytes);
+                        let mut body = ErrorBody::parse(&self.redact(&bytes));
                         if (300..400).contains(&status) {
                             body.message = Some(format!(
                                 "redirected to {}; check the base URL",
@@ -183,6 +234,7 @@ impl Inner {
             }
         };
         let latency = started.elapsed();
+        *spent += latency;
         tracing::debug!(
             method = "GET",
             path = %shown_path,
@@ -205,6 +257,19 @@ impl Inner {
         outcome.map(|bytes| (bytes, request_id))
     }
 
+    /// Masks this client's key (verbatim) and anything key-shaped in what a server sent: the
+    /// one gate between the network and everything that stores or shows server text.
+    fn redact(&self, bytes: &[u8]) -> Vec<u8> {
+        redact::redact_body(bytes, self.key.expose().as_bytes())
+    }
+
+    /// A response header, trimmed, redacted, one line; `None` when absent or empty.
+    fn header(&self, headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
+        let value = headers.get(name)?;
+        let text = String::from_utf8_lossy(&self.redact(value.as_bytes())).into_owned();
+        Some(redact::sanitize(&text)).filter(|v| !v.is_empty())
+    }
+
     fn record(&self, record: RequestRecord) {
         if let Ok(mut log) = self.log.lock() {
             if log.len() >= REQUEST_LOG_LEN {
@@ -213,12 +278,4 @@ impl Inner {
             log.push_back(record);
         }
     }
-}
-
-fn header(headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
 }

@@ -17,6 +17,8 @@ const ANTHROPIC_PREFIX: &str = "sk-ant-";
 /// means a truncated copy.
 const MIN_PLAUSIBLE_LEN: usize = 60;
 const MAX_PLAUSIBLE_LEN: usize = 250;
+/// Longer than this is not a key at all (a whole file or page was pasted): never sent.
+pub const MAX_KEY_LEN: usize = 512;
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -65,6 +67,7 @@ impl Finding {
             | Finding::InnerWhitespace
             | Finding::Quotes
             | Finding::Invisible => Severity::Notice,
+            Finding::TooLong { len } if *len > MAX_KEY_LEN => Severity::Blocking,
             Finding::UnknownPrefix
             | Finding::TooShort { .. }
             | Finding::TooLong { .. }
@@ -132,6 +135,11 @@ impl fmt::Display for Finding {
                 f,
                 "only {len} characters: Analytics keys are about 100; it may have been cut \
                  off while copying"
+            ),
+            Finding::TooLong { len } if *len > MAX_KEY_LEN => write!(
+                f,
+                "{len} characters: far longer than any key (at most {MAX_KEY_LEN}), so it is not \
+                 sent; copy only the key from Analytics → API keys"
             ),
             Finding::TooLong { len } => write!(
                 f,

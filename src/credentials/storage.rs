@@ -2,7 +2,8 @@
 //!
 //! The keychain (service `topogy`, account = profile) comes first. A headless Linux server
 //! has no Secret Service; there, and only after the person agreed, the key goes to
-//! `<config dir>/<profile>/key` with mode 0600. A key file that group or others can read is
+//! `<config dir>/<profile>/key` with mode 0600 in a 0700 directory. A key file that group or
+//! others can read, in a directory they can enter, that is a link or not a plain file, is
 //! refused. `TOPOGY_KEYRING=off` skips the keychain entirely (tests, and machines whose
 //! keychain prompts or hangs).
 
@@ -199,6 +200,14 @@ pub fn load(profile: &str) -> Result<Option<(ApiKey, Backend)>, KeyError> {
                         path: super::display_path(&path),
                         owner: *owner,
                     },
+                    Some(Insecure::DirMode(mode)) => KeyError::InsecureKeyDir {
+                        path: super::display_path(path.parent().unwrap_or(&path)),
+                        mode: *mode,
+                    },
+                    Some(Insecure::NotAFile(what)) => KeyError::NotAKeyFile {
+                        path: super::display_path(&path),
+                        what,
+                    },
                     None => KeyError::Storage(format!(
                         "could not read the key file {}: {e}",
                         super::display_path(&path)
@@ -214,11 +223,14 @@ pub fn load(profile: &str) -> Result<Option<(ApiKey, Backend)>, KeyError> {
     Ok(Some((key, Backend::File(path))))
 }
 
-/// Why a key file is not used: permission bits for group or others, or another owner.
+/// Why a key file is not used: permission bits for group or others, another owner, a
+/// directory others can enter, or something that is not a plain file (a link, a pipe).
 #[derive(Debug)]
 enum Insecure {
     Mode(u32),
     Owner(u32),
+    DirMode(u32),
+    NotAFile(&'static str),
 }
 
 impl fmt::Display for Insecure {
@@ -226,20 +238,47 @@ impl fmt::Display for Insecure {
         match self {
             Insecure::Mode(mode) => write!(f, "mode {mode:04o}"),
             Insecure::Owner(uid) => write!(f, "owned by user id {uid}"),
+            Insecure::DirMode(mode) => write!(f, "in a directory of mode {mode:04o}"),
+            Insecure::NotAFile(what) => write!(f, "{what}"),
         }
     }
 }
 
 impl std::error::Error for Insecure {}
 
-/// Reads the key file after checking that only its owner can read it.
+/// Reads the key file after checking that it is a plain file (not a link, not a pipe that
+/// would block the read) that only its owner can read, in a directory only its owner can
+/// enter.
 fn read_key_file(path: &Path) -> std::io::Result<String> {
-    let file = std::fs::File::open(path)?;
+    let denied = |why| std::io::Error::new(std::io::ErrorKind::PermissionDenied, why);
+    let kind = std::fs::symlink_metadata(path)?.file_type();
+    if kind.is_symlink() {
+        return Err(denied(Insecure::NotAFile("a symbolic link")));
+    }
+    if !kind.is_file() {
+        return Err(denied(Insecure::NotAFile(if kind.is_dir() {
+            "a directory"
+        } else {
+            "a pipe, device or socket"
+        })));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Swapped for a link or a pipe since the check above: fail rather than follow or hang.
+        let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
+        options.custom_flags(i32::try_from(flags.bits()).unwrap_or(0));
+    }
+    let file = options.open(path)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::{MetadataExt, PermissionsExt};
         let meta = file.metadata()?;
-        let denied = |why| std::io::Error::new(std::io::ErrorKind::PermissionDenied, why);
+        if !meta.is_file() {
+            return Err(denied(Insecure::NotAFile("not a plain file")));
+        }
         // A file someone else owns could have been planted with their key: never use it.
         if meta.uid() != rustix::process::geteuid().as_raw() {
             return Err(denied(Insecure::Owner(meta.uid())));
@@ -247,6 +286,13 @@ fn read_key_file(path: &Path) -> std::io::Result<String> {
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             return Err(denied(Insecure::Mode(mode)));
+        }
+        if let Some(dir) = path.parent() {
+            // Followed if it is a link: what matters is who can enter the real directory.
+            let dir_mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
+            if dir_mode & 0o077 != 0 {
+                return Err(denied(Insecure::DirMode(dir_mode)));
+            }
         }
     }
     let mut text = String::new();
@@ -286,16 +332,16 @@ fn write_key_file(path: &Path, key: &ApiKey) -> std::io::Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| std::io::Error::other("the key file has no directory"))?;
-    std::fs::create_dir_all(dir)?;
+    crate::private_files::create_dir(dir)?;
     let tmp = dir.join(format!(".key.{}.tmp", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
-    let mut options = std::fs::OpenOptions::new();
+    let mut options = crate::private_files::file_options();
     options.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        // The directory may predate topogy; the key is only read from an owner-only one.
+        use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-        options.mode(0o600);
     }
     let written = (|| {
         let mut file = options.open(&tmp)?;
@@ -382,7 +428,7 @@ mod tests {
             .and_then(|e| e.downcast_ref::<Insecure>())
             .map(|i| match i {
                 Insecure::Mode(m) => *m,
-                Insecure::Owner(_) => 0,
+                _ => 0,
             });
         assert_eq!(insecure, Some(0o644));
     }

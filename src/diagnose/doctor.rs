@@ -261,6 +261,10 @@ fn key_check(resolved: &Result<Resolved, KeyError>) -> Check {
                 KeyError::ForeignKeyFile { path, .. } => vec![format!(
                     "Delete {path} (another user owns it) and set the key up again with `topogy`."
                 )],
+                KeyError::InsecureKeyDir { path, .. } => vec![format!("chmod 700 {path}")],
+                KeyError::NotAKeyFile { path, .. } => vec![format!(
+                    "Remove {path} (it is not a plain file) and set the key up again with `topogy`."
+                )],
                 _ => vec![
                     "Run `topogy` and paste the key into the setup wizard (it is kept in the OS \
                      keychain, or in an owner-only file if you agree)."

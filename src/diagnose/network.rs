@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use super::{Check, CheckStatus};
 use crate::api::ApiError;
 use crate::api::classify::classify_transport;
+use crate::api::sanitize;
 
 /// How long each network step may take.
 const STEP_TIMEOUT: Duration = Duration::from_secs(8);
@@ -66,23 +67,7 @@ pub fn proxy_settings() -> Vec<(String, String)> {
     .collect()
 }
 
-/// `http://user:secret@proxy:3128` → `http://***@proxy:3128`.
-pub fn mask_credentials(value: &str) -> String {
-    match reqwest::Url::parse(value) {
-        Ok(mut url) if url.has_host() => {
-            if url.username().is_empty() && url.password().is_none() {
-                return value.to_owned();
-            }
-            let _ = url.set_password(None);
-            let _ = url.set_username("***");
-            url.to_string()
-        }
-        _ if value.contains('@') => {
-            "(set; not shown: it looks like it holds a password)".to_owned()
-        }
-        _ => value.to_owned(),
-    }
-}
+pub use crate::api::mask_credentials;
 
 /// The proxy check: what is set, and whether the API's host bypasses it.
 pub fn proxy_check() -> Check {
@@ -285,7 +270,7 @@ pub async fn http_check(target: &Target, base_url: &str) -> HttpAnswer {
                     .headers()
                     .get(name)
                     .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned)
+                    .map(sanitize)
             };
             let server = header("date")
                 .and_then(|d| DateTime::parse_from_rfc2822(&d).ok())

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::checklist::{self, ChecklistItem};
 use super::client;
-use crate::api::{ApiError, ProbeOutcome};
+use crate::api::{ApiError, ProbeOutcome, mask_credentials};
 use crate::cli::{GlobalArgs, ReportArgs};
 use crate::context::{Endpoint, resolve_key};
 use crate::credentials::{Finding, KeySource, Severity};
@@ -236,7 +236,7 @@ pub(crate) fn profile_name(global: &GlobalArgs) -> String {
 pub async fn check(global: &GlobalArgs) -> VerifyReport {
     let mut report = VerifyReport {
         profile: profile_name(global),
-        base_url: global.base_url.clone(),
+        base_url: mask_credentials(&global.base_url),
         key: None,
         findings: Vec::new(),
         result: VerifyResult::Blocked,
@@ -248,7 +248,7 @@ pub async fn check(global: &GlobalArgs) -> VerifyReport {
             return report;
         }
     };
-    report.base_url = endpoint.base_url.clone();
+    report.base_url = mask_credentials(&endpoint.base_url);
     let resolved = match resolve_key(global) {
         Ok(r) => r,
         Err(e) => {

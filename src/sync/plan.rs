@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use tokio::sync::mpsc;
 
-use super::{Need, SyncError, SyncEvent, Syncer, adoption, cost, served};
-use crate::api::{ApiError, DaySummary, UserActivity};
-use crate::store::{Activity, Dataset, FetchEntry, FetchMeta, SummaryDay, next_day};
+use super::{Need, SyncError, SyncEvent, Syncer, adoption, cost, rows, served};
+use crate::api::{ApiError, DaySummary};
+use crate::store::{Dataset, FetchEntry, FetchMeta, SummaryDay, next_day};
 
 /// Longest window the cost and summaries endpoints accept in one request.
 pub(super) const MAX_WINDOW_DAYS: i64 = 31;
@@ -329,7 +329,8 @@ async fn people_totals(
         syncer.client.add_planned(1);
         match syncer.client.users_range(start, end_excl).await {
             Ok(users) => {
-                let rows = merge_activity(&users);
+                let what = format!("{start} to {end}");
+                let rows = rows::one_per_person(&users, &what, notices);
                 syncer
                     .store
                     .replace_rollup(start, end_excl, &rows, meta(syncer))?;
@@ -392,46 +393,11 @@ async fn per_day(
     syncer.client.add_planned(stale.len() as u64);
     for day in stale {
         let users = syncer.client.users_day(day).await?;
-        let rows = merge_activity(&users);
+        let rows = rows::one_per_person(&users, &day.to_string(), notices);
         syncer.store.replace_user_day(day, &rows, meta(syncer))?;
         stored(notices, Dataset::UsersDay);
     }
     Ok(())
-}
-
-/// One store row per person (grouped rows without a user are dropped; a person's repeated
-/// rows are added together).
-fn merge_activity(users: &[UserActivity]) -> Vec<Activity> {
-    let mut by_id: BTreeMap<String, Activity> = BTreeMap::new();
-    for u in users {
-        let Some(user) = u.user.as_ref() else {
-            continue;
-        };
-        let core = &u.claude_code_metrics.core_metrics;
-        let row = Activity {
-            user_id: user.id.clone(),
-            email: user.email_address.clone().unwrap_or_default(),
-            messages: u.messages(),
-            conversations: u.conversations(),
-            sessions: core.distinct_session_count.unwrap_or(0),
-            commits: core.commit_count,
-            pull_requests: core.pull_request_count,
-            lines_added: core.lines_of_code.added_count,
-            lines_removed: core.lines_of_code.removed_count,
-            tool_accepted: u.tool_accepted(),
-            tool_rejected: u.tool_rejected(),
-            cowork_sessions: u.cowork_sessions(),
-            cowork_messages: u.cowork_messages(),
-            office_messages: u.office_messages(),
-            design_messages: u.design_messages(),
-            web_searches: u.web_search_count,
-        };
-        by_id
-            .entry(row.user_id.clone())
-            .and_modify(|a| a.add(&row))
-            .or_insert(row);
-    }
-    by_id.into_values().collect()
 }
 
 fn summary_day(d: &DaySummary) -> SummaryDay {

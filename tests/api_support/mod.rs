@@ -185,6 +185,7 @@ pub fn client(base_url: &str, tweak: impl FnOnce(&mut ClientConfig)) -> Client {
         window: Duration::from_secs(1),
         max_concurrency: 4,
         timeout: Duration::from_secs(5),
+        max_call_time: Duration::from_secs(20),
         max_retries: 0,
         backoff_base: Duration::from_millis(5),
         backoff_cap: Duration::from_millis(20),
