@@ -9,6 +9,7 @@ pub(crate) mod classify;
 mod cost_models;
 pub mod error;
 mod error_advice;
+mod ledger;
 mod lenient;
 pub mod models;
 pub mod pacing;
@@ -28,6 +29,7 @@ use tokio::sync::{Semaphore, watch};
 
 use crate::credentials::ApiKey;
 pub use error::{ApiError, UnreachableKind};
+pub use ledger::SharedBudget;
 pub use models::*;
 use pacing::{Budget, Progress};
 pub use pacing::{ProgressSnapshot, WaitReason};
@@ -74,6 +76,9 @@ pub struct ClientConfig {
     pub max_retry_after: Duration,
     /// Rows per page, always sent as `limit` on the paginated per-row endpoints.
     pub page_limit: u32,
+    /// The ledger every topogy process of the profile counts its requests in, so together
+    /// they keep to the organization's limit; `None` paces this process alone.
+    pub shared_budget: Option<SharedBudget>,
 }
 
 impl Default for ClientConfig {
@@ -90,6 +95,7 @@ impl Default for ClientConfig {
             backoff_cap: Duration::from_secs(30),
             max_retry_after: Duration::from_secs(300),
             page_limit: 1000,
+            shared_budget: None,
         }
     }
 }
@@ -187,7 +193,11 @@ impl Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                budget: Budget::new(config.requests_per_window, config.window),
+                budget: Budget::new(
+                    config.requests_per_window,
+                    config.window,
+                    config.shared_budget.clone(),
+                ),
                 slots: Semaphore::new(config.max_concurrency.max(1)),
                 progress: Progress::new(),
                 log: Mutex::new(VecDeque::with_capacity(transport::REQUEST_LOG_LEN)),

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::api::{Client, ClientConfig};
+use crate::api::{Client, ClientConfig, SharedBudget};
 use crate::cli::GlobalArgs;
 use crate::credentials::{self, ApiKey, KeySource, Resolved};
 use crate::sim::{self, SimConfig, SimHandle};
@@ -112,11 +112,17 @@ pub fn resolve_key(global: &GlobalArgs) -> Result<Resolved, credentials::KeyErro
     credentials::resolve(global.key_stdin, &global.profile)
 }
 
-/// The client settings every command uses for `base_url`.
+/// The client settings every command uses for `base_url`: the budget is shared with every
+/// other topogy process of the profile through `budget.db` beside its store.
 pub fn client_config(global: &GlobalArgs, base_url: &str) -> ClientConfig {
+    let shared_budget = store_path(global).ok().and_then(|p| {
+        p.parent()
+            .map(|dir| SharedBudget::at(&dir.join("budget.db")))
+    });
     ClientConfig {
         base_url: base_url.to_owned(),
         requests_per_window: global.rpm,
+        shared_budget,
         ..ClientConfig::default()
     }
 }

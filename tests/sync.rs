@@ -501,3 +501,71 @@ async fn a_persons_figures_do_not_jump_when_the_backfill_completes() {
         "some conversation spans days, so the rule matters"
     );
 }
+
+/// The organization's limit is shared by every process: two clients (two processes' worth)
+/// counting in one ledger together never exceed it, so the server answers no 429.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn processes_sharing_a_budget_together_keep_to_the_limit() {
+    let window = StdDuration::from_secs(2);
+    let sim = sim::spawn(SimConfig {
+        users: 10,
+        requests_per_window: 6,
+        window,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = topogy::api::SharedBudget::at(&dir.path().join("budget.db"));
+    let client = |shared: Option<topogy::api::SharedBudget>| {
+        Client::new(
+            ApiKey::new(sim::DEMO_KEY),
+            ClientConfig {
+                base_url: sim.base_url(),
+                requests_per_window: 6,
+                window,
+                max_retries: 0,
+                shared_budget: shared,
+                ..ClientConfig::default()
+            },
+        )
+        .unwrap()
+    };
+    let day = today() - Duration::days(3);
+    let run = |c: Client| async move {
+        for _ in 0..6 {
+            c.users_day(day).await.unwrap();
+        }
+    };
+    let (a, b) = (client(Some(ledger.clone())), client(Some(ledger)));
+    tokio::join!(run(a), run(b));
+    assert_eq!(sim.request_count(), 12);
+    assert_eq!(
+        sim.count_status(429),
+        0,
+        "no process overran the shared limit"
+    );
+    assert!(max_in_window(&sim, window) <= 6);
+
+    // Control: the same two without the ledger each spend the whole limit.
+    sim.clear_log();
+    tokio::time::sleep(window).await;
+    let (a, b) = (client(None), client(None));
+    let both = tokio::join!(
+        async {
+            for _ in 0..6 {
+                let _ = a.users_day(day).await;
+            }
+        },
+        async {
+            for _ in 0..6 {
+                let _ = b.users_day(day).await;
+            }
+        }
+    );
+    let _ = both;
+    assert!(
+        sim.count_status(429) > 0,
+        "without the ledger the two overrun the limit"
+    );
+}

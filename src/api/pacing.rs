@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use rand::Rng;
+
+use super::ledger::{SharedBudget, Verdict};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
@@ -162,9 +164,11 @@ impl Drop for WaitGuard<'_> {
     }
 }
 
-/// Sliding-window request budget shared by every clone of a client.
+/// Sliding-window request budget shared by every clone of a client and, through a
+/// [`SharedBudget`] ledger, by every topogy process of the profile.
 pub(crate) struct Budget {
     limit: usize,
+    shared: Option<SharedBudget>,
     /// The window plus a small safety margin, so that arrival jitter at the server cannot
     /// squeeze one request too many into a window the server measures.
     span: Duration,
@@ -178,10 +182,15 @@ struct BudgetState {
 }
 
 impl Budget {
-    pub(crate) fn new(requests_per_window: u32, window: Duration) -> Self {
+    pub(crate) fn new(
+        requests_per_window: u32,
+        window: Duration,
+        shared: Option<SharedBudget>,
+    ) -> Self {
         let margin = (window / 20).min(Duration::from_millis(250));
         Self {
             limit: usize::try_from(requests_per_window.max(1)).unwrap_or(usize::MAX),
+            shared,
             span: window + margin,
             state: Mutex::new(BudgetState::default()),
         }
@@ -216,32 +225,57 @@ impl Budget {
         while state.starts.front().is_some_and(|t| *t + self.span <= now) {
             state.starts.pop_front();
         }
-        if state.starts.len() < self.limit {
-            state.starts.push_back(now);
-            return None;
+        if state.starts.len() >= self.limit {
+            return state
+                .starts
+                .front()
+                .map(|oldest| (*oldest + self.span, WaitReason::Budget));
         }
-        state
-            .starts
-            .front()
-            .map(|oldest| (*oldest + self.span, WaitReason::Budget))
+        // Room in this process: the organization's other topogy processes count too. A
+        // ledger that cannot be read does not stop the work (this process still paces itself).
+        if let Some(shared) = &self.shared {
+            match shared.take(self.limit, self.span) {
+                Ok(Verdict::Go) => {}
+                Ok(Verdict::Wait { for_, rate_limited }) => {
+                    let reason = if rate_limited {
+                        WaitReason::RetryAfter
+                    } else {
+                        WaitReason::Budget
+                    };
+                    return Some((now + for_, reason));
+                }
+                Err(e) => tracing::warn!(error = %e, "shared request budget unreadable"),
+            }
+        }
+        state.starts.push_back(now);
+        None
     }
 
-    /// How many requests started within the current window.
+    /// How many requests started within the current window (by any process of the profile,
+    /// when the budget is shared).
     pub(crate) fn in_use(&self) -> usize {
         let now = Instant::now();
-        self.state.lock().map_or(0, |state| {
+        let own = self.state.lock().map_or(0, |state| {
             state
                 .starts
                 .iter()
                 .filter(|t| **t + self.span > now)
                 .count()
-        })
+        });
+        let all = self.shared.as_ref().map_or(0, |s| s.in_use(self.span));
+        own.max(all)
     }
 
-    /// After a 429, no request of this client starts before `until`.
+    /// After a 429, no request of this client (nor of the other processes sharing its
+    /// budget) starts before `until`.
     pub(crate) fn block_until(&self, until: Instant) {
         if let Ok(mut state) = self.state.lock() {
             state.blocked_until = Some(state.blocked_until.map_or(until, |b| b.max(until)));
+        }
+        if let Some(shared) = &self.shared
+            && let Err(e) = shared.hold(until.saturating_duration_since(Instant::now()))
+        {
+            tracing::warn!(error = %e, "could not share a rate-limit pause");
         }
     }
 }
@@ -275,7 +309,7 @@ mod tests {
     #[tokio::test]
     async fn budget_never_admits_more_than_the_limit_per_window() {
         let window = Duration::from_millis(100);
-        let budget = Budget::new(3, window);
+        let budget = Budget::new(3, window, None);
         let progress = Progress::new();
         let origin = Instant::now();
         let mut starts = Vec::new();

@@ -191,6 +191,7 @@ pub fn client(base_url: &str, tweak: impl FnOnce(&mut ClientConfig)) -> Client {
         backoff_cap: Duration::from_millis(20),
         max_retry_after: Duration::from_secs(300),
         page_limit: 1000,
+        shared_budget: None,
     };
     tweak(&mut config);
     Client::new(ApiKey::new(CANARY_KEY), config).unwrap()
