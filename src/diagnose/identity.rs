@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Days, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::api::{ApiError, Client};
@@ -46,13 +46,8 @@ pub async fn identify(client: &Client, today: NaiveDate) -> Result<OrgIdentity, 
         identity.people = Some(rows.iter().filter(|r| r.user.is_some()).count());
         identity.top_domain = most_common_domain(&emails);
     }
-    let start = today.checked_sub_days(Days::new(2)).unwrap_or(today);
-    let midnight = |d: NaiveDate| Utc.from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN));
-    if let Ok(report) = client
-        .cost_report(midnight(start), midnight(today), &[])
-        .await
-    {
-        identity.organization_id = identity.organization_id.or(report.organization_id);
+    if let Ok(organization) = client.organization(today).await {
+        identity.organization_id = identity.organization_id.or(organization);
     }
     identity.request_ids = client
         .recent_requests()

@@ -223,19 +223,10 @@ impl VerifyReport {
     }
 }
 
-/// The profile a command works in (`--demo` has its own).
-pub(crate) fn profile_name(global: &GlobalArgs) -> String {
-    if global.demo {
-        crate::context::DEMO_PROFILE.to_owned()
-    } else {
-        global.profile.clone()
-    }
-}
-
 /// Runs the checks and the probe; never prints.
 pub async fn check(global: &GlobalArgs) -> VerifyReport {
     let mut report = VerifyReport {
-        profile: profile_name(global),
+        profile: crate::context::profile_name(global).to_owned(),
         base_url: global.base_url.clone(),
         key: None,
         findings: Vec::new(),

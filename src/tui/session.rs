@@ -2,6 +2,8 @@
 //! connects a new key) and the wizard's background work — probe, store, remove — whose answers
 //! come back as actions.
 
+use std::path::{Path, PathBuf};
+
 use chrono::Utc;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -29,6 +31,8 @@ pub struct Sessions {
     /// Kept alive for the whole run under `--demo`.
     simulator: Option<SimHandle>,
     current: Option<Session>,
+    /// The store of the organization the running key reaches; `None` until it is known.
+    store: Option<PathBuf>,
 }
 
 impl Sessions {
@@ -39,6 +43,7 @@ impl Sessions {
             base_url: endpoint.base_url,
             simulator: endpoint.simulator,
             current: None,
+            store: None,
         }
     }
 
@@ -68,6 +73,7 @@ impl Sessions {
         let context =
             Context::with_key(&self.global, SyncOptions::default(), endpoint, key, source)?;
         let client = context.syncer.client().clone();
+        self.store = context.syncer.store().path().map(PathBuf::from);
         self.current = Some(Session {
             task: SyncTask::spawn(context.syncer),
             client,
@@ -92,6 +98,17 @@ impl Sessions {
             ),
             _ => format!("{source} · {fingerprint}"),
         }
+    }
+
+    /// The store the views read: the one of the organization the running key reaches, `None`
+    /// while that is not known (the views then show nothing, never another organization's).
+    pub fn store(&self) -> Option<&Path> {
+        self.store.as_deref()
+    }
+
+    /// The running key's organization is known now: read its store from here on.
+    pub fn reached(&mut self, store: PathBuf) {
+        self.store = Some(store);
     }
 
     /// Asks the running session for `need` (nothing happens without a key).
@@ -178,7 +195,10 @@ impl Sessions {
                     )));
                 }
             },
-            KeyCommand::Disconnect => self.current = None,
+            KeyCommand::Disconnect => {
+                self.current = None;
+                self.store = None;
+            }
         }
     }
 }

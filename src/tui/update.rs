@@ -428,7 +428,8 @@ fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
     commands
 }
 
-fn load_command(model: &Model) -> Command {
+/// Re-reads the current range from the store.
+pub fn load_command(model: &Model) -> Command {
     Command::Load {
         from: model.range.from,
         to: model.range.to,
