@@ -118,7 +118,15 @@ async fn a_good_key_works_and_whitespace_around_it_is_removed_with_a_notice() {
     assert!(text.contains("✓ the key works"), "{text}");
     assert!(text.contains("engagement data through"), "{text}");
     assert!(!text.contains("notice"), "{text}");
-    assert_eq!(sim.request_count(), 1, "verify makes one request");
+    assert!(
+        text.contains(&format!("organization {}", sim.org().organization_id())),
+        "{text}"
+    );
+    assert_eq!(
+        sim.request_count(),
+        2,
+        "verify makes one request, and one cost request to name the organization"
+    );
 
     let wrapped = format!("  \"{CANARY}\"\r\n");
     let out = verify(dir.path(), &url, &wrapped, false).await;

@@ -23,6 +23,9 @@ pub struct OrgIdentity {
     pub top_domain: Option<(String, usize)>,
     /// Request ids of the answers, for a support ticket.
     pub request_ids: Vec<String>,
+    /// Set when the organization is not the one the profile showed last: what to tell the
+    /// person before anything is shown (the other one's data stays in its own store).
+    pub switched: Option<String>,
 }
 
 /// Proves the key with the cheapest request (one `/summaries` page), then, when it works,

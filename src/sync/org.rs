@@ -119,8 +119,8 @@ pub(super) async fn lock(
         return Ok(Some(lock));
     }
     let _ = notices.send(SyncEvent::Notice(
-        "another topogy is syncing this organization: showing its results, and fetching \
-         what is still missing when it finishes"
+        "another topogy is syncing this organization: showing its results, waiting for it \
+         to finish before fetching what is still missing"
             .to_owned(),
     ));
     let started = Instant::now();
@@ -128,10 +128,12 @@ pub(super) async fn lock(
     loop {
         tokio::time::sleep(LOCK_POLL).await;
         if let Some(lock) = SyncLock::try_acquire(&path)? {
-            tracing::info!(
-                waited_ms = started.elapsed().as_millis(),
-                "another process's sync ended"
-            );
+            let waited = started.elapsed().as_secs_f64();
+            tracing::info!(waited, "another process's sync ended");
+            let _ = notices.send(SyncEvent::Notice(format!(
+                "the other topogy finished syncing after {waited:.1} s; continuing from what it \
+                 stored"
+            )));
             let _ = notices.send(SyncEvent::Stored(Dataset::UsersDay));
             return Ok(Some(lock));
         }

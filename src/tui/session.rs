@@ -11,11 +11,11 @@ use super::action::Action;
 use super::wizard::{Failure, KeyCommand, StoreFailure, Stored, WizardAction};
 use crate::api::{Client, RequestRecord};
 use crate::cli::GlobalArgs;
-use crate::context::{Context, ContextError, Endpoint};
+use crate::context::{Context, ContextError, Endpoint, profile_dir};
 use crate::credentials::{ApiKey, KeySource, display_path, storage};
 use crate::diagnose;
 use crate::sim::SimHandle;
-use crate::store::OpenNotice;
+use crate::store::{OpenNotice, OrgStores};
 use crate::sync::{Need, SyncEvent, SyncOptions, SyncTask};
 
 /// One sync task with its client, for one key.
@@ -152,11 +152,18 @@ impl Sessions {
                 findings,
             } => {
                 let client = diagnose::client(&self.global, &self.base_url, key);
+                let stores = profile_dir(&self.global).ok().map(OrgStores::new);
                 tokio::spawn(async move {
-                    let result = match client {
+                    let mut result = match client {
                         Ok(client) => diagnose::identify(&client, Utc::now().date_naive()).await,
                         Err(e) => Err(e),
                     };
+                    if let (Ok(identity), Some(stores)) = (&mut result, &stores) {
+                        identity.switched = identity
+                            .organization_id
+                            .as_deref()
+                            .and_then(|org| stores.switch_notice(org));
+                    }
                     let result = result.map_err(|e| Failure::from_error(&e, &findings));
                     let _ = done.send(Action::Wizard(WizardAction::Verified { attempt, result }));
                 });
