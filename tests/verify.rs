@@ -335,9 +335,14 @@ async fn stored_key_files_must_be_owner_only_and_profiles_stay_apart() {
     )
     .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(home.join("data/topogy/acme/topogy.db").exists());
-    assert!(!home.join("data/topogy/beta/topogy.db").exists());
-    assert!(!home.join("data/topogy/default/topogy.db").exists());
+    // The profile's store is the one of the organization its key reaches.
+    let org = acme.org().organization_id();
+    assert!(
+        home.join(format!("data/topogy/acme/orgs/{org}/topogy.db"))
+            .exists()
+    );
+    assert!(!home.join("data/topogy/beta/orgs").exists());
+    assert!(!home.join("data/topogy/default/orgs").exists());
 
     // A key file others can read is refused, with the fix.
     let path = write_key_file(home, "acme", CANARY, 0o644);
