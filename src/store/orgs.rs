@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use super::{OpenNotice, Result, Store, SyncLock, move_files};
+use super::open::move_files;
+use super::{OpenNotice, Result, Store, SyncLock};
 
 /// Store key of the organization a store belongs to, written when the store is created.
 pub const META_ORGANIZATION: &str = "organization_id";
