@@ -6,6 +6,9 @@
 mod dashboard_common;
 
 use std::collections::BTreeSet;
+use std::time::Duration as StdDuration;
+
+use tokio::time::Instant;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -13,9 +16,10 @@ use tokio::sync::mpsc;
 use topogy::credentials::ApiKey;
 use topogy::metrics::{Dashboard, RangePreset};
 use topogy::sim::{self, SimConfig, SimHandle};
+use topogy::store::lock::lock_path;
 use topogy::store::orgs::key_tag;
-use topogy::store::{OrgStores, Store};
-use topogy::sync::{Home, Reached, SyncEvent, SyncOutcome};
+use topogy::store::{OrgStores, Store, SyncLock};
+use topogy::sync::{Home, Need, Reached, SyncError, SyncEvent, SyncOutcome, SyncTask};
 use topogy::tui::action::{Action, Tab};
 use topogy::tui::model::{DateRange, Model};
 use topogy::tui::ui::{self, Theme};
@@ -176,4 +180,120 @@ async fn after_switching_organizations_the_dashboard_shows_only_the_new_ones_dat
     }
     let first_a = shown_a.model.selected_developer().unwrap().email.clone();
     assert!(again.contains(&first_a), "A's people are back");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_dashboard_waits_for_the_syncing_one_reloading_meanwhile_then_shows_the_same() {
+    let sim = simulator(7).await;
+    let dir = tempfile::tempdir().unwrap();
+    let stores = OrgStores::new(dir.path().join("default"));
+    let first = show(&sim, &stores).await;
+    let org = sim.org().organization_id();
+
+    // Another process syncs this organization: it holds the lock.
+    let held = SyncLock::try_acquire(&lock_path(&stores.path(org)))
+        .unwrap()
+        .unwrap();
+    let tag = key_tag(&ApiKey::new(sim::DEMO_KEY).fingerprint(), &sim.base_url());
+    let (store, _) = stores.open(org, &tag, now()).unwrap();
+    let second =
+        syncer(&sim, store, now()).at_home(Home::new(stores.clone(), tag, Some(org.to_owned())));
+    let mut task = SyncTask::spawn(second);
+    let range = range();
+    task.request(Need::dashboard(range.from, range.to)).unwrap();
+    let mut waiting = false;
+    let mut reloads = 0;
+    let deadline = Instant::now() + StdDuration::from_millis(4500);
+    while let Ok(Some(event)) = tokio::time::timeout_at(deadline, task.events.recv()).await {
+        match event {
+            SyncEvent::Notice(text) => waiting |= text.starts_with("another topogy is syncing"),
+            SyncEvent::Stored(_) => reloads += 1,
+            SyncEvent::Finished(_) => panic!("finished while another process held the lock"),
+            _ => {}
+        }
+    }
+    assert!(
+        waiting,
+        "the second dashboard says another topogy is syncing"
+    );
+    assert!(reloads >= 2, "it reloads while waiting ({reloads})");
+
+    let released = Instant::now();
+    drop(held);
+    let before = sim.request_count();
+    let outcome = loop {
+        match task.events.recv().await.unwrap() {
+            SyncEvent::Finished(result) => break result.unwrap(),
+            _ => continue,
+        }
+    };
+    eprintln!(
+        "the second dashboard went on {:?} after the lock was released",
+        released.elapsed()
+    );
+    assert_eq!(sim.request_count(), before, "everything was already held");
+    assert_eq!(outcome.requests, 0);
+    let syncer = task.finish().await.unwrap();
+    let dashboard = Dashboard::load(
+        syncer.store(),
+        range.from,
+        range.to,
+        now(),
+        Some(&outcome.coverage),
+    )
+    .unwrap();
+    assert_eq!(
+        Some(&dashboard.developers),
+        first.model.data.as_ref().map(|d| &d.developers),
+        "both dashboards show the same people and numbers"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_from_another_organization_is_never_written_to_the_store_a_key_was_known_for() {
+    let sim = simulator(8).await;
+    let dir = tempfile::tempdir().unwrap();
+    let stores = OrgStores::new(dir.path().join("default"));
+    let tag = key_tag(&ApiKey::new(sim::DEMO_KEY).fingerprint(), &sim.base_url());
+    // A record that this key reaches another organization (it never can; a guard all the same).
+    let (store, _) = stores
+        .open("org_01SomeOtherOrganization", &tag, now())
+        .unwrap();
+    let mut syncer = syncer(&sim, store, now()).at_home(Home::new(
+        stores.clone(),
+        tag.clone(),
+        Some("org_01SomeOtherOrganization".to_owned()),
+    ));
+    let range = range();
+    let cost_only = Need {
+        people_totals: false,
+        ..Need::developers(range.from, range.to)
+    };
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let refused = syncer.sync(&cost_only, &tx).await;
+    assert!(
+        matches!(refused, Err(SyncError::OtherOrganization { .. })),
+        "{refused:?}"
+    );
+    let other = Store::open_reader(&stores.path("org_01SomeOtherOrganization")).unwrap();
+    assert_eq!(
+        other.last_fetches().unwrap(),
+        Vec::new(),
+        "nothing was written there"
+    );
+    assert_eq!(
+        stores.reached_by(&tag),
+        None,
+        "the wrong record is forgotten"
+    );
+
+    // The next sync learns where the key belongs and fills that store.
+    syncer.sync(&cost_only, &tx).await.unwrap();
+    let own = sim.org().organization_id();
+    assert_eq!(stores.reached_by(&tag).as_deref(), Some(own));
+    let store = Store::open_reader(&stores.path(own)).unwrap();
+    let fetched = store.last_fetches().unwrap();
+    assert_eq!(fetched.len(), 1, "{fetched:?}");
+    let window = (fetched[0].start, fetched[0].end);
+    assert!(!store.user_cost(window.0, window.1).unwrap().is_empty());
 }
