@@ -17,6 +17,18 @@ pub fn lock_path(store: &Path) -> PathBuf {
     store.with_file_name("sync.lock")
 }
 
+/// Beside the sync lock, each process waiting for it holds a shared lock on this file, so the
+/// holder can tell that someone waits and let them go first.
+fn waiting_path(lock: &Path) -> PathBuf {
+    lock.with_file_name("sync.waiting")
+}
+
+/// Held (shared) by a process while it waits for the sync lock.
+#[derive(Debug)]
+pub struct Waiting {
+    _file: File,
+}
+
 impl SyncLock {
     /// Takes the lock at `path` if no other process holds it; `None` when one does.
     pub fn try_acquire(path: &Path) -> Result<Option<SyncLock>> {
@@ -33,6 +45,22 @@ impl SyncLock {
         let file = open(path)?;
         lock(&file, true).map_err(|source| io(path, source))?;
         Ok(SyncLock { _file: file })
+    }
+
+    /// Says, until dropped, that this process waits for the lock at `path`.
+    pub fn wait_in_line(path: &Path) -> Result<Waiting> {
+        let path = waiting_path(path);
+        let file = open(&path)?;
+        share(&file).map_err(|source| io(&path, source))?;
+        Ok(Waiting { _file: file })
+    }
+
+    /// Whether another process waits for the lock at `path` (see [`SyncLock::wait_in_line`]).
+    pub fn others_waiting(path: &Path) -> Result<bool> {
+        let path = waiting_path(path);
+        let file = open(&path)?;
+        // Exclusive is refused while anyone holds it shared; released at once when granted.
+        Ok(!lock(&file, false).map_err(|source| io(&path, source))?)
     }
 }
 
@@ -71,10 +99,21 @@ fn lock(file: &File, wait: bool) -> std::io::Result<bool> {
     }
 }
 
+/// `flock(2)` shared, waiting (only ever for a moment: exclusive holds are instant probes).
+#[cfg(unix)]
+fn share(file: &File) -> std::io::Result<()> {
+    rustix::fs::flock(file, rustix::fs::FlockOperation::LockShared).map_err(Into::into)
+}
+
 /// Without `flock`, every process may sync; SQLite's own locking still keeps the store whole.
 #[cfg(not(unix))]
 fn lock(_file: &File, _wait: bool) -> std::io::Result<bool> {
     Ok(true)
+}
+
+#[cfg(not(unix))]
+fn share(_file: &File) -> std::io::Result<()> {
+    Ok(())
 }
 
 #[cfg(test)]
@@ -91,5 +130,17 @@ mod tests {
         assert!(SyncLock::try_acquire(&path).unwrap().is_none());
         drop(first);
         assert!(SyncLock::try_acquire(&path).unwrap().is_some());
+    }
+
+    #[test]
+    fn a_waiting_process_is_seen_by_the_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sync.lock");
+        assert!(!SyncLock::others_waiting(&path).unwrap());
+        let waiting = SyncLock::wait_in_line(&path).unwrap();
+        let second = SyncLock::wait_in_line(&path).unwrap();
+        assert!(SyncLock::others_waiting(&path).unwrap());
+        drop((waiting, second));
+        assert!(!SyncLock::others_waiting(&path).unwrap());
     }
 }

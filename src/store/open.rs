@@ -110,6 +110,15 @@ impl AsideReason {
     }
 }
 
+/// Writes what the `-wal` file holds into the store file and empties it (best effort), so a
+/// move that stops between the files loses nothing.
+pub(super) fn checkpoint(path: &Path) {
+    if let Ok(conn) = Connection::open(path) {
+        let _ = conn.busy_timeout(BUSY_TIMEOUT);
+        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    }
+}
+
 /// Moves a store file and its `-wal` and `-shm` companions to `to` (same directory tree).
 pub(super) fn move_files(from: &Path, to: &Path) -> Result<()> {
     if let Some(dir) = to.parent() {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use super::open::move_files;
+use super::open::{checkpoint, move_files};
 use super::{OpenNotice, Result, Store, SyncLock};
 
 /// Store key of the organization a store belongs to, written when the store is created.
@@ -157,6 +157,7 @@ impl OrgStores {
             .filter(|p| !p.exists());
         match (organization, target) {
             (Some(org), Some(target)) => {
+                checkpoint(&single);
                 move_files(&single, &target)?;
                 Ok(Some(OpenNotice(format!(
                     "the local store now keeps each organization apart; the existing data \

@@ -115,9 +115,15 @@ pub(super) async fn lock(
     let Some(path) = syncer.store.path().map(lock_path) else {
         return Ok(None);
     };
+    // A process waiting for the lock goes first: one that has just released it (a dashboard
+    // between backfill chunks) gives the waiter two of its polls to take it.
+    if SyncLock::others_waiting(&path)? {
+        tokio::time::sleep(LOCK_POLL * 2).await;
+    }
     if let Some(lock) = SyncLock::try_acquire(&path)? {
         return Ok(Some(lock));
     }
+    let _in_line = SyncLock::wait_in_line(&path)?;
     let _ = notices.send(SyncEvent::Notice(
         "another topogy is syncing this organization: showing its results, waiting for it \
          to finish before fetching what is still missing"
