@@ -206,7 +206,8 @@ impl Reporter {
             SyncEvent::Finished(_)
             | SyncEvent::BackfillFinished(_)
             | SyncEvent::Stored(_)
-            | SyncEvent::Organization(_) => {}
+            | SyncEvent::Organization(_)
+            | SyncEvent::OtherSyncing(_) => {}
         }
     }
 

@@ -199,6 +199,9 @@ pub enum SyncEvent {
     BackfillFinished(Result<SyncOutcome, SyncError>),
     /// The organization the key reaches is known: its store is the one to read from now on.
     Organization(Reached),
+    /// Another process holds the store's sync lock (true: this one waits and shows its
+    /// results) or let go of it (false).
+    OtherSyncing(bool),
 }
 
 /// The engine: owns the client and the store's writer.

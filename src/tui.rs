@@ -158,6 +158,7 @@ async fn event_loop(
                     Action::SyncProgress(p)
                 }
                 SyncEvent::Notice(text) => Action::SyncNotice(text),
+                SyncEvent::OtherSyncing(elsewhere) => Action::OtherSyncing(elsewhere),
                 SyncEvent::Stored(_) => Action::Stored,
                 SyncEvent::Finished(result) => {
                     let _ = done_tx.send(Action::RequestLog(sessions.recent_requests()));

@@ -202,12 +202,14 @@ async fn a_second_dashboard_waits_for_the_syncing_one_reloading_meanwhile_then_s
     let range = range();
     task.request(Need::dashboard(range.from, range.to)).unwrap();
     let mut waiting = false;
+    let mut elsewhere = None;
     let mut reloads = 0;
     let deadline = Instant::now() + StdDuration::from_millis(4500);
     while let Ok(Some(event)) = tokio::time::timeout_at(deadline, task.events.recv()).await {
         match event {
             SyncEvent::Notice(text) => waiting |= text.starts_with("another topogy is syncing"),
             SyncEvent::Stored(_) => reloads += 1,
+            SyncEvent::OtherSyncing(other) => elsewhere = Some(other),
             SyncEvent::Finished(_) => panic!("finished while another process held the lock"),
             _ => {}
         }
@@ -217,6 +219,21 @@ async fn a_second_dashboard_waits_for_the_syncing_one_reloading_meanwhile_then_s
         "the second dashboard says another topogy is syncing"
     );
     assert!(reloads >= 2, "it reloads while waiting ({reloads})");
+    // What the waiting dashboard's status bar says meanwhile.
+    let mut model = first.model;
+    model.syncing = true;
+    update(&mut model, Action::OtherSyncing(elsewhere.unwrap()));
+    let terminal = draw(&mut model, Tab::Overview, (80, 24));
+    let bottom = screen(&terminal)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        bottom.contains("another topogy is syncing: showing its results"),
+        "{bottom}"
+    );
+    insta::assert_snapshot!("second_dashboard_waiting_80x24", terminal.backend());
 
     let released = Instant::now();
     drop(held);
@@ -244,7 +261,7 @@ async fn a_second_dashboard_waits_for_the_syncing_one_reloading_meanwhile_then_s
     .unwrap();
     assert_eq!(
         Some(&dashboard.developers),
-        first.model.data.as_ref().map(|d| &d.developers),
+        model.data.as_ref().map(|d| &d.developers),
         "both dashboards show the same people and numbers"
     );
 }

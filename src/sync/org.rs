@@ -124,6 +124,7 @@ pub(super) async fn lock(
         return Ok(Some(lock));
     }
     let _in_line = SyncLock::wait_in_line(&path)?;
+    let _ = notices.send(SyncEvent::OtherSyncing(true));
     let _ = notices.send(SyncEvent::Notice(
         "another topogy is syncing this organization: showing its results, waiting for it \
          to finish before fetching what is still missing"
@@ -140,6 +141,7 @@ pub(super) async fn lock(
                 "the other topogy finished syncing after {waited:.1} s; continuing from what it \
                  stored"
             )));
+            let _ = notices.send(SyncEvent::OtherSyncing(false));
             let _ = notices.send(SyncEvent::Stored(Dataset::UsersDay));
             return Ok(Some(lock));
         }
