@@ -79,8 +79,8 @@ pub(super) async fn identify(
 }
 
 /// Keeps the organization an answer names (for the Status screen) and checks it against the
-/// store's: a key that reaches another organization than its store's never writes there. The key is forgotten for that store, so
-/// the next sync learns where it belongs.
+/// store's: a key that reaches another organization than its store's never writes there. The
+/// key is forgotten for that store, so the next sync learns where it belongs.
 pub(super) fn check_organization(syncer: &mut Syncer, id: Option<&str>) -> Result<(), SyncError> {
     let Some(id) = id.filter(|id| !id.is_empty()) else {
         return Ok(());
