@@ -6,8 +6,9 @@ use crate::api::{Client, ClientConfig, SharedBudget};
 use crate::cli::GlobalArgs;
 use crate::credentials::{self, ApiKey, KeySource, Resolved};
 use crate::sim::{self, SimConfig, SimHandle};
+use crate::store::orgs::{self, OrgStores};
 use crate::store::{OpenNotice, Store};
-use crate::sync::{SyncOptions, Syncer};
+use crate::sync::{Home, SyncOptions, Syncer};
 
 /// The profile name the demo uses, so simulated data never mixes with a real organization's.
 pub const DEMO_PROFILE: &str = "demo";
@@ -52,15 +53,36 @@ impl ContextError {
     }
 }
 
-/// Where a profile keeps its store (and its log file beside it).
-pub fn store_path(global: &GlobalArgs) -> Result<PathBuf, ContextError> {
-    let profile = if global.demo {
+/// The profile a command works in: `--demo` has its own.
+pub fn profile_name(global: &GlobalArgs) -> &str {
+    if global.demo {
         DEMO_PROFILE
     } else {
         global.profile.as_str()
-    };
+    }
+}
+
+/// Where a profile keeps its stores (one per organization) and its log file.
+pub fn profile_dir(global: &GlobalArgs) -> Result<PathBuf, ContextError> {
+    let profile = profile_name(global);
     credentials::storage::check_profile(profile)?;
-    Store::default_path(profile).ok_or(ContextError::NoDataDir)
+    Store::profile_dir(profile).ok_or(ContextError::NoDataDir)
+}
+
+/// The profile's stores, the single store of older versions moved into their layout first.
+pub fn org_stores(global: &GlobalArgs) -> Result<(OrgStores, Option<OpenNotice>), ContextError> {
+    let stores = OrgStores::new(profile_dir(global)?);
+    let notice = stores.migrate_single_store()?;
+    Ok((stores, notice))
+}
+
+/// How a key is recognised among a profile's stores: under `--demo` the built-in simulator is
+/// always the same organization, wherever it listens.
+pub fn key_tag(global: &GlobalArgs, key: &ApiKey, base_url: &str) -> String {
+    orgs::key_tag(
+        &key.fingerprint(),
+        if global.demo { "demo" } else { base_url },
+    )
 }
 
 /// Where requests go: the base URL, and the simulator behind it under `--demo`.
@@ -113,12 +135,11 @@ pub fn resolve_key(global: &GlobalArgs) -> Result<Resolved, credentials::KeyErro
 }
 
 /// The client settings every command uses for `base_url`: the budget is shared with every
-/// other topogy process of the profile through `budget.db` beside its store.
+/// other topogy process of the profile through `budget.db` in the profile's directory.
 pub fn client_config(global: &GlobalArgs, base_url: &str) -> ClientConfig {
-    let shared_budget = store_path(global).ok().and_then(|p| {
-        p.parent()
-            .map(|dir| SharedBudget::at(&dir.join("budget.db")))
-    });
+    let shared_budget = profile_dir(global)
+        .ok()
+        .map(|dir| SharedBudget::at(&dir.join("budget.db")));
     ClientConfig {
         base_url: base_url.to_owned(),
         requests_per_window: global.rpm,
@@ -135,7 +156,8 @@ impl Context {
         Context::with_key(global, options, endpoint, resolved.key, resolved.source)
     }
 
-    /// Builds the client and opens the store for a key already in hand (the wizard's).
+    /// Builds the client and opens the store of the organization the key is known to reach
+    /// (a key met for the first time gets its store when its first sync learns it).
     pub fn with_key(
         global: &GlobalArgs,
         options: SyncOptions,
@@ -143,10 +165,18 @@ impl Context {
         key: ApiKey,
         key_source: KeySource,
     ) -> Result<Context, ContextError> {
+        let (stores, moved) = org_stores(global)?;
+        let tag = key_tag(global, &key, &endpoint.base_url);
         let client = Client::new(key, client_config(global, &endpoint.base_url))?;
-        let (store, store_notice) = Store::open(&store_path(global)?)?;
+        let organization = stores.reached_by(&tag);
+        let (store, opened) = match &organization {
+            Some(org) => stores.open(org, &tag, options.clock.now())?,
+            None => (Store::open_in_memory()?, None),
+        };
+        let store_notice = OpenNotice::join(moved, opened);
+        let home = Home::new(stores, tag, organization);
         Ok(Context {
-            syncer: Syncer::new(client, store, options),
+            syncer: Syncer::new(client, store, options).at_home(home),
             key_source,
             base_url: endpoint.base_url,
             simulator: endpoint.simulator,

@@ -274,7 +274,11 @@ impl Reporter {
         match event {
             SyncEvent::Notice(text) => self.say(&format!("topogy: note: {text}")),
             SyncEvent::Progress(p) => self.progress(p),
-            SyncEvent::Finished(_) | SyncEvent::BackfillFinished(_) | SyncEvent::Stored(_) => {}
+            SyncEvent::Finished(_)
+            | SyncEvent::BackfillFinished(_)
+            | SyncEvent::Stored(_)
+            | SyncEvent::Organization(_)
+            | SyncEvent::OtherSyncing(_) => {}
         }
     }
 

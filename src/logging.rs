@@ -14,10 +14,10 @@ pub const LOG_ENV: &str = "TOPOGY_LOG";
 /// Starts file logging at `<data dir>/<profile>/topogy.log`. Logging is best-effort: when the
 /// file cannot be opened the program runs without it.
 pub fn init(global: &GlobalArgs) {
-    let Ok(store) = crate::context::store_path(global) else {
+    let Ok(dir) = crate::context::profile_dir(global) else {
         return;
     };
-    let path = store.with_file_name("topogy.log");
+    let path = dir.join("topogy.log");
     if let Some(dir) = path.parent()
         && crate::private_files::create_dir(dir).is_err()
     {

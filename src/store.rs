@@ -1,5 +1,9 @@
 //! The local SQLite store: per-day engagement, summaries, cost and a fetch log, replaced a unit at a time.
 
+mod fetch_log;
+pub mod lock;
+mod open;
+pub mod orgs;
 mod read;
 mod rows;
 mod schema;
@@ -8,10 +12,17 @@ mod write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
+pub use lock::SyncLock;
+pub use orgs::OrgStores;
 pub use rows::{Activity, AdoptionItem, CostLine, PersonCost, SummaryDay};
 pub use schema::SCHEMA_VERSION;
+
+/// How long a statement waits for another process's write to end before SQLite says busy.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// A write that still finds the store busy after [`BUSY_TIMEOUT`] is tried this many more times.
+const BUSY_RETRIES: u32 = 3;
 
 /// What went wrong with the local store, worded as advice.
 #[derive(Debug, thiserror::Error)]
@@ -140,93 +151,22 @@ pub struct Store {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenNotice(pub String);
 
+impl OpenNotice {
+    /// Both notices in one (either may be absent).
+    pub fn join(a: Option<OpenNotice>, b: Option<OpenNotice>) -> Option<OpenNotice> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(OpenNotice(format!("{}; {}", a.0, b.0))),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
 impl Store {
-    /// Where a profile's store lives: `<platform data dir>/<profile>/topogy.db`.
-    pub fn default_path(profile: &str) -> Option<PathBuf> {
+    /// Where a profile keeps its stores (one per organization, see [`OrgStores`]) and its log:
+    /// `<platform data dir>/<profile>`.
+    pub fn profile_dir(profile: &str) -> Option<PathBuf> {
         let dirs = directories::ProjectDirs::from("", "", "topogy")?;
-        Some(dirs.data_dir().join(profile).join("topogy.db"))
-    }
-
-    /// Opens (creating if needed) the store at `path`, in WAL mode, migrated to the current
-    /// schema. A file that is not a database, or that a newer topogy wrote, is moved aside
-    /// (never overwritten) and a fresh store is built; the notice says where the old file went.
-    pub fn open(path: &Path) -> Result<(Store, Option<OpenNotice>)> {
-        let io = |at: &Path| {
-            let at = at.display().to_string();
-            move |source| StoreError::Io { path: at, source }
-        };
-        if let Some(dir) = path.parent() {
-            crate::private_files::create_dir(dir).map_err(io(dir))?;
-        }
-        // Owner-only before SQLite opens it: its WAL files take the database's mode.
-        crate::private_files::ensure_file(path).map_err(io(path))?;
-        match Self::open_existing(path) {
-            Ok(store) => Ok((store, None)),
-            Err(Unusable::Error(e)) => Err(e),
-            Err(Unusable::MoveAside(reason)) => {
-                let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
-                let aside = path.with_extension(format!(
-                    "db.{reason_tag}-{stamp}",
-                    reason_tag = reason.tag()
-                ));
-                for suffix in ["", "-wal", "-shm"] {
-                    let from = PathBuf::from(format!("{}{suffix}", path.display()));
-                    if from.exists() {
-                        let to = PathBuf::from(format!("{}{suffix}", aside.display()));
-                        std::fs::rename(&from, &to).map_err(|source| StoreError::Io {
-                            path: from.display().to_string(),
-                            source,
-                        })?;
-                    }
-                }
-                let notice = OpenNotice(format!(
-                    "the local store {} {}; it was moved to {} and a new store was built \
-                     (data will be fetched again)",
-                    path.display(),
-                    reason.describe(),
-                    aside.display()
-                ));
-                crate::private_files::ensure_file(path).map_err(io(path))?;
-                let store = Self::open_existing(path).map_err(|e| match e {
-                    Unusable::Error(e) => e,
-                    Unusable::MoveAside(r) => StoreError::Corrupt(r.describe()),
-                })?;
-                Ok((store, Some(notice)))
-            }
-        }
-    }
-
-    fn open_existing(path: &Path) -> std::result::Result<Store, Unusable> {
-        let sqlite = |source| StoreError::Sqlite {
-            path: path.display().to_string(),
-            source,
-        };
-        let conn = Connection::open(path).map_err(|e| Unusable::Error(sqlite(e)))?;
-        // The first statement reads the header: a non-database file fails here.
-        let version: i64 = match conn.query_row("PRAGMA user_version", [], |r| r.get(0)) {
-            Ok(v) => v,
-            Err(e) if is_not_a_database(&e) => {
-                return Err(Unusable::MoveAside(AsideReason::Corrupt));
-            }
-            Err(e) => return Err(Unusable::Error(sqlite(e))),
-        };
-        if version > SCHEMA_VERSION {
-            return Err(Unusable::MoveAside(AsideReason::Newer(version)));
-        }
-        match conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)) {
-            Ok(ok) if ok == "ok" => {}
-            Ok(_) => return Err(Unusable::MoveAside(AsideReason::Corrupt)),
-            Err(e) if is_not_a_database(&e) => {
-                return Err(Unusable::MoveAside(AsideReason::Corrupt));
-            }
-            Err(e) => return Err(Unusable::Error(sqlite(e))),
-        }
-        let mut store = Store {
-            conn,
-            path: Some(path.to_path_buf()),
-        };
-        store.prepare_connection().map_err(Unusable::Error)?;
-        Ok(store)
+        Some(dirs.data_dir().join(profile))
     }
 
     /// Opens an existing store for reading only, without checks or migrations: the dashboard
@@ -240,7 +180,7 @@ impl Store {
             path: path.display().to_string(),
             source,
         })?;
-        let _ = conn.busy_timeout(std::time::Duration::from_secs(5));
+        let _ = conn.busy_timeout(BUSY_TIMEOUT);
         Ok(Store {
             conn,
             path: Some(path.to_path_buf()),
@@ -264,15 +204,14 @@ impl Store {
             path: path.clone(),
             source,
         };
+        self.conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
         self.conn
             .pragma_update(None, "journal_mode", "WAL")
             .map_err(sqlite)?;
         self.conn
             .pragma_update(None, "synchronous", "NORMAL")
             .map_err(sqlite)?;
-        self.conn
-            .busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(sqlite)?;
+        self.conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
         schema::migrate(&mut self.conn).map_err(sqlite)
     }
 
@@ -294,14 +233,29 @@ impl Store {
         }
     }
 
-    fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>) -> Result<T> {
-        let result = (|| {
-            let tx = self.conn.transaction()?;
-            let value = f(&tx)?;
-            tx.commit()?;
-            Ok(value)
-        })();
-        result.map_err(|e| self.err(e))
+    /// Runs `f` in one write transaction, taken at its start (`BEGIN IMMEDIATE`) so a reader
+    /// turned writer never meets another process's write half-way; a store another process
+    /// keeps busy past [`BUSY_TIMEOUT`] is tried again a few times before giving up.
+    fn write<T>(&mut self, f: impl Fn(&Transaction<'_>) -> rusqlite::Result<T>) -> Result<T> {
+        let mut retries = 0;
+        loop {
+            let result = (|| {
+                let tx = self
+                    .conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let value = f(&tx)?;
+                tx.commit()?;
+                Ok(value)
+            })();
+            match result {
+                Err(e) if is_busy(&e) && retries < BUSY_RETRIES => {
+                    retries += 1;
+                    tracing::warn!(retries, "the local store is busy; trying again");
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                result => return result.map_err(|e| self.err(e)),
+            }
+        }
     }
 
     // ----- meta -------------------------------------------------------------------------------
@@ -326,128 +280,19 @@ impl Store {
         })
     }
 
-    // ----- fetch log --------------------------------------------------------------------------
-
-    /// The fetch-log entry for exactly this unit, if it was ever fetched.
-    pub fn fetch_entry(
-        &self,
-        dataset: Dataset,
-        start: NaiveDate,
-        end: NaiveDate,
-    ) -> Result<Option<FetchEntry>> {
-        let entries = self.query_fetch_log(
-            "fetch_log WHERE dataset = ?1 AND start = ?2 AND end = ?3",
-            params![dataset.key(), start, end],
-        )?;
-        Ok(entries.into_iter().next())
-    }
-
-    /// Every entry of a dataset whose unit starts within `[from, to]`.
-    pub fn fetch_entries(
-        &self,
-        dataset: Dataset,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Vec<FetchEntry>> {
-        self.query_fetch_log(
-            "fetch_log WHERE dataset = ?1 AND start >= ?2 AND start <= ?3 ORDER BY start",
-            params![dataset.key(), from, to],
-        )
-    }
-
-    /// The newest fetch of each dataset, for the Status screen.
-    pub fn last_fetches(&self) -> Result<Vec<FetchEntry>> {
-        // Per dataset: the newest fetch, and the furthest day any fetch reached.
-        self.query_fetch_log(
-            "(SELECT dataset, MIN(start) AS start, MAX(end) AS end,
-                     MAX(fetched_at) AS fetched_at, MAX(data_refreshed_at) AS data_refreshed_at,
-                     SUM(rows) AS rows
-              FROM fetch_log GROUP BY dataset) ORDER BY dataset",
-            params![],
-        )
-    }
-
-    /// SQLite's `PRAGMA quick_check`: `"ok"`, or what it found damaged (for `topogy doctor`).
-    pub fn quick_check(&self) -> Result<String> {
-        self.conn
-            .query_row("PRAGMA quick_check", [], |r| r.get(0))
-            .map_err(|e| self.err(e))
-    }
-
-    /// Reads fetch-log entries; `source` is `fetch_log WHERE …` or a subquery with its columns.
-    fn query_fetch_log(
-        &self,
-        source: &str,
-        args: impl rusqlite::Params,
-    ) -> Result<Vec<FetchEntry>> {
-        let sql = format!(
-            "SELECT dataset, start, end, fetched_at, data_refreshed_at, rows FROM {source}"
-        );
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(args, |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, NaiveDate>(1)?,
-                    r.get::<_, NaiveDate>(2)?,
-                    r.get::<_, DateTime<Utc>>(3)?,
-                    r.get::<_, Option<DateTime<Utc>>>(4)?,
-                    r.get::<_, i64>(5)?,
-                ))
-            })
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(|e| self.err(e))?;
-        rows.into_iter()
-            .map(|(dataset, start, end, fetched_at, data_refreshed_at, n)| {
-                let dataset = Dataset::ALL
-                    .into_iter()
-                    .find(|d| d.key() == dataset)
-                    .ok_or_else(|| StoreError::Corrupt(format!("unknown dataset {dataset:?}")))?;
-                Ok(FetchEntry {
-                    dataset,
-                    start,
-                    end,
-                    fetched_at,
-                    data_refreshed_at,
-                    rows: u64::try_from(n).unwrap_or(0),
-                })
-            })
-            .collect()
+    /// Removes a small named value.
+    pub fn delete_meta(&mut self, key: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM meta WHERE key = ?1", [key])
+                .map(drop)
+        })
     }
 }
 
-enum Unusable {
-    Error(StoreError),
-    MoveAside(AsideReason),
-}
-
-enum AsideReason {
-    Corrupt,
-    Newer(i64),
-}
-
-impl AsideReason {
-    fn tag(&self) -> &'static str {
-        match self {
-            AsideReason::Corrupt => "corrupt",
-            AsideReason::Newer(_) => "newer",
-        }
-    }
-
-    fn describe(&self) -> String {
-        match self {
-            AsideReason::Corrupt => "is damaged or is not a topogy database".to_owned(),
-            AsideReason::Newer(v) => format!(
-                "was written by a newer topogy (schema {v}, this one knows {SCHEMA_VERSION})"
-            ),
-        }
-    }
-}
-
-fn is_not_a_database(e: &rusqlite::Error) -> bool {
+fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
     )
 }
 

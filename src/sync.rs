@@ -3,9 +3,11 @@
 
 mod adoption;
 mod cost;
+mod org;
 mod plan;
 mod rows;
 mod served;
+mod task;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use tokio::sync::mpsc;
@@ -13,7 +15,9 @@ use tokio::sync::mpsc;
 use crate::api::{ApiError, Client, ProgressSnapshot};
 use crate::store::{Store, StoreError};
 
+pub use org::{Home, Reached};
 pub use plan::{CountBasis, Coverage, Segment};
+pub use task::SyncTask;
 
 /// The earliest day the API serves.
 pub const API_FLOOR: NaiveDate = match NaiveDate::from_ymd_opt(2026, 1, 1) {
@@ -156,6 +160,11 @@ pub enum SyncError {
     Store(#[from] StoreError),
     #[error("the background sync stopped unexpectedly")]
     Stopped,
+    #[error(
+        "the key now reaches organization {reached}, not {recorded} whose store was open; \
+         nothing was written to {recorded}'s store — run again to show {reached}'s own data"
+    )]
+    OtherOrganization { recorded: String, reached: String },
 }
 
 impl SyncError {
@@ -163,7 +172,7 @@ impl SyncError {
     pub fn exit_code(&self) -> i32 {
         match self {
             SyncError::Api(e) => e.exit_code(),
-            SyncError::Store(_) | SyncError::Stopped => 1,
+            SyncError::Store(_) | SyncError::Stopped | SyncError::OtherOrganization { .. } => 1,
         }
     }
 }
@@ -189,6 +198,11 @@ pub enum SyncEvent {
     Finished(Result<SyncOutcome, SyncError>),
     /// One chunk of background backfill ended.
     BackfillFinished(Result<SyncOutcome, SyncError>),
+    /// The organization the key reaches is known: its store is the one to read from now on.
+    Organization(Reached),
+    /// Another process holds the store's sync lock (true: this one waits and shows its
+    /// results) or let go of it (false).
+    OtherSyncing(bool),
 }
 
 /// The engine: owns the client and the store's writer.
@@ -196,6 +210,8 @@ pub struct Syncer {
     client: Client,
     store: Store,
     options: SyncOptions,
+    /// The profile's per-organization stores; `None` for a syncer given one store to fill.
+    home: Option<Home>,
 }
 
 impl Syncer {
@@ -204,7 +220,16 @@ impl Syncer {
             client,
             store,
             options,
+            home: None,
         }
+    }
+
+    /// A syncer that works on the store of the organization its key reaches, among a
+    /// profile's; `store` is that store when the organization is already known, else an
+    /// in-memory one until the first sync learns it.
+    pub fn at_home(mut self, home: Home) -> Self {
+        self.home = Some(home);
+        self
     }
 
     /// The store, for reading aggregates after a sync.
@@ -229,185 +254,16 @@ impl Syncer {
         notices: &mpsc::UnboundedSender<SyncEvent>,
     ) -> Result<SyncOutcome, SyncError> {
         let before = self.client.subscribe_progress().borrow().done;
+        org::identify(self, notices).await?;
+        let lock = org::lock(self, notices).await?;
         let coverage = plan::run(self, need, notices).await?;
+        drop(lock);
         let after = self.client.subscribe_progress().borrow().done;
         Ok(SyncOutcome {
             coverage,
             requests: after.saturating_sub(before),
         })
     }
-}
-
-/// The handle of the background sync task: send it needs, read its events.
-pub struct SyncTask {
-    jobs: mpsc::UnboundedSender<Job>,
-    pub events: mpsc::UnboundedReceiver<SyncEvent>,
-    join: tokio::task::JoinHandle<Syncer>,
-}
-
-/// Work for the task: what a screen needs now, or backfill that yields to it.
-enum Job {
-    Now(Need),
-    Background(Need),
-}
-
-/// Backfill runs in chunks of this many days, so a screen's need waits for one chunk at most.
-const BACKFILL_CHUNK_DAYS: i64 = 7;
-/// How often backfill looks again whether half the budget is free.
-const BACKFILL_POLL: std::time::Duration = std::time::Duration::from_millis(500);
-
-impl SyncTask {
-    /// Starts the task. Needs asked with [`SyncTask::request`] run one at a time, in the order
-    /// sent; backfill ([`SyncTask::backfill`]) runs only while no such need is waiting.
-    pub fn spawn(mut syncer: Syncer) -> Self {
-        let (jobs, mut job_rx) = mpsc::unbounded_channel::<Job>();
-        let (event_tx, events) = mpsc::unbounded_channel();
-        let join = tokio::spawn(async move {
-            let mut progress = syncer.client.subscribe_progress();
-            let mut now: std::collections::VecDeque<Need> = std::collections::VecDeque::new();
-            let mut background: std::collections::VecDeque<Need> =
-                std::collections::VecDeque::new();
-            let take = |job: Job,
-                        now: &mut std::collections::VecDeque<Need>,
-                        background: &mut std::collections::VecDeque<Need>| {
-                match job {
-                    Job::Now(need) => now.push_back(need),
-                    Job::Background(need) => background.extend(chunks(&need)),
-                }
-            };
-            loop {
-                while let Ok(job) = job_rx.try_recv() {
-                    take(job, &mut now, &mut background);
-                }
-                let (need, foreground) = match (now.pop_front(), background.pop_front()) {
-                    (Some(need), back) => {
-                        if let Some(back) = back {
-                            background.push_front(back);
-                        }
-                        (need, true)
-                    }
-                    (None, Some(need)) => {
-                        // Backfill leaves half the budget to what a person opens next (and to
-                        // the organization's other tools): it waits, giving way to any job.
-                        let (used, limit) = syncer.client.budget_in_use();
-                        if used * 2 >= usize::try_from(limit).unwrap_or(usize::MAX) {
-                            background.push_front(need);
-                            tokio::select! {
-                                job = job_rx.recv() => match job {
-                                    Some(job) => take(job, &mut now, &mut background),
-                                    None => break,
-                                },
-                                () = tokio::time::sleep(BACKFILL_POLL) => {}
-                            }
-                            continue;
-                        }
-                        (need, false)
-                    }
-                    (None, None) => match job_rx.recv().await {
-                        Some(job) => {
-                            take(job, &mut now, &mut background);
-                            continue;
-                        }
-                        None => break,
-                    },
-                };
-                let result = {
-                    let run = syncer.sync(&need, &event_tx);
-                    tokio::pin!(run);
-                    loop {
-                        tokio::select! {
-                            result = &mut run => break result,
-                            changed = progress.changed() => {
-                                if changed.is_ok() {
-                                    let snapshot = progress.borrow_and_update().clone();
-                                    let _ = event_tx.send(SyncEvent::Progress(snapshot));
-                                }
-                            }
-                        }
-                    }
-                };
-                let failed = result.is_err();
-                let _ = event_tx.send(if foreground {
-                    SyncEvent::Finished(result)
-                } else {
-                    SyncEvent::BackfillFinished(result)
-                });
-                // A refused key or an unreachable API ends the backfill until it is asked again.
-                if failed && !foreground {
-                    background.clear();
-                }
-            }
-            syncer
-        });
-        Self { jobs, events, join }
-    }
-
-    /// Asks the task to bring the store up to date for `need`.
-    pub fn request(&self, need: Need) -> Result<(), SyncError> {
-        self.jobs
-            .send(Job::Now(need))
-            .map_err(|_| SyncError::Stopped)
-    }
-
-    /// Asks the task to fill the store for `need` in the background, newest week first, giving
-    /// way to every [`SyncTask::request`].
-    pub fn backfill(&self, need: Need) -> Result<(), SyncError> {
-        self.jobs
-            .send(Job::Background(need))
-            .map_err(|_| SyncError::Stopped)
-    }
-
-    /// Runs one need to completion, passing every event on to `on_event`.
-    pub async fn run(
-        &mut self,
-        need: Need,
-        mut on_event: impl FnMut(&SyncEvent),
-    ) -> Result<SyncOutcome, SyncError> {
-        self.request(need)?;
-        while let Some(event) = self.events.recv().await {
-            on_event(&event);
-            if let SyncEvent::Finished(result) = event {
-                return result;
-            }
-        }
-        Err(SyncError::Stopped)
-    }
-
-    /// Stops taking needs and returns the engine once the current one ends.
-    pub async fn finish(self) -> Result<Syncer, SyncError> {
-        drop(self.jobs);
-        self.join.await.map_err(|_| SyncError::Stopped)
-    }
-}
-
-/// Splits a backfill need: its summaries in one go (a request per 31 days), then its
-/// day-by-day parts in chunks of [`BACKFILL_CHUNK_DAYS`], newest first.
-fn chunks(need: &Need) -> Vec<Need> {
-    let mut out = Vec::new();
-    if need.summaries {
-        out.push(Need {
-            people_daily: false,
-            ..Need::backfill(need.from, need.to)
-        });
-    }
-    let need = Need {
-        summaries: false,
-        ..need.clone()
-    };
-    let mut to = need.to;
-    while to >= need.from {
-        let from = (to - Duration::days(BACKFILL_CHUNK_DAYS - 1)).max(need.from);
-        out.push(Need {
-            from,
-            to,
-            ..need.clone()
-        });
-        match from.pred_opt() {
-            Some(day) => to = day,
-            None => break,
-        }
-    }
-    out
 }
 
 impl Need {
@@ -425,37 +281,5 @@ impl Need {
             adoption: false,
             person_cost: None,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backfill_runs_newest_week_first() {
-        let d = |s: &str| s.parse::<NaiveDate>().unwrap_or(API_FLOOR);
-        let parts: Vec<(NaiveDate, NaiveDate)> =
-            chunks(&Need::backfill(d("2026-11-01"), d("2026-11-16")))
-                .iter()
-                .map(|n| (n.from, n.to))
-                .collect();
-        let kinds: Vec<(bool, bool)> = chunks(&Need::backfill(d("2026-11-01"), d("2026-11-16")))
-            .iter()
-            .map(|n| (n.summaries, n.people_daily))
-            .collect();
-        assert_eq!(
-            kinds,
-            vec![(true, false), (false, true), (false, true), (false, true)]
-        );
-        assert_eq!(
-            parts,
-            vec![
-                (d("2026-11-01"), d("2026-11-16")),
-                (d("2026-11-10"), d("2026-11-16")),
-                (d("2026-11-03"), d("2026-11-09")),
-                (d("2026-11-01"), d("2026-11-02")),
-            ]
-        );
     }
 }

@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use crate::api::ApiError;
 use crate::cli::GlobalArgs;
 use crate::config::Config;
-use crate::context::{Endpoint, resolve_key, store_path};
+use crate::context::{Endpoint, resolve_key};
 use crate::credentials::storage::key_file_path;
 use crate::credentials::{KeyError, SecretText, display_path};
 use crate::metrics::Dashboard;
@@ -58,10 +58,6 @@ pub async fn run(global: &GlobalArgs) -> i32 {
             eprintln!("topogy: {e}");
             return 1;
         }
-    };
-    let Ok(path) = store_path(global) else {
-        eprintln!("topogy: no data directory could be found for the local store");
-        return 1;
     };
     let mut sessions = session::Sessions::new(global, endpoint);
     let now = Utc::now();
@@ -101,8 +97,9 @@ pub async fn run(global: &GlobalArgs) -> i32 {
             None
         }
     };
-    // The first frame comes from the store, before any request.
-    if let Ok(reader) = Store::open_reader(&path) {
+    // The first frame comes from the store, before any request (of the organization the key
+    // is known to reach; nothing for a key met for the first time).
+    if let Ok(reader) = read_store(sessions.store()) {
         match Dashboard::load(&reader, model.range.from, model.range.to, now, None) {
             Ok(data) => {
                 update(&mut model, Action::DataLoaded(Box::new(data)));
@@ -116,15 +113,7 @@ pub async fn run(global: &GlobalArgs) -> i32 {
     if let Ok(size) = terminal.size() {
         model.size = (size.width, size.height);
     }
-    let result = event_loop(
-        &mut terminal,
-        model,
-        connected,
-        &mut sessions,
-        &path,
-        &theme,
-    )
-    .await;
+    let result = event_loop(&mut terminal, model, connected, &mut sessions, &theme).await;
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
     // Keep the simulator alive until the very end.
@@ -147,7 +136,6 @@ async fn event_loop(
     mut model: Model,
     connected: Option<Action>,
     sessions: &mut session::Sessions,
-    store: &std::path::Path,
     theme: &ui::Theme,
 ) -> std::io::Result<Option<i32>> {
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Action>();
@@ -156,7 +144,7 @@ async fn event_loop(
     let mut tick = tokio::time::interval(TICK);
     // A known key starts its session's first sync at once.
     if let Some(connected) = connected {
-        run_commands(&mut model, connected, sessions, &done_tx, store);
+        run_commands(&mut model, connected, sessions, &done_tx);
     }
     loop {
         terminal.draw(|frame| ui::render(&model, theme, frame))?;
@@ -178,6 +166,7 @@ async fn event_loop(
                     Action::SyncProgress(p)
                 }
                 SyncEvent::Notice(text) => Action::SyncNotice(text),
+                SyncEvent::OtherSyncing(elsewhere) => Action::OtherSyncing(elsewhere),
                 SyncEvent::Stored(_) => Action::Stored,
                 SyncEvent::Finished(result) => {
                     let _ = done_tx.send(Action::RequestLog(sessions.recent_requests()));
@@ -186,12 +175,17 @@ async fn event_loop(
                 // A backfill chunk that worked only adds days; one that failed says why.
                 SyncEvent::BackfillFinished(Ok(_)) => Action::BackfillDone,
                 SyncEvent::BackfillFinished(result) => Action::SyncFinished(sync_result(result)),
+                // The key's organization is known: its store is the one to show.
+                SyncEvent::Organization(reached) => {
+                    sessions.reached(reached.store);
+                    Action::Stored
+                }
             }),
             Some(action) = done_rx.recv() => Some(action),
             _ = tick.tick() => Some(Action::Tick(Utc::now())),
         };
         if let Some(action) = action {
-            run_commands(&mut model, action, sessions, &done_tx, store);
+            run_commands(&mut model, action, sessions, &done_tx);
         }
         if model.quit {
             return Ok(None);
@@ -205,17 +199,17 @@ fn run_commands(
     action: Action,
     sessions: &mut session::Sessions,
     done: &mpsc::UnboundedSender<Action>,
-    store: &std::path::Path,
 ) {
+    let store = sessions.store().map(std::path::Path::to_path_buf);
     for command in update(model, action) {
         match command {
             Command::Sync(need) => sessions.request(need),
             Command::Backfill(need) => sessions.backfill(need),
             Command::Key(command) => sessions.run(command, done),
             Command::Load { from, to, coverage } => {
-                let (done, path, now) = (done.clone(), store.to_path_buf(), model.now);
+                let (done, path, now) = (done.clone(), store.clone(), model.now);
                 tokio::task::spawn_blocking(move || {
-                    let result = Store::open_reader(&path)
+                    let result = read_store(path.as_deref())
                         .and_then(|s| Dashboard::load(&s, from, to, now, coverage.as_ref()));
                     let _ = done.send(match result {
                         Ok(d) => Action::DataLoaded(Box::new(d)),
@@ -224,9 +218,9 @@ fn run_commands(
                 });
             }
             Command::LoadTimeline { user_id, from, to } => {
-                let (done, path) = (done.clone(), store.to_path_buf());
+                let (done, path) = (done.clone(), store.clone());
                 tokio::task::spawn_blocking(move || {
-                    let read = Store::open_reader(&path)
+                    let read = read_store(path.as_deref())
                         .and_then(|s| Timeline::read(&s, &user_id, from, to));
                     // An unreadable store shows as no stored days yet.
                     let timeline = read.unwrap_or(Timeline {
@@ -245,6 +239,14 @@ fn run_commands(
                 });
             }
         }
+    }
+}
+
+/// A reader of `path`, or an empty store while the key's organization is not known.
+fn read_store(path: Option<&std::path::Path>) -> Result<Store, crate::store::StoreError> {
+    match path {
+        Some(path) => Store::open_reader(path),
+        None => Store::open_in_memory(),
     }
 }
 

@@ -7,10 +7,9 @@ mod common;
 
 use std::path::Path;
 
-use chrono::NaiveDate;
 use topogy::sim::SyntheticOrg;
 
-use common::tmux::{Tmux, quoted, tmux_installed};
+use common::tmux::{Tmux, quoted, range_on_tab_bar, tmux_installed};
 
 const WIDTH: u16 = 120;
 const HEIGHT: u16 = 40;
@@ -43,19 +42,6 @@ fn header(screen: &str) -> &str {
         .lines()
         .find(|l| l.starts_with("│Person"))
         .unwrap_or("")
-}
-
-/// The range on the tab bar: `… 30 days · 2026-10-27 – 2026-11-25`.
-fn range_on_tab_bar(screen: &str) -> (NaiveDate, NaiveDate) {
-    let bar = screen.lines().next().unwrap();
-    let dates: Vec<NaiveDate> = bar
-        .split_whitespace()
-        .filter_map(|w| w.parse().ok())
-        .collect();
-    let [from, to] = dates[..] else {
-        panic!("no date range on the tab bar: {bar}")
-    };
-    (from, to)
 }
 
 #[test]

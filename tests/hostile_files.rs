@@ -236,8 +236,17 @@ fn the_store_and_the_log_are_owner_only() {
     let profile = home.path().join("data/topogy/demo");
     assert_eq!(mode(&profile), 0o700);
     assert_eq!(mode(&home.path().join("data/topogy")), 0o700);
-    for name in ["topogy.db", "topogy.log", "topogy.db-wal", "topogy.db-shm"] {
-        let path = profile.join(name);
+    // One store per organization under the profile; the log beside them.
+    let orgs: Vec<_> = std::fs::read_dir(profile.join("orgs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(orgs.len(), 1, "{orgs:?}");
+    let org = &orgs[0];
+    assert_eq!(mode(org), 0o700);
+    assert_eq!(mode(&profile.join("topogy.log")), 0o600);
+    for name in ["topogy.db", "topogy.db-wal", "topogy.db-shm"] {
+        let path = org.join(name);
         if name.starts_with("topogy.db-") && !path.exists() {
             continue;
         }
@@ -245,13 +254,13 @@ fn the_store_and_the_log_are_owner_only() {
     }
 
     // A store and log an older version left readable are tightened on the next run.
-    for name in ["topogy.db", "topogy.log"] {
-        std::fs::set_permissions(profile.join(name), std::fs::Permissions::from_mode(0o644))
-            .unwrap();
+    let (store, log) = (org.join("topogy.db"), profile.join("topogy.log"));
+    for path in [&store, &log] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644)).unwrap();
     }
     let out = export_to(home.path(), &home.path().join("out.csv"));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    for name in ["topogy.db", "topogy.log"] {
-        assert_eq!(mode(&profile.join(name)), 0o600, "{name}");
+    for path in [&store, &log] {
+        assert_eq!(mode(path), 0o600, "{}", path.display());
     }
 }

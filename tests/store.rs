@@ -364,3 +364,57 @@ fn upgrading_a_v5_store_keeps_its_rows_and_marks_engagement_for_refetching() {
     assert_eq!(total.cowork_messages, 13 + 23);
     assert_eq!(total.web_searches, 16 + 26);
 }
+
+#[test]
+fn writers_and_readers_on_one_file_at_once_never_see_it_locked_and_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("topogy.db");
+    let first = day("2026-01-01");
+    // Four writers (each its own connection, as separate processes have), all opening the new
+    // file at once, each replacing 40 days of 30 people; a reader reading all the while.
+    let writers: Vec<_> = (0..4i64)
+        .map(|w| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let (mut store, _) = Store::open(&path).unwrap();
+                for i in 0..40 {
+                    let d = first + chrono::Duration::days(w * 40 + i);
+                    let rows: Vec<Activity> = (0..30)
+                        .map(|p| person(&format!("user_{p:02}"), u64::try_from(i).unwrap()))
+                        .collect();
+                    store.replace_user_day(d, &rows, meta()).unwrap();
+                }
+            })
+        })
+        .collect();
+    let reader = {
+        let path = path.clone();
+        std::thread::spawn(move || {
+            let mut reads = 0;
+            while reads < 200 {
+                if let Ok(store) = Store::open_reader(&path)
+                    && let Ok(days) = store.day_totals(first, first + chrono::Duration::days(160))
+                {
+                    // Every day it sees is whole: 30 people, 3 messages each.
+                    assert!(days.iter().all(|(_, total)| total.messages == 90));
+                    reads += 1;
+                }
+            }
+        })
+    };
+    for w in writers {
+        w.join().unwrap();
+    }
+    reader.join().unwrap();
+    let store = Store::open_reader(&path).unwrap();
+    let days = store
+        .fetch_entries(
+            Dataset::UsersDay,
+            first,
+            first + chrono::Duration::days(200),
+        )
+        .unwrap();
+    assert_eq!(days.len(), 160, "every write is there");
+    assert!(days.iter().all(|e| e.rows == 30));
+    assert_eq!(store.quick_check().unwrap(), "ok");
+}

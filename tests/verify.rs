@@ -118,7 +118,15 @@ async fn a_good_key_works_and_whitespace_around_it_is_removed_with_a_notice() {
     assert!(text.contains("✓ the key works"), "{text}");
     assert!(text.contains("engagement data through"), "{text}");
     assert!(!text.contains("notice"), "{text}");
-    assert_eq!(sim.request_count(), 1, "verify makes one request");
+    assert!(
+        text.contains(&format!("organization {}", sim.org().organization_id())),
+        "{text}"
+    );
+    assert_eq!(
+        sim.request_count(),
+        2,
+        "verify makes one request, and one cost request to name the organization"
+    );
 
     let wrapped = format!("  \"{CANARY}\"\r\n");
     let out = verify(dir.path(), &url, &wrapped, false).await;
@@ -328,9 +336,14 @@ async fn stored_key_files_must_be_owner_only_and_profiles_stay_apart() {
     )
     .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(home.join("data/topogy/acme/topogy.db").exists());
-    assert!(!home.join("data/topogy/beta/topogy.db").exists());
-    assert!(!home.join("data/topogy/default/topogy.db").exists());
+    // The profile's store is the one of the organization its key reaches.
+    let org = acme.org().organization_id();
+    assert!(
+        home.join(format!("data/topogy/acme/orgs/{org}/topogy.db"))
+            .exists()
+    );
+    assert!(!home.join("data/topogy/beta/orgs").exists());
+    assert!(!home.join("data/topogy/default/orgs").exists());
 
     // A key file others can read is refused, with the fix.
     let path = write_key_file(home, "acme", CANARY, 0o644);

@@ -211,8 +211,12 @@ fn a_pasted_key_is_checked_locally_verified_stored_after_consent_and_handed_over
             fingerprint: fingerprint.clone(),
         }),
     );
+    // It reads the new key's store first: another organization's data is never kept.
     assert!(
-        matches!(commands.as_slice(), [Command::Sync(_), ..]),
+        matches!(
+            commands.as_slice(),
+            [Command::Load { coverage: None, .. }, Command::Sync(_), ..]
+        ),
         "{commands:?}"
     );
     assert!(model.syncing);
@@ -492,6 +496,30 @@ fn snapshots_of_success_and_consent() {
     let mut manage = connected();
     update(&mut manage, Action::OpenWizard);
     snapshot("wizard_manage", &manage);
+}
+
+#[test]
+fn a_key_that_reaches_another_organization_than_the_profile_showed_says_so() {
+    let mut model = first_run();
+    paste(&mut model, CANARY);
+    let (attempt, key, findings) = confirm(&mut model);
+    let mut result = probe(CANARY, None, key, &findings);
+    if let Ok(identity) = &mut result {
+        let reached = identity.organization_id.clone().unwrap();
+        identity.switched = Some(topogy::store::orgs::switch_message(
+            &reached,
+            "org_01PreviouslyShownOrganization",
+        ));
+    }
+    update(
+        &mut model,
+        Action::Wizard(WizardAction::Verified { attempt, result }),
+    );
+    update(
+        &mut model,
+        Action::Wizard(WizardAction::Stored(Ok(Stored::Keychain))),
+    );
+    snapshot("wizard_success_other_organization", &model);
 }
 
 #[test]

@@ -16,9 +16,9 @@ use super::network::{self, Target};
 use super::{Check, CheckStatus, client};
 use crate::api::{ApiError, Client};
 use crate::cli::{GlobalArgs, ReportArgs};
-use crate::context::{Endpoint, resolve_key, store_path};
+use crate::context::{Endpoint, profile_dir, resolve_key};
 use crate::credentials::{self, KeyError, Resolved, Severity, display_path, storage};
-use crate::store::Store;
+use crate::store::{OrgStores, Store};
 
 /// The whole report: facts about the machine, then the checks in order.
 #[derive(Debug, Clone)]
@@ -156,7 +156,7 @@ pub async fn examine(global: &GlobalArgs) -> DoctorReport {
         ("os", os_name()),
         ("terminal", terminal()),
         ("base URL", network::mask_credentials(&global.base_url)),
-        ("profile", super::verify::profile_name(global)),
+        ("profile", crate::context::profile_name(global).to_owned()),
         ("time", now.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
     ];
     let mut checks = Vec::new();
@@ -488,13 +488,18 @@ fn rate_limit_check(api: &Client, rpm: u32) -> Check {
 type Held = Vec<(&'static str, NaiveDate)>;
 
 fn store_check(global: &GlobalArgs) -> (Check, Held) {
-    let Ok(path) = store_path(global) else {
+    let Ok(dir) = profile_dir(global) else {
         let mut check = Check::skip("store", "Local store", "no data directory");
         check.status = CheckStatus::Warn;
         return (check, Vec::new());
     };
+    // The store of the organization this profile showed last (each has its own).
+    let stores = OrgStores::new(dir);
+    let path = stores
+        .last_shown()
+        .map_or_else(|| stores.dir().join("orgs"), |org| stores.path(&org));
     let shown = display_path(&path);
-    if !path.exists() {
+    if !path.is_file() {
         return (
             Check::pass(
                 "store",

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Days, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::api::{ApiError, Client};
@@ -23,6 +23,9 @@ pub struct OrgIdentity {
     pub top_domain: Option<(String, usize)>,
     /// Request ids of the answers, for a support ticket.
     pub request_ids: Vec<String>,
+    /// Set when the organization is not the one the profile showed last: what to tell the
+    /// person before anything is shown (the other one's data stays in its own store).
+    pub switched: Option<String>,
 }
 
 /// Proves the key with the cheapest request (one `/summaries` page), then, when it works,
@@ -46,13 +49,8 @@ pub async fn identify(client: &Client, today: NaiveDate) -> Result<OrgIdentity, 
         identity.people = Some(rows.iter().filter(|r| r.user.is_some()).count());
         identity.top_domain = most_common_domain(&emails);
     }
-    let start = today.checked_sub_days(Days::new(2)).unwrap_or(today);
-    let midnight = |d: NaiveDate| Utc.from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN));
-    if let Ok(report) = client
-        .cost_report(midnight(start), midnight(today), &[])
-        .await
-    {
-        identity.organization_id = identity.organization_id.or(report.organization_id);
+    if let Ok(organization) = client.organization(today).await {
+        identity.organization_id = identity.organization_id.or(organization);
     }
     identity.request_ids = client
         .recent_requests()

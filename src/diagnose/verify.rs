@@ -8,8 +8,9 @@ use super::checklist::{self, ChecklistItem};
 use super::client;
 use crate::api::{ApiError, ProbeOutcome, mask_credentials};
 use crate::cli::{GlobalArgs, ReportArgs};
-use crate::context::{Endpoint, resolve_key};
+use crate::context::{Endpoint, profile_dir, resolve_key};
 use crate::credentials::{Finding, KeySource, Severity};
+use crate::store::OrgStores;
 
 /// The key as it may be shown: never its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +43,9 @@ pub struct VerifyReport {
     pub key: Option<KeyFacts>,
     pub findings: Vec<Finding>,
     pub result: VerifyResult,
+    /// When the key reaches another organization than the one this profile showed last: what
+    /// to tell the person (that one's data stays in its own store).
+    pub switched: Option<String>,
 }
 
 impl VerifyReport {
@@ -126,8 +130,14 @@ impl VerifyReport {
                 if let Some(seats) = probe.seats {
                     facts.push(format!("{seats} seats"));
                 }
+                if let Some(org) = &probe.organization_id {
+                    facts.insert(0, format!("organization {org}"));
+                }
                 if !facts.is_empty() {
                     let _ = writeln!(out, "  {}", facts.join(" · "));
+                }
+                if let Some(switched) = &self.switched {
+                    let _ = writeln!(out, "  note: {switched}");
                 }
             }
             VerifyResult::NoKey(message) => {
@@ -194,6 +204,7 @@ impl VerifyReport {
                 "latest_available": p.latest_available,
                 "seats": p.seats,
                 "organization_id": p.organization_id,
+                "profile_switched": self.switched,
             }),
             _ => Value::Null,
         };
@@ -223,23 +234,15 @@ impl VerifyReport {
     }
 }
 
-/// The profile a command works in (`--demo` has its own).
-pub(crate) fn profile_name(global: &GlobalArgs) -> String {
-    if global.demo {
-        crate::context::DEMO_PROFILE.to_owned()
-    } else {
-        global.profile.clone()
-    }
-}
-
 /// Runs the checks and the probe; never prints.
 pub async fn check(global: &GlobalArgs) -> VerifyReport {
     let mut report = VerifyReport {
-        profile: profile_name(global),
+        profile: crate::context::profile_name(global).to_owned(),
         base_url: mask_credentials(&global.base_url),
         key: None,
         findings: Vec::new(),
         result: VerifyResult::Blocked,
+        switched: None,
     };
     let endpoint = match Endpoint::open(global).await {
         Ok(e) => e,
@@ -271,7 +274,18 @@ pub async fn check(global: &GlobalArgs) -> VerifyReport {
     }
     report.result = match client(global, &endpoint.base_url, resolved.key) {
         Ok(api) => match api.probe().await {
-            Ok(probe) => VerifyResult::Works(probe),
+            Ok(mut probe) => {
+                // Only the cost endpoints name the organization: one more request.
+                if probe.organization_id.is_none() {
+                    let today = chrono::Utc::now().date_naive();
+                    probe.organization_id = api.organization(today).await.ok().flatten();
+                }
+                report.switched = probe.organization_id.as_deref().and_then(|org| {
+                    let stores = OrgStores::new(profile_dir(global).ok()?);
+                    stores.switch_notice(org)
+                });
+                VerifyResult::Works(probe)
+            }
             Err(e) => VerifyResult::Failed(e),
         },
         Err(e) => VerifyResult::Failed(e),

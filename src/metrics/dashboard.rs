@@ -186,7 +186,7 @@ impl Dashboard {
             cost_through,
             cost_refreshed_at,
             fetches,
-            organization_id: store.meta("organization_id")?,
+            organization_id: store.meta(crate::store::orgs::META_ORGANIZATION)?,
             count_basis: coverage.count_basis(),
         })
     }

@@ -124,18 +124,18 @@ WHERE dataset IN ('users_day', 'users_range');
 
 /// Brings the database up to [`SCHEMA_VERSION`], one transaction per step.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    for (index, sql) in MIGRATIONS
-        .iter()
-        .enumerate()
-        .skip(usize::try_from(current).unwrap_or(0))
-    {
-        let tx = conn.transaction()?;
+    // Each step reads the version inside its own write transaction, so two processes opening
+    // a new store at once never apply a step twice.
+    loop {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let Some(sql) = MIGRATIONS.get(usize::try_from(current).unwrap_or(usize::MAX)) else {
+            return Ok(());
+        };
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.pragma_update(None, "user_version", current + 1)?;
         tx.commit()?;
     }
-    Ok(())
 }
 
 const _: () = assert!(MIGRATIONS.len() as i64 == SCHEMA_VERSION);

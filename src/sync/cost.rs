@@ -6,8 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use rust_decimal::Decimal;
 
 use super::plan::{
-    Coverage, MAX_WINDOW_DAYS, META_ORGANIZATION, Notices, meta, now, stale_days, stored, today,
-    usable, windows,
+    Coverage, MAX_WINDOW_DAYS, Notices, meta, now, stale_days, stored, today, usable, windows,
 };
 use super::{API_FLOOR, Need, SyncError, Syncer};
 use crate::api::{CostBucket, Report, UserCostRow};
@@ -92,24 +91,11 @@ fn received<T>(
     if let Some(at) = report.data_refreshed_at {
         note_refreshed(coverage, at);
     }
-    remember_organization(syncer, report.organization_id.as_deref())?;
+    super::org::check_organization(syncer, report.organization_id.as_deref())?;
     Ok(FetchMeta {
         data_refreshed_at: report.data_refreshed_at,
         ..meta(syncer)
     })
-}
-
-/// Keeps the organization the key resolves to, for the Status screen.
-pub(super) fn remember_organization(
-    syncer: &mut Syncer,
-    id: Option<&str>,
-) -> Result<(), SyncError> {
-    if let Some(id) = id.filter(|id| !id.is_empty())
-        && syncer.store.meta(META_ORGANIZATION)?.as_deref() != Some(id)
-    {
-        syncer.store.set_meta(META_ORGANIZATION, id)?;
-    }
-    Ok(())
 }
 
 /// One person's cost per day, one request per 31-day window that is missing or stale.

@@ -15,8 +15,7 @@ pub(super) const MAX_WINDOW_DAYS: i64 = 31;
 /// to serve (each time the latest and oldest served days are learned again).
 const LATEST_DAY_ATTEMPTS: usize = 3;
 const META_RANGE_REFUSED: &str = "users_range_refused_on";
-/// Store key of the organization id the API reported (read by the dashboard).
-pub(super) const META_ORGANIZATION: &str = "organization_id";
+pub(super) use crate::store::orgs::META_ORGANIZATION;
 
 /// How per-person totals over a range are assembled from the store.
 #[derive(Debug, Clone, PartialEq, Eq)]

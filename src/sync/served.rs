@@ -26,7 +26,7 @@ pub(super) async fn latest_day(syncer: &mut Syncer, force: bool) -> Result<Naive
     }
     syncer.client.add_planned(1);
     let probe = syncer.client.probe_at(today).await?;
-    super::cost::remember_organization(syncer, probe.organization_id.as_deref())?;
+    super::org::check_organization(syncer, probe.organization_id.as_deref())?;
     // Without an answer, assume the documented lag: about 13:30 UTC the following day,
     // until then two days back.
     let lag = if now.hour() >= 14 { 1 } else { 2 };

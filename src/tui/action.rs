@@ -139,6 +139,8 @@ pub enum Action {
     /// The client's recent requests, for the Status tab.
     RequestLog(Vec<crate::api::RequestRecord>),
     SyncNotice(String),
+    /// Another topogy holds the sync lock (true) or let go of it (false).
+    OtherSyncing(bool),
     /// A unit of data was stored; the views should reload soon.
     Stored,
     SyncFinished(SyncResult),

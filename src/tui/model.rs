@@ -212,6 +212,8 @@ pub struct Model {
     pub load: LoadState,
     pub connection: Connection,
     pub syncing: bool,
+    /// Another topogy is syncing this organization: this one shows its results meanwhile.
+    pub other_syncing: bool,
     pub progress: ProgressSnapshot,
     pub last_sync: Option<(DateTime<Utc>, SyncResult)>,
     /// The coverage the last sync reported for the current range.
@@ -254,6 +256,7 @@ impl Model {
             load: LoadState::Loading,
             connection: Connection::Starting,
             syncing: false,
+            other_syncing: false,
             progress: ProgressSnapshot::default(),
             last_sync: None,
             coverage: None,

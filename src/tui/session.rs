@@ -2,6 +2,8 @@
 //! connects a new key) and the wizard's background work — probe, store, remove — whose answers
 //! come back as actions.
 
+use std::path::{Path, PathBuf};
+
 use chrono::Utc;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -9,11 +11,11 @@ use super::action::Action;
 use super::wizard::{Failure, KeyCommand, StoreFailure, Stored, WizardAction};
 use crate::api::{Client, RequestRecord};
 use crate::cli::GlobalArgs;
-use crate::context::{Context, ContextError, Endpoint};
+use crate::context::{Context, ContextError, Endpoint, profile_dir};
 use crate::credentials::{ApiKey, KeySource, display_path, storage};
 use crate::diagnose;
 use crate::sim::SimHandle;
-use crate::store::OpenNotice;
+use crate::store::{OpenNotice, OrgStores};
 use crate::sync::{Need, SyncEvent, SyncOptions, SyncTask};
 
 /// One sync task with its client, for one key.
@@ -29,6 +31,8 @@ pub struct Sessions {
     /// Kept alive for the whole run under `--demo`.
     simulator: Option<SimHandle>,
     current: Option<Session>,
+    /// The store of the organization the running key reaches; `None` until it is known.
+    store: Option<PathBuf>,
 }
 
 impl Sessions {
@@ -39,6 +43,7 @@ impl Sessions {
             base_url: endpoint.base_url,
             simulator: endpoint.simulator,
             current: None,
+            store: None,
         }
     }
 
@@ -68,6 +73,7 @@ impl Sessions {
         let context =
             Context::with_key(&self.global, SyncOptions::default(), endpoint, key, source)?;
         let client = context.syncer.client().clone();
+        self.store = context.syncer.store().path().map(PathBuf::from);
         self.current = Some(Session {
             task: SyncTask::spawn(context.syncer),
             client,
@@ -92,6 +98,17 @@ impl Sessions {
             ),
             _ => format!("{source} · {fingerprint}"),
         }
+    }
+
+    /// The store the views read: the one of the organization the running key reaches, `None`
+    /// while that is not known (the views then show nothing, never another organization's).
+    pub fn store(&self) -> Option<&Path> {
+        self.store.as_deref()
+    }
+
+    /// The running key's organization is known now: read its store from here on.
+    pub fn reached(&mut self, store: PathBuf) {
+        self.store = Some(store);
     }
 
     /// Asks the running session for `need` (nothing happens without a key).
@@ -135,11 +152,18 @@ impl Sessions {
                 findings,
             } => {
                 let client = diagnose::client(&self.global, &self.base_url, key);
+                let stores = profile_dir(&self.global).ok().map(OrgStores::new);
                 tokio::spawn(async move {
-                    let result = match client {
+                    let mut result = match client {
                         Ok(client) => diagnose::identify(&client, Utc::now().date_naive()).await,
                         Err(e) => Err(e),
                     };
+                    if let (Ok(identity), Some(stores)) = (&mut result, &stores) {
+                        identity.switched = identity
+                            .organization_id
+                            .as_deref()
+                            .and_then(|org| stores.switch_notice(org));
+                    }
                     let result = result.map_err(|e| Failure::from_error(&e, &findings));
                     let _ = done.send(Action::Wizard(WizardAction::Verified { attempt, result }));
                 });
@@ -178,7 +202,10 @@ impl Sessions {
                     )));
                 }
             },
-            KeyCommand::Disconnect => self.current = None,
+            KeyCommand::Disconnect => {
+                self.current = None;
+                self.store = None;
+            }
         }
     }
 }

@@ -202,6 +202,10 @@ fn status_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let p = &model.progress;
     let syncing = |explain: bool| {
         model.syncing.then(|| {
+            if model.other_syncing {
+                let text = "· another topogy is syncing: showing its results";
+                return Span::styled(text, theme.warn);
+            }
             let wait = p.wait_text();
             let wait = if explain && !wait.is_empty() {
                 format!(" {wait}")

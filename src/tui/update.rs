@@ -135,6 +135,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
                 model.notices.remove(0);
             }
         }
+        Action::OtherSyncing(elsewhere) => model.other_syncing = elsewhere,
         Action::BackfillDone => {
             model.syncing = false;
             model.progress.waiting = None;
@@ -428,7 +429,8 @@ fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
     commands
 }
 
-fn load_command(model: &Model) -> Command {
+/// Re-reads the current range from the store.
+pub fn load_command(model: &Model) -> Command {
     Command::Load {
         from: model.range.from,
         to: model.range.to,
@@ -438,6 +440,7 @@ fn load_command(model: &Model) -> Command {
 
 fn sync_finished(model: &mut Model, result: SyncResult) -> Vec<Command> {
     model.syncing = false;
+    model.other_syncing = false;
     model.progress.waiting = None;
     model.connection = match &result {
         SyncResult::Done { coverage, .. } => {

@@ -192,6 +192,24 @@ pub fn assert_daily(rows: &[Value], org: &SyntheticOrg, latest: NaiveDate, label
 
 /// Runs the real binary with a private data directory and the given environment and stdin.
 pub fn topogy(data: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    let mut cmd = topogy_command(data, args, env);
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    let mut child = cmd.spawn().expect("the topogy binary starts");
+    if let Some(text) = stdin {
+        use std::io::Write;
+        let mut pipe = child.stdin.take().unwrap();
+        pipe.write_all(text.as_bytes()).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// The real binary with a private data directory and the given environment, its output piped
+/// and no stdin: to start (and perhaps kill) it yourself.
+pub fn topogy_command(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_topogy"));
     cmd.args(args)
         .env_clear()
@@ -200,23 +218,13 @@ pub fn topogy(data: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&s
         .env("XDG_DATA_HOME", data.join("data"))
         .env("XDG_CONFIG_HOME", data.join("config"))
         .env("XDG_CACHE_HOME", data.join("cache"))
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().expect("the topogy binary starts");
-    if let Some(text) = stdin {
-        use std::io::Write;
-        let mut pipe = child.stdin.take().unwrap();
-        pipe.write_all(text.as_bytes()).unwrap();
-    }
-    child.wait_with_output().unwrap()
+    cmd
 }
 
 /// Asserts that a non-empty log was written under `dir` and that no file there holds `secret`.

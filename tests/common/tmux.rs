@@ -2,6 +2,8 @@
 //! at with `send-keys`, pasted into with `paste-buffer -p` (bracketed), read with `capture-pane`.
 
 use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
@@ -109,4 +111,17 @@ pub fn tmux_installed() -> bool {
 /// Single-quotes a path for `sh`.
 pub fn quoted(path: &Path) -> String {
     format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
+}
+
+/// The range on the tab bar: `… 30 days · 2026-10-27 – 2026-11-25`.
+pub fn range_on_tab_bar(screen: &str) -> (NaiveDate, NaiveDate) {
+    let bar = screen.lines().next().unwrap();
+    let dates: Vec<NaiveDate> = bar
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let [from, to] = dates[..] else {
+        panic!("no date range on the tab bar: {bar}")
+    };
+    (from, to)
 }

@@ -373,6 +373,10 @@ fn identity_lines(text: &mut Text<'_>, identity: &OrgIdentity) {
         _ => unknown(),
     };
     text.plain(" E-mail domain  ", &domain);
+    if let Some(switched) = &identity.switched {
+        let warn = text.theme.warn;
+        text.para(" Note           ", warn, switched, warn);
+    }
 }
 
 fn consent(

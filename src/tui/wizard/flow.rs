@@ -62,7 +62,11 @@ fn connected(model: &mut Model, key_source: String, fingerprint: String) -> Vec<
             source: key_source,
         });
     }
-    let mut commands = crate::tui::update::sync_commands(model);
+    // The new key may reach another organization: what is shown is read again from its
+    // store (empty until its organization is known), never kept from the previous key's.
+    model.coverage = None;
+    let mut commands = vec![crate::tui::update::load_command(model)];
+    commands.extend(crate::tui::update::sync_commands(model));
     commands.extend(crate::tui::update::backfill_command(model));
     commands
 }

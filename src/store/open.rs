@@ -1,0 +1,152 @@
+//! Opening a store file: created when missing, checked, and moved aside (never overwritten)
+//! when it is damaged or a newer topogy wrote it.
+
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use rusqlite::Connection;
+
+use super::{BUSY_TIMEOUT, OpenNotice, Result, SCHEMA_VERSION, Store, StoreError};
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`, in WAL mode, migrated to the current
+    /// schema. A file that is not a database, or that a newer topogy wrote, is moved aside
+    /// (never overwritten) and a fresh store is built; the notice says where the old file went.
+    pub fn open(path: &Path) -> Result<(Store, Option<OpenNotice>)> {
+        let io = |at: &Path| {
+            let at = at.display().to_string();
+            move |source| StoreError::Io { path: at, source }
+        };
+        if let Some(dir) = path.parent() {
+            crate::private_files::create_dir(dir).map_err(io(dir))?;
+        }
+        // Owner-only before SQLite opens it: its WAL files take the database's mode.
+        crate::private_files::ensure_file(path).map_err(io(path))?;
+        match Self::open_existing(path) {
+            Ok(store) => Ok((store, None)),
+            Err(Unusable::Error(e)) => Err(e),
+            Err(Unusable::MoveAside(reason)) => {
+                let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
+                let aside = path.with_extension(format!(
+                    "db.{reason_tag}-{stamp}",
+                    reason_tag = reason.tag()
+                ));
+                move_files(path, &aside)?;
+                let notice = OpenNotice(format!(
+                    "the local store {} {}; it was moved to {} and a new store was built \
+                     (data will be fetched again)",
+                    path.display(),
+                    reason.describe(),
+                    aside.display()
+                ));
+                crate::private_files::ensure_file(path).map_err(io(path))?;
+                let store = Self::open_existing(path).map_err(|e| match e {
+                    Unusable::Error(e) => e,
+                    Unusable::MoveAside(r) => StoreError::Corrupt(r.describe()),
+                })?;
+                Ok((store, Some(notice)))
+            }
+        }
+    }
+
+    fn open_existing(path: &Path) -> std::result::Result<Store, Unusable> {
+        let sqlite = |source| StoreError::Sqlite {
+            path: path.display().to_string(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(|e| Unusable::Error(sqlite(e)))?;
+        // Another process may be writing: wait for it rather than fail, from the first read on.
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| Unusable::Error(sqlite(e)))?;
+        // The first statement reads the header: a non-database file fails here.
+        let version: i64 = match conn.query_row("PRAGMA user_version", [], |r| r.get(0)) {
+            Ok(v) => v,
+            Err(e) if is_not_a_database(&e) => {
+                return Err(Unusable::MoveAside(AsideReason::Corrupt));
+            }
+            Err(e) => return Err(Unusable::Error(sqlite(e))),
+        };
+        if version > SCHEMA_VERSION {
+            return Err(Unusable::MoveAside(AsideReason::Newer(version)));
+        }
+        match conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)) {
+            Ok(ok) if ok == "ok" => {}
+            Ok(_) => return Err(Unusable::MoveAside(AsideReason::Corrupt)),
+            Err(e) if is_not_a_database(&e) => {
+                return Err(Unusable::MoveAside(AsideReason::Corrupt));
+            }
+            Err(e) => return Err(Unusable::Error(sqlite(e))),
+        }
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
+        store.prepare_connection().map_err(Unusable::Error)?;
+        Ok(store)
+    }
+}
+
+enum Unusable {
+    Error(StoreError),
+    MoveAside(AsideReason),
+}
+
+enum AsideReason {
+    Corrupt,
+    Newer(i64),
+}
+
+impl AsideReason {
+    fn tag(&self) -> &'static str {
+        match self {
+            AsideReason::Corrupt => "corrupt",
+            AsideReason::Newer(_) => "newer",
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            AsideReason::Corrupt => "is damaged or is not a topogy database".to_owned(),
+            AsideReason::Newer(v) => format!(
+                "was written by a newer topogy (schema {v}, this one knows {SCHEMA_VERSION})"
+            ),
+        }
+    }
+}
+
+/// Writes what the `-wal` file holds into the store file and empties it (best effort), so a
+/// move that stops between the files loses nothing.
+pub(super) fn checkpoint(path: &Path) {
+    if let Ok(conn) = Connection::open(path) {
+        let _ = conn.busy_timeout(BUSY_TIMEOUT);
+        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    }
+}
+
+/// Moves a store file and its `-wal` and `-shm` companions to `to` (same directory tree).
+pub(super) fn move_files(from: &Path, to: &Path) -> Result<()> {
+    if let Some(dir) = to.parent() {
+        crate::private_files::create_dir(dir).map_err(|source| StoreError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let from = PathBuf::from(format!("{}{suffix}", from.display()));
+        if from.exists() {
+            let to = PathBuf::from(format!("{}{suffix}", to.display()));
+            std::fs::rename(&from, &to).map_err(|source| StoreError::Io {
+                path: from.display().to_string(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn is_not_a_database(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+    )
+}

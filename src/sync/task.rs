@@ -1,0 +1,213 @@
+//! The background sync task: runs what a screen needs first and backfills history in chunks
+//! that give way to it, reporting progress and results as events.
+
+use chrono::Duration;
+use tokio::sync::mpsc;
+
+use super::{Need, SyncError, SyncEvent, SyncOutcome, Syncer};
+
+/// The handle of the background sync task: send it needs, read its events.
+pub struct SyncTask {
+    jobs: mpsc::UnboundedSender<Job>,
+    pub events: mpsc::UnboundedReceiver<SyncEvent>,
+    join: tokio::task::JoinHandle<Syncer>,
+}
+
+/// Work for the task: what a screen needs now, or backfill that yields to it.
+enum Job {
+    Now(Need),
+    Background(Need),
+}
+
+/// Backfill runs in chunks of this many days, so a screen's need waits for one chunk at most.
+const BACKFILL_CHUNK_DAYS: i64 = 7;
+/// How often backfill looks again whether half the budget is free.
+const BACKFILL_POLL: std::time::Duration = std::time::Duration::from_millis(500);
+
+impl SyncTask {
+    /// Starts the task. Needs asked with [`SyncTask::request`] run one at a time, in the order
+    /// sent; backfill ([`SyncTask::backfill`]) runs only while no such need is waiting.
+    pub fn spawn(mut syncer: Syncer) -> Self {
+        let (jobs, mut job_rx) = mpsc::unbounded_channel::<Job>();
+        let (event_tx, events) = mpsc::unbounded_channel();
+        let join = tokio::spawn(async move {
+            let mut progress = syncer.client.subscribe_progress();
+            let mut now: std::collections::VecDeque<Need> = std::collections::VecDeque::new();
+            let mut background: std::collections::VecDeque<Need> =
+                std::collections::VecDeque::new();
+            let take = |job: Job,
+                        now: &mut std::collections::VecDeque<Need>,
+                        background: &mut std::collections::VecDeque<Need>| {
+                match job {
+                    Job::Now(need) => now.push_back(need),
+                    Job::Background(need) => background.extend(chunks(&need)),
+                }
+            };
+            loop {
+                while let Ok(job) = job_rx.try_recv() {
+                    take(job, &mut now, &mut background);
+                }
+                let (need, foreground) = match (now.pop_front(), background.pop_front()) {
+                    (Some(need), back) => {
+                        if let Some(back) = back {
+                            background.push_front(back);
+                        }
+                        (need, true)
+                    }
+                    (None, Some(need)) => {
+                        // Backfill leaves half the budget to what a person opens next (and to
+                        // the organization's other tools): it waits, giving way to any job.
+                        let (used, limit) = syncer.client.budget_in_use();
+                        if used * 2 >= usize::try_from(limit).unwrap_or(usize::MAX) {
+                            background.push_front(need);
+                            tokio::select! {
+                                job = job_rx.recv() => match job {
+                                    Some(job) => take(job, &mut now, &mut background),
+                                    None => break,
+                                },
+                                () = tokio::time::sleep(BACKFILL_POLL) => {}
+                            }
+                            continue;
+                        }
+                        (need, false)
+                    }
+                    (None, None) => match job_rx.recv().await {
+                        Some(job) => {
+                            take(job, &mut now, &mut background);
+                            continue;
+                        }
+                        None => break,
+                    },
+                };
+                let result = {
+                    let run = syncer.sync(&need, &event_tx);
+                    tokio::pin!(run);
+                    loop {
+                        tokio::select! {
+                            result = &mut run => break result,
+                            changed = progress.changed() => {
+                                if changed.is_ok() {
+                                    let snapshot = progress.borrow_and_update().clone();
+                                    let _ = event_tx.send(SyncEvent::Progress(snapshot));
+                                }
+                            }
+                        }
+                    }
+                };
+                let failed = result.is_err();
+                let _ = event_tx.send(if foreground {
+                    SyncEvent::Finished(result)
+                } else {
+                    SyncEvent::BackfillFinished(result)
+                });
+                // A refused key or an unreachable API ends the backfill until it is asked again.
+                if failed && !foreground {
+                    background.clear();
+                }
+            }
+            syncer
+        });
+        Self { jobs, events, join }
+    }
+
+    /// Asks the task to bring the store up to date for `need`.
+    pub fn request(&self, need: Need) -> Result<(), SyncError> {
+        self.jobs
+            .send(Job::Now(need))
+            .map_err(|_| SyncError::Stopped)
+    }
+
+    /// Asks the task to fill the store for `need` in the background, newest week first, giving
+    /// way to every [`SyncTask::request`].
+    pub fn backfill(&self, need: Need) -> Result<(), SyncError> {
+        self.jobs
+            .send(Job::Background(need))
+            .map_err(|_| SyncError::Stopped)
+    }
+
+    /// Runs one need to completion, passing every event on to `on_event`.
+    pub async fn run(
+        &mut self,
+        need: Need,
+        mut on_event: impl FnMut(&SyncEvent),
+    ) -> Result<SyncOutcome, SyncError> {
+        self.request(need)?;
+        while let Some(event) = self.events.recv().await {
+            on_event(&event);
+            if let SyncEvent::Finished(result) = event {
+                return result;
+            }
+        }
+        Err(SyncError::Stopped)
+    }
+
+    /// Stops taking needs and returns the engine once the current one ends.
+    pub async fn finish(self) -> Result<Syncer, SyncError> {
+        drop(self.jobs);
+        self.join.await.map_err(|_| SyncError::Stopped)
+    }
+}
+
+/// Splits a backfill need: its summaries in one go (a request per 31 days), then its
+/// day-by-day parts in chunks of [`BACKFILL_CHUNK_DAYS`], newest first.
+fn chunks(need: &Need) -> Vec<Need> {
+    let mut out = Vec::new();
+    if need.summaries {
+        out.push(Need {
+            people_daily: false,
+            ..Need::backfill(need.from, need.to)
+        });
+    }
+    let need = Need {
+        summaries: false,
+        ..need.clone()
+    };
+    let mut to = need.to;
+    while to >= need.from {
+        let from = (to - Duration::days(BACKFILL_CHUNK_DAYS - 1)).max(need.from);
+        out.push(Need {
+            from,
+            to,
+            ..need.clone()
+        });
+        match from.pred_opt() {
+            Some(day) => to = day,
+            None => break,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::API_FLOOR;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn backfill_runs_newest_week_first() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap_or(API_FLOOR);
+        let parts: Vec<(NaiveDate, NaiveDate)> =
+            chunks(&Need::backfill(d("2026-11-01"), d("2026-11-16")))
+                .iter()
+                .map(|n| (n.from, n.to))
+                .collect();
+        let kinds: Vec<(bool, bool)> = chunks(&Need::backfill(d("2026-11-01"), d("2026-11-16")))
+            .iter()
+            .map(|n| (n.summaries, n.people_daily))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![(true, false), (false, true), (false, true), (false, true)]
+        );
+        assert_eq!(
+            parts,
+            vec![
+                (d("2026-11-01"), d("2026-11-16")),
+                (d("2026-11-10"), d("2026-11-16")),
+                (d("2026-11-03"), d("2026-11-09")),
+                (d("2026-11-01"), d("2026-11-02")),
+            ]
+        );
+    }
+}
