@@ -50,15 +50,7 @@ async fn unified_chat_members_count_in_both_exports_over_40_days() {
     assert!(sum(|e| e.cowork_messages) > 0 && sum(|e| e.office_messages) > 0);
     assert!(sum(|e| e.design_messages) > 0 && sum(|e| e.web_searches) > 0);
 
-    let out = run(
-        dir.path(),
-        &sim,
-        sim::DEMO_KEY,
-        &["export", "daily", "--from", &f, "--to", &t],
-    )
-    .await;
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let (rows, _) = common::export_rows(dir.path(), &sim, "daily", (from, to), &[]).await;
     assert_eq!(rows.len(), 40);
     for row in &rows {
         let date: NaiveDate = row["date"].as_str().unwrap().parse().unwrap();

@@ -21,7 +21,7 @@ use topogy::sim::{self, SimConfig, SimHandle, Variant, Wording};
 use topogy::store::{Dataset, Store};
 use topogy::sync::{API_FLOOR, Need, SyncOptions, Syncer};
 
-use common::{expected_developers, topogy};
+use common::expected_developers;
 
 /// A budget high enough that the day-by-day variants do not wait out minutes.
 const RPM: u32 = 2000;
@@ -53,25 +53,20 @@ async fn run(
     key: &str,
     args: &[&str],
 ) -> std::process::Output {
-    let data = data.to_path_buf();
-    let url = sim.base_url();
-    let key = key.to_owned();
-    let mut args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
-    args.extend(["--rpm".to_owned(), RPM.to_string()]);
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        topogy(
-            &data,
-            &args,
-            &[
-                ("TOPOGY_BASE_URL", url.as_str()),
-                ("TOPOGY_API_KEY", key.as_str()),
-            ],
-            None,
-        )
-    })
-    .await
-    .unwrap()
+    let rpm = RPM.to_string();
+    let args = [args, &["--rpm", &rpm]].concat();
+    common::run(data, sim, key, &args).await
+}
+
+/// [`common::export_rows`] with this suite's budget.
+async fn export(
+    data: &std::path::Path,
+    sim: &SimHandle,
+    view: &str,
+    range: (NaiveDate, NaiveDate),
+) -> (Vec<Value>, std::process::Output) {
+    let rpm = RPM.to_string();
+    common::export_rows(data, sim, view, range, &["--rpm", &rpm]).await
 }
 
 fn stderr(o: &std::process::Output) -> String {
@@ -134,16 +129,7 @@ async fn the_whole_product_works(variants: &[Variant], lag: u32) {
 
     // export developers and daily over 40 days: exact.
     let (from, to) = (today() - Duration::days(40), today() - Duration::days(1));
-    let (f, t) = (from.to_string(), to.to_string());
-    let out = run(
-        dir.path(),
-        &sim,
-        sim::DEMO_KEY,
-        &["export", "developers", "--from", &f, "--to", &t],
-    )
-    .await;
-    assert_eq!(out.status.code(), Some(0), "{label}: {}", stderr(&out));
-    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let (rows, out) = export(dir.path(), &sim, "developers", (from, to)).await;
     let ranged = !variants.contains(&Variant::NoRange);
     let mut expected = expected_developers(&org, from, latest, to);
     if !ranged {
@@ -154,15 +140,7 @@ async fn the_whole_product_works(variants: &[Variant], lag: u32) {
         );
     }
     common::assert_developers(&rows, &expected, &label);
-    let out = run(
-        dir.path(),
-        &sim,
-        sim::DEMO_KEY,
-        &["export", "daily", "--from", &f, "--to", &t],
-    )
-    .await;
-    assert_eq!(out.status.code(), Some(0), "{label}: {}", stderr(&out));
-    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let (rows, _) = export(dir.path(), &sim, "daily", (from, to)).await;
     assert_eq!(rows.len(), 40, "{label}");
     common::assert_daily(&rows, &org, latest, &label);
 
@@ -284,16 +262,7 @@ async fn a_year_of_history_is_backfilled_and_old_ranges_are_exact() {
 
     let dir = tempfile::tempdir().unwrap();
     let (from, to) = (today() - Duration::days(150), today() - Duration::days(120));
-    let (f, t) = (from.to_string(), to.to_string());
-    let out = run(
-        dir.path(),
-        &sim,
-        sim::DEMO_KEY,
-        &["export", "developers", "--from", &f, "--to", &t],
-    )
-    .await;
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let (rows, _) = export(dir.path(), &sim, "developers", (from, to)).await;
     common::assert_developers(
         &rows,
         &expected_developers(&org, from, to, to),

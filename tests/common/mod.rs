@@ -286,6 +286,24 @@ pub async fn run(
     .unwrap()
 }
 
+/// `topogy export VIEW --from FROM --to TO` (plus `extra`) against `sim` with the demo key:
+/// asserts exit 0 and returns the JSON rows and the run (for its standard error).
+pub async fn export_rows(
+    data: &std::path::Path,
+    sim: &topogy::sim::SimHandle,
+    view: &str,
+    (from, to): (NaiveDate, NaiveDate),
+    extra: &[&str],
+) -> (Vec<Value>, Output) {
+    let (f, t) = (from.to_string(), to.to_string());
+    let mut args = vec!["export", view, "--from", &f, "--to", &t];
+    args.extend_from_slice(extra);
+    let out = run(data, sim, topogy::sim::DEMO_KEY, &args).await;
+    assert_eq!(out.status.code(), Some(0), "{view}: {}", stderr(&out));
+    let rows = serde_json::from_slice(&out.stdout).unwrap();
+    (rows, out)
+}
+
 /// The real UTC date (the simulator's default "today").
 pub fn today() -> NaiveDate {
     Utc::now().date_naive()
