@@ -480,6 +480,8 @@ async fn a_persons_figures_do_not_jump_when_the_backfill_completes() {
     assert_eq!(after, before);
     let stored = metrics::coverage_from_store(s.store(), from, to).unwrap();
     assert_eq!(metrics::developers(s.store(), &stored).unwrap(), before);
+    // The day after the latest engagement day holds nothing: no "mixed" label from it.
+    assert_eq!(stored.count_basis(), topogy::sync::CountBasis::Rollup);
 
     // And the figures are the documented ones: each conversation once over the range.
     let latest = today() - Duration::days(2);

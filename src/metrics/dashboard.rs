@@ -247,6 +247,14 @@ impl Adoption {
     }
 }
 
+/// Whether the store holds any per-person day of `[start, end)`.
+fn holds_days(store: &Store, start: NaiveDate, end: NaiveDate) -> Result<bool, StoreError> {
+    let last = end.pred_opt().unwrap_or(end);
+    Ok(!store
+        .fetch_entries(Dataset::UsersDay, start, last)?
+        .is_empty())
+}
+
 /// Per-person totals without a sync's answer: the stored range totals that reach furthest
 /// into the range plus stored days for the rest, else the stored days alone.
 pub fn coverage_from_store(
@@ -261,7 +269,7 @@ pub fn coverage_from_store(
     let mut probe = from;
     while probe < end && engagement.is_empty() {
         if let Some(entry) = store.best_rollup(probe, end)? {
-            if probe > from {
+            if probe > from && holds_days(store, from, probe)? {
                 engagement.push(Segment::Days {
                     start: from,
                     end: probe,
@@ -278,7 +286,9 @@ pub fn coverage_from_store(
             break;
         }
     }
-    if start < end {
+    // Days with nothing stored (past the latest engagement day) are not a segment: they would
+    // label a whole rollup's counts as mixed.
+    if start < end && (engagement.is_empty() || holds_days(store, start, end)?) {
         engagement.push(Segment::Days { start, end });
     }
     let cost_windows = store
