@@ -7,6 +7,7 @@
 mod adoption_models;
 pub(crate) mod classify;
 mod cost_models;
+mod dimension_cost;
 pub mod error;
 mod error_advice;
 mod ledger;
@@ -28,6 +29,7 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use tokio::sync::{Semaphore, watch};
 
 use crate::credentials::ApiKey;
+pub use dimension_cost::{CostActor, CostFigures, CostGroup, CostQuery, DimensionCostRow};
 pub use error::{ApiError, UnreachableKind};
 pub use ledger::SharedBudget;
 pub use models::*;

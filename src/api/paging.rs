@@ -43,6 +43,7 @@ impl PageRow for UserUsageRow {}
 impl PageRow for UserCostRow {}
 impl PageRow for UsageBucket {}
 impl PageRow for CostBucket {}
+impl PageRow for super::DimensionCostRow {}
 
 /// Refuses an envelope without a row list, or whose rows are more than half unusable.
 fn check_page<T: PageRow>(envelope: &ListEnvelope<T>) -> Result<(), String> {
