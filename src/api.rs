@@ -336,17 +336,6 @@ impl Client {
             .await
     }
 
-    /// The organization the key reaches. Only the cost endpoints name it, so this is the
-    /// cheapest of them: org cost of the two days before `today`, ungrouped (one request).
-    pub async fn organization(&self, today: NaiveDate) -> Result<Option<String>, ApiError> {
-        let start = today.checked_sub_days(Days::new(2)).unwrap_or(today);
-        let midnight = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc();
-        let report = self
-            .cost_report(midnight(start), midnight(today), &[])
-            .await?;
-        Ok(report.organization_id.filter(|id| !id.is_empty()))
-    }
-
     /// The cheapest request that proves the key and learns the latest available engagement
     /// day: `/summaries` with `starting_date` alone, whose series documentedly ends at the
     /// most recent available day, so the newest row's own date is that day.

@@ -237,6 +237,9 @@ variant_tests! {
     actor_with_email_address_only: [ActorEmailAddress] lag 2;
     every_older_shape_at_once: [ErrorsSilent, SummariesLegacy, SummariesStrictEnd, NoRange, ActorEmail] lag 2;
     every_newer_shape_at_once: [ErrorsBare, Unified, History366, ActorEmailAddress] lag 2;
+    legacy_cost_reports_only: [CostLegacyOnly] lag 2;
+    the_new_cost_endpoint_only: [CostNewOnly] lag 2;
+    the_new_cost_endpoint_only_with_silent_errors: [CostNewOnly, ErrorsSilent] lag 2;
 }
 
 /// Data later than the probe's first guess, and the only too-recent error a bare "date is

@@ -4,12 +4,12 @@
 //! Tolerant by design: the actor is a union whose unknown types and missing fields are kept
 //! as far as they go, and `data_refreshed_at`/`organization_id` may be absent.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::lenient;
-use super::params::{instant, q};
+use super::params::{day_bucket_span, instant, q};
 use super::{Client, Report};
 use crate::api::ApiError;
 
@@ -120,10 +120,15 @@ impl Client {
         end: DateTime<Utc>,
         ask: &CostQuery<'_>,
     ) -> Result<Report<DimensionCostRow>, ApiError> {
-        let mut query = vec![
-            q("starting_at", instant(start)),
-            q("ending_at", instant(end)),
-        ];
+        let mut query = match ask.bucket {
+            // An end inside a day may be floored onto the start of a day bucket and refused:
+            // then the API's default end (now) ends the partial day.
+            Some("1d") => day_bucket_span(start, end),
+            _ => vec![
+                q("starting_at", instant(start)),
+                q("ending_at", instant(end)),
+            ],
+        };
         if let Some(width) = ask.bucket {
             query.push(q("time_bucket_width", width.to_owned()));
         }
@@ -139,5 +144,30 @@ impl Client {
         );
         let query = self.with_limit(query);
         self.report(PATH, &query).await
+    }
+
+    /// The organization the key reaches. Only the cost endpoints name it, so this is the
+    /// cheapest of them: org cost of the two days before `today`, ungrouped — from
+    /// `/analytics/cost` (one request), or the legacy `cost_report` when that is not served
+    /// or does not name it.
+    pub async fn organization(&self, today: NaiveDate) -> Result<Option<String>, ApiError> {
+        let start = today.checked_sub_days(Days::new(2)).unwrap_or(today);
+        let midnight = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc();
+        let (start, end) = (midnight(start), midnight(today));
+        let named = |id: Option<String>| id.filter(|id| !id.is_empty());
+        match self.dimension_cost(start, end, &CostQuery::default()).await {
+            Ok(report) if named(report.organization_id.clone()).is_some() => {
+                return Ok(report.organization_id);
+            }
+            Ok(_) => {}
+            Err(e) if matches!(e, ApiError::EndpointMissing { .. }) || e.is_refused_query() => {}
+            Err(e) => return Err(e),
+        }
+        self.add_planned(1);
+        match self.cost_report(start, end, &[]).await {
+            Ok(report) => Ok(named(report.organization_id)),
+            Err(ApiError::EndpointMissing { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
