@@ -165,6 +165,20 @@ async fn the_whole_product_works(variants: &[Variant], lag: u32) {
     let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows.len(), 40, "{label}");
     common::assert_daily(&rows, &org, latest, &label);
+    let told = rows.iter().all(|r| !r["unattributed_cost_usd"].is_null());
+    if variants.contains(&Variant::CostLegacyOnly) {
+        assert!(
+            rows.iter().all(|r| r["unattributed_cost_usd"].is_null()),
+            "{label}"
+        );
+        assert!(
+            stderr(&out).contains("unattributed_cost_usd is empty on 40 days"),
+            "{label}: {}",
+            stderr(&out)
+        );
+    } else {
+        assert!(told, "{label}: every day says what no person accounts for");
+    }
 
     // The wizard's check of who the key belongs to.
     let identity = identify(&client(&sim), today()).await.unwrap();

@@ -189,6 +189,15 @@ pub fn assert_daily(rows: &[Value], org: &SyntheticOrg, latest: NaiveDate, label
             (cents / Decimal::ONE_HUNDRED).normalize(),
             "{label} {date} cost"
         );
+        // What no seat user accounts for: exact, or empty where the source cannot tell.
+        let unattributed = &row["unattributed_cost_usd"];
+        if !unattributed.is_null() {
+            assert_eq!(
+                dec(unattributed),
+                (org.unattributed_cost(date) / Decimal::ONE_HUNDRED).normalize(),
+                "{label} {date} unattributed cost"
+            );
+        }
     }
 }
 
