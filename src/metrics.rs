@@ -148,6 +148,9 @@ pub struct Day {
     /// `None` when the source could not tell (the legacy cost reports).
     #[serde(with = "rust_decimal::serde::float_option")]
     pub unattributed_cost_usd: Option<Decimal>,
+    /// The same at list price (on screen; the export keeps what is paid).
+    #[serde(skip)]
+    pub unattributed_list_cost_usd: Option<Decimal>,
 }
 
 impl Day {
@@ -239,9 +242,10 @@ pub fn daily(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Day>, 
             d.list_cost_usd = Some(cents_to_usd(list));
         }
     }
-    for (date, amount, _) in store.unattributed_cost_days(from, to)? {
+    for (date, amount, list) in store.unattributed_cost_days(from, to)? {
         if let Some(d) = days.get_mut(&date).filter(|d| d.cost_usd.is_some()) {
             d.unattributed_cost_usd = Some(cents_to_usd(amount));
+            d.unattributed_list_cost_usd = Some(cents_to_usd(list));
         }
     }
     Ok(days.into_values().collect())

@@ -70,7 +70,11 @@ impl CostGroup {
         if let Some(actor) = &self.actor {
             return Some(actor.seat_user().is_some());
         }
-        self.actor_type.as_deref().map(|t| t == USER_ACTOR)
+        // The reference names the actor's `type` `user_actor`; the `actor_type` enum's own
+        // spelling is not confirmed, so the bare `user` counts too.
+        self.actor_type
+            .as_deref()
+            .map(|t| t == USER_ACTOR || t == "user")
     }
 }
 
@@ -97,8 +101,21 @@ pub struct DimensionCostRow {
     pub ending_at: Option<DateTime<Utc>>,
     #[serde(deserialize_with = "lenient::block")]
     pub group: CostGroup,
+    /// `None` when the row has no `cost` object: junk, not a row (see `PageRow`).
     #[serde(deserialize_with = "lenient::block")]
-    pub cost: CostFigures,
+    pub cost: Option<CostFigures>,
+}
+
+impl DimensionCostRow {
+    /// Cents after discount (zero for a row without figures).
+    pub fn amount(&self) -> Decimal {
+        self.cost.as_ref().map_or(Decimal::ZERO, |c| c.amount)
+    }
+
+    /// Cents at list price.
+    pub fn list_amount(&self) -> Decimal {
+        self.cost.as_ref().map_or(Decimal::ZERO, |c| c.list_amount)
+    }
 }
 
 /// What to ask `/analytics/cost` for over `[start, end)`.

@@ -121,8 +121,8 @@ fn people_of(rows: &[DimensionCostRow]) -> Vec<PersonCost> {
             amount_cents: Decimal::ZERO,
             list_amount_cents: Decimal::ZERO,
         });
-        entry.amount_cents += row.cost.amount;
-        entry.list_amount_cents += row.cost.list_amount;
+        entry.amount_cents += row.amount();
+        entry.list_amount_cents += row.list_amount();
     }
     by_id.into_values().collect()
 }
@@ -209,7 +209,7 @@ async fn one_person_days(
                     r.group.actor.as_ref().and_then(|a| a.seat_user()) == Some(user_id)
                 };
                 for row in report.data.iter().filter(own) {
-                    add(row.starting_at, row.cost.amount, row.cost.list_amount);
+                    add(row.starting_at, row.amount(), row.list_amount());
                 }
                 return Ok((days, report.data_refreshed_at));
             }
@@ -313,8 +313,8 @@ fn split_lines(rows: &[DimensionCostRow], first: NaiveDate) -> (Vec<CostLine>, O
             Some(false) => {
                 if let Some(days) = unattributed.as_mut() {
                     let e = days.entry(date).or_default();
-                    e.0 += row.cost.amount;
-                    e.1 += row.cost.list_amount;
+                    e.0 += row.amount();
+                    e.1 += row.list_amount();
                 }
             }
             None => unattributed = None,
@@ -323,8 +323,8 @@ fn split_lines(rows: &[DimensionCostRow], first: NaiveDate) -> (Vec<CostLine>, O
             date,
             product: label(row.group.product.as_deref()),
             model: label(row.group.model.as_deref()),
-            amount_cents: row.cost.amount,
-            list_amount_cents: row.cost.list_amount,
+            amount_cents: row.amount(),
+            list_amount_cents: row.list_amount(),
         });
     }
     (lines, unattributed)
