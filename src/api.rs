@@ -7,6 +7,7 @@
 mod adoption_models;
 pub(crate) mod classify;
 mod cost_models;
+mod dimension_cost;
 pub mod error;
 mod error_advice;
 mod ledger;
@@ -28,6 +29,7 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use tokio::sync::{Semaphore, watch};
 
 use crate::credentials::ApiKey;
+pub use dimension_cost::{CostActor, CostFigures, CostGroup, CostQuery, DimensionCostRow};
 pub use error::{ApiError, UnreachableKind};
 pub use ledger::SharedBudget;
 pub use models::*;
@@ -332,17 +334,6 @@ impl Client {
     ) -> Result<Report<CostBucket>, ApiError> {
         self.report("cost_report", &daily_buckets(start, end, group_by))
             .await
-    }
-
-    /// The organization the key reaches. Only the cost endpoints name it, so this is the
-    /// cheapest of them: org cost of the two days before `today`, ungrouped (one request).
-    pub async fn organization(&self, today: NaiveDate) -> Result<Option<String>, ApiError> {
-        let start = today.checked_sub_days(Days::new(2)).unwrap_or(today);
-        let midnight = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc();
-        let report = self
-            .cost_report(midnight(start), midnight(today), &[])
-            .await?;
-        Ok(report.organization_id.filter(|id| !id.is_empty()))
     }
 
     /// The cheapest request that proves the key and learns the latest available engagement

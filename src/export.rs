@@ -75,7 +75,16 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
             .and_then(|rows| write_rows(&rows, args.format, args.output.as_deref())),
         View::Daily => metrics::daily(syncer.store(), args.from, args.to)
             .map_err(|e| e.to_string())
-            .and_then(|rows| write_rows(&rows, args.format, args.output.as_deref())),
+            .and_then(|rows| {
+                let untold = rows
+                    .iter()
+                    .filter(|d| d.cost_usd.is_some() && d.unattributed_cost_usd.is_none())
+                    .count();
+                if untold > 0 {
+                    eprintln!("topogy: note: {}", untold_note(untold));
+                }
+                write_rows(&rows, args.format, args.output.as_deref())
+            }),
     };
     if let (View::Developers, Some(note)) = (args.view, basis_note(outcome.coverage.count_basis()))
     {
@@ -103,6 +112,16 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
             1
         }
     }
+}
+
+/// Why `unattributed_cost_usd` is empty on days whose cost is known.
+pub fn untold_note(days: usize) -> String {
+    let plural = if days == 1 { "day" } else { "days" };
+    format!(
+        "unattributed_cost_usd is empty on {days} {plural}: their cost came from the legacy \
+         cost reports, which do not say how much of it no person accounts for (service \
+         accounts, API keys, Slack); cost_usd is still the organization's whole cost"
+    )
 }
 
 /// What a reader of `conversations` and `claude_code_sessions` must know when they were not

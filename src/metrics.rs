@@ -144,6 +144,13 @@ pub struct Day {
     pub office_messages: Option<u64>,
     pub design_messages: Option<u64>,
     pub web_searches: Option<u64>,
+    /// The part of `cost_usd` no seat user accounts for (service accounts, API keys, Slack);
+    /// `None` when the source could not tell (the legacy cost reports).
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub unattributed_cost_usd: Option<Decimal>,
+    /// The same at list price (on screen; the export keeps what is paid).
+    #[serde(skip)]
+    pub unattributed_list_cost_usd: Option<Decimal>,
 }
 
 impl Day {
@@ -233,6 +240,12 @@ pub fn daily(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Day>, 
         if let Some(d) = days.get_mut(&date) {
             d.cost_usd = Some(cents_to_usd(amount));
             d.list_cost_usd = Some(cents_to_usd(list));
+        }
+    }
+    for (date, amount, list) in store.unattributed_cost_days(from, to)? {
+        if let Some(d) = days.get_mut(&date).filter(|d| d.cost_usd.is_some()) {
+            d.unattributed_cost_usd = Some(cents_to_usd(amount));
+            d.unattributed_list_cost_usd = Some(cents_to_usd(list));
         }
     }
     Ok(days.into_values().collect())

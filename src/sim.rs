@@ -10,6 +10,8 @@
 //! misspells cannot be mirrored here and pass.
 
 mod adoption;
+mod automation;
+mod cost_api;
 mod cursor;
 pub mod data;
 mod dates;
@@ -35,6 +37,7 @@ use std::time::Duration;
 use chrono::{NaiveDate, Utc};
 use tokio::sync::watch;
 
+pub use automation::{Automation, AutomationKind};
 pub use data::{CostLine, CostPart, Member, SyntheticOrg, UserDay};
 pub use error::Wording;
 pub use plugins::{ArtifactUse, PluginUse};
@@ -86,6 +89,10 @@ pub struct SimConfig {
     pub unified_chat: bool,
     /// `/plugins` and `/artifacts` answer 404, as for an organization not offered them.
     pub plugins_artifacts_not_offered: bool,
+    /// `/cost` (the Usage & Cost Analytics API) is served; otherwise it answers 404.
+    pub cost_endpoint: bool,
+    /// The four legacy cost/usage reports are served; otherwise they answer 404.
+    pub legacy_cost_endpoints: bool,
 }
 
 impl Default for SimConfig {
@@ -109,6 +116,8 @@ impl Default for SimConfig {
             port: 0,
             unified_chat: false,
             plugins_artifacts_not_offered: false,
+            cost_endpoint: true,
+            legacy_cost_endpoints: true,
         }
     }
 }
@@ -147,6 +156,8 @@ impl fmt::Debug for SimConfig {
                 "plugins_artifacts_not_offered",
                 &self.plugins_artifacts_not_offered,
             )
+            .field("cost_endpoint", &self.cost_endpoint)
+            .field("legacy_cost_endpoints", &self.legacy_cost_endpoints)
             .finish()
     }
 }

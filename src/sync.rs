@@ -3,6 +3,7 @@
 
 mod adoption;
 mod cost;
+mod cost_source;
 mod org;
 mod plan;
 mod rows;

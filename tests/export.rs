@@ -378,7 +378,7 @@ async fn output_file_is_written_whole() {
         Some(
             "date,dau,wau,mau,commits,pull_requests,lines_added,lines_removed,cost_usd,list_cost_usd,\
              messages,conversations,cowork_sessions,cowork_messages,office_messages,design_messages,\
-             web_searches"
+             web_searches,unattributed_cost_usd"
         )
     );
     assert_eq!(lines.count(), 7);

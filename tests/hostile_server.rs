@@ -79,6 +79,8 @@ fn echo_reply(echo: Echo, hit: &Hit) -> Reply {
                     "amount": "100",
                     "model": key,
                     "results": [],
+                    "group": { "actor": { "type": "user_actor", "user_id": format!("user_{key}"), "email_address": key } },
+                    "cost": { "amount": "100", "list_amount": "100" },
                 }],
                 "next_page": null,
                 "has_more": false,

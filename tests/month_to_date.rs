@@ -115,6 +115,17 @@ async fn the_first_of_a_month_is_never_a_final_zero() {
                         + chrono::Duration::hours(before_hour.into())
             })
             .flat_map(|m| org.user_cost(m.index, d))
+            .chain(
+                // Service accounts and API keys count in the organization's cost too.
+                org.automations()
+                    .iter()
+                    .filter(|a| {
+                        org.automation_at(a.index, d)
+                            < d.and_hms_opt(0, 0, 0).unwrap().and_utc()
+                                + chrono::Duration::hours(before_hour.into())
+                    })
+                    .flat_map(|a| org.automation_cost(a.index, d)),
+            )
             .map(|l| l.amount_cents)
             .sum::<Decimal>()
             / Decimal::ONE_HUNDRED

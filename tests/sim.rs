@@ -726,10 +726,17 @@ async fn expired_cursor_fault_lets_a_restart_complete() {
     assert_eq!(pages.concat().len(), active);
 }
 
+/// The organization's cost on `date`: its members' and its service accounts' and API keys'.
 fn day_cost(sim: &SimHandle, date: NaiveDate) -> (Decimal, Decimal, u64, u64) {
     let mut totals = (Decimal::ZERO, Decimal::ZERO, 0, 0);
-    for m in sim.org().members() {
-        for line in sim.org().user_cost(m.index, date) {
+    let org = sim.org();
+    let members = org.members().iter().map(|m| org.user_cost(m.index, date));
+    let automations = org
+        .automations()
+        .into_iter()
+        .map(|a| org.automation_cost(a.index, date));
+    for lines in members.chain(automations) {
+        for line in lines {
             totals.0 += line.amount_cents;
             totals.1 += line.list_amount_cents;
             totals.2 += line.output_tokens;

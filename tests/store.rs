@@ -256,8 +256,15 @@ const V6_COLUMNS: [&str; 5] = [
     "web_searches",
 ];
 
+/// Turns a current store file back into what schema 6 wrote.
+fn back_to_v6(conn: &rusqlite::Connection) {
+    conn.execute_batch("DROP TABLE unattributed_cost_day; PRAGMA user_version = 6;")
+        .unwrap();
+}
+
 /// Turns a current store file back into what schema 5 wrote.
 fn back_to_v5(conn: &rusqlite::Connection) {
+    back_to_v6(conn);
     for table in ["user_day", "user_rollup", "day_total"] {
         for column in V6_COLUMNS {
             conn.execute_batch(&format!("ALTER TABLE {table} DROP COLUMN {column};"))
@@ -290,7 +297,7 @@ fn upgrading_a_v5_store_keeps_its_rows_and_marks_engagement_for_refetching() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!((version, SCHEMA_VERSION), (6, 6));
+    assert_eq!(version, SCHEMA_VERSION);
     // The old rows are all there, the new counters zero.
     let rows: Vec<Activity> = store
         .user_days(d1, d1)
@@ -304,7 +311,8 @@ fn upgrading_a_v5_store_keeps_its_rows_and_marks_engagement_for_refetching() {
         vec![person("user_a", 9)]
     );
     // Engagement fetched before the upgrade is dated back to its own day (so the sync sees it
-    // unsettled and fetches it again while the API serves it); cost is untouched.
+    // unsettled and fetches it again while the API serves it); so is org cost by day, since
+    // schema 7 (to learn which of it no person accounts for).
     let entry = store
         .fetch_entry(Dataset::UsersDay, d1, d2)
         .unwrap()
@@ -325,7 +333,7 @@ fn upgrading_a_v5_store_keeps_its_rows_and_marks_engagement_for_refetching() {
         .fetch_entry(Dataset::CostDaily, d1, d2)
         .unwrap()
         .unwrap();
-    assert_eq!(cost.fetched_at, meta().fetched_at);
+    assert_eq!(cost.fetched_at, entry.fetched_at);
 
     // Rows written after the upgrade keep every counter, and the day's total sums them.
     let full = |id: &str, n: u64| Activity {
@@ -417,4 +425,51 @@ fn writers_and_readers_on_one_file_at_once_never_see_it_locked_and_lose_nothing(
     assert_eq!(days.len(), 160, "every write is there");
     assert!(days.iter().all(|e| e.rows == 30));
     assert_eq!(store.quick_check().unwrap(), "ok");
+}
+
+#[test]
+fn upgrading_a_v6_store_keeps_cost_and_asks_again_which_cost_no_person_accounts_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("topogy.db");
+    let (d1, d3) = (day("2026-11-01"), day("2026-11-03"));
+    let line = CostLine {
+        date: d1,
+        product: "chat".into(),
+        model: "claude-opus-4-6".into(),
+        amount_cents: "12.345678".parse().unwrap(),
+        list_amount_cents: "15.000000".parse().unwrap(),
+    };
+    {
+        let (mut store, _) = Store::open(&path).unwrap();
+        store
+            .replace_cost_days(d1, d3, std::slice::from_ref(&line), meta())
+            .unwrap();
+    }
+    back_to_v6(&rusqlite::Connection::open(&path).unwrap());
+
+    let (mut store, notice) = Store::open(&path).unwrap();
+    assert_eq!(notice, None);
+    assert_eq!(store.cost_days(d1, d3).unwrap(), vec![line.clone()]);
+    // Nothing known yet about cost of no seat user; the days are due again.
+    assert!(store.unattributed_cost_days(d1, d3).unwrap().is_empty());
+    let entry = store
+        .fetch_entry(Dataset::CostDaily, d1, day("2026-11-02"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        entry.fetched_at,
+        Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap()
+    );
+    // A source that tells writes every day of its range, zero where nothing was spent.
+    let told = std::collections::BTreeMap::from([(
+        d1,
+        ("1.000001".parse().unwrap(), "2.5".parse().unwrap()),
+    )]);
+    store
+        .replace_org_cost_days(d1, d3, &[line], Some(&told), meta())
+        .unwrap();
+    let days = store.unattributed_cost_days(d1, d3).unwrap();
+    assert_eq!(days.len(), 2);
+    assert_eq!(days[0].1.to_string(), "1.000001");
+    assert_eq!(days[1].1, rust_decimal::Decimal::ZERO);
 }

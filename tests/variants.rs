@@ -143,6 +143,20 @@ async fn the_whole_product_works(variants: &[Variant], lag: u32) {
     let (rows, _) = export(dir.path(), &sim, "daily", (from, to)).await;
     assert_eq!(rows.len(), 40, "{label}");
     common::assert_daily(&rows, &org, latest, &label);
+    let told = rows.iter().all(|r| !r["unattributed_cost_usd"].is_null());
+    if variants.contains(&Variant::CostLegacyOnly) {
+        assert!(
+            rows.iter().all(|r| r["unattributed_cost_usd"].is_null()),
+            "{label}"
+        );
+        assert!(
+            stderr(&out).contains("unattributed_cost_usd is empty on 40 days"),
+            "{label}: {}",
+            stderr(&out)
+        );
+    } else {
+        assert!(told, "{label}: every day says what no person accounts for");
+    }
 
     // The wizard's check of who the key belongs to.
     let identity = identify(&client(&sim), today()).await.unwrap();
@@ -215,6 +229,9 @@ variant_tests! {
     actor_with_email_address_only: [ActorEmailAddress] lag 2;
     every_older_shape_at_once: [ErrorsSilent, SummariesLegacy, SummariesStrictEnd, NoRange, ActorEmail] lag 2;
     every_newer_shape_at_once: [ErrorsBare, Unified, History366, ActorEmailAddress] lag 2;
+    legacy_cost_reports_only: [CostLegacyOnly] lag 2;
+    the_new_cost_endpoint_only: [CostNewOnly] lag 2;
+    the_new_cost_endpoint_only_with_silent_errors: [CostNewOnly, ErrorsSilent] lag 2;
 }
 
 /// Data later than the probe's first guess, and the only too-recent error a bare "date is

@@ -43,6 +43,11 @@ impl PageRow for UserUsageRow {}
 impl PageRow for UserCostRow {}
 impl PageRow for UsageBucket {}
 impl PageRow for CostBucket {}
+impl PageRow for super::DimensionCostRow {
+    fn usable(&self) -> bool {
+        self.cost.is_some()
+    }
+}
 
 /// Refuses an envelope without a row list, or whose rows are more than half unusable.
 fn check_page<T: PageRow>(envelope: &ListEnvelope<T>) -> Result<(), String> {
@@ -52,7 +57,7 @@ fn check_page<T: PageRow>(envelope: &ListEnvelope<T>) -> Result<(), String> {
     let junk = rows.iter().filter(|r| !r.usable()).count();
     if junk * 2 > rows.len() {
         return Err(format!(
-            "{junk} of {} rows on the page have no user id",
+            "{junk} of {} rows on the page have no user id or no figures",
             rows.len()
         ));
     }

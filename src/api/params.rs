@@ -31,7 +31,7 @@ pub(super) fn grouping(group_by: &[&str]) -> Vec<(String, String)> {
 /// The span of a query in whole-day buckets. The API floors `ending_at` to the bucket, so an
 /// end inside today (a window that starts today) would floor onto its start and be refused:
 /// then `ending_at` is left out and the API's default (now) ends the partial day.
-fn day_bucket_span(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<(String, String)> {
+pub(super) fn day_bucket_span(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<(String, String)> {
     if end.time() == chrono::NaiveTime::MIN {
         span(start, end)
     } else {

@@ -73,15 +73,14 @@ impl Client {
         let inner = &self.inner;
         let config = &inner.config;
         let url = format!("{}/v1/organizations/analytics/{path}", inner.base_url);
-        let request =
-            inner
-                .http
-                .get(&url)
-                .query(query)
-                .build()
-                .map_err(|e| ApiError::InvalidConfig {
-                    detail: redact::sanitize(&e.to_string()),
-                })?;
+        let mut builder = inner.http.get(&url).query(query);
+        if path == super::dimension_cost::PATH {
+            // The beta header goes only where it is documented.
+            builder = builder.header("anthropic-beta", super::dimension_cost::BETA);
+        }
+        let request = builder.build().map_err(|e| ApiError::InvalidConfig {
+            detail: redact::sanitize(&e.to_string()),
+        })?;
         let shown_path = match request.url().query() {
             Some(q) => format!("{}?{q}", request.url().path()),
             None => request.url().path().to_owned(),

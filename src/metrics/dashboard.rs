@@ -191,9 +191,37 @@ impl Dashboard {
         })
     }
 
-    /// Total cost of the range, in dollars.
+    /// Total cost of the range, in dollars: every person's and, where the source tells, what
+    /// no seat user accounts for.
     pub fn total_cost_usd(&self) -> Decimal {
-        self.developers.iter().map(|d| d.cost_usd).sum()
+        let people: Decimal = self.developers.iter().map(|d| d.cost_usd).sum();
+        people + self.unattributed_cost_usd().unwrap_or_default()
+    }
+
+    /// Cost of the range's cost days that no seat user accounts for (service accounts, API
+    /// keys, Slack), in dollars; `None` when a day's source could not tell (the legacy cost
+    /// reports).
+    pub fn unattributed_cost_usd(&self) -> Option<Decimal> {
+        self.unattributed(|d| d.unattributed_cost_usd)
+    }
+
+    /// [`Dashboard::unattributed_cost_usd`] at list price.
+    pub fn unattributed_list_cost_usd(&self) -> Option<Decimal> {
+        self.unattributed(|d| d.unattributed_list_cost_usd)
+    }
+
+    fn unattributed(&self, field: impl Fn(&Day) -> Option<Decimal>) -> Option<Decimal> {
+        self.days
+            .iter()
+            .filter(|d| d.cost_usd.is_some())
+            .map(field)
+            .sum()
+    }
+
+    /// Total at list price of the range: every person's and what no seat user accounts for.
+    pub fn total_list_cost_usd(&self) -> Decimal {
+        let people: Decimal = self.developers.iter().map(|d| d.list_cost_usd).sum();
+        people + self.unattributed_list_cost_usd().unwrap_or_default()
     }
 }
 

@@ -49,12 +49,17 @@ pub(crate) struct Selection<'a> {
     pub(crate) user_ids: Vec<&'a str>,
     /// False when a `context_windows[]`/`inference_geos[]`/`speeds[]` filter excludes everything.
     pub(crate) constant_dims_match: bool,
+    /// Whether cost of no seat user (service accounts, API keys) counts: org totals yes,
+    /// per-user reports no.
+    pub(crate) automations: bool,
 }
 
 /// A group: the user (per-user reports), the time bucket and the grouped dimensions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Key {
     pub(crate) user: Option<usize>,
+    /// The service account or API key (per-actor reports only).
+    pub(crate) automation: Option<usize>,
     pub(crate) bucket: usize,
     pub(crate) product: Option<&'static str>,
     pub(crate) model: Option<&'static str>,
@@ -133,45 +138,74 @@ pub(crate) fn tally(
         .filter(|m| selection.user_ids.is_empty() || selection.user_ids.contains(&m.id.as_str()))
         .map(|m| m.index)
         .collect();
+    let automations: Vec<usize> = if selection.automations {
+        org.automations()
+            .iter()
+            .filter(|a| {
+                selection.user_ids.is_empty() || selection.user_ids.contains(&a.id.as_str())
+            })
+            .map(|a| a.index)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut add = |base: Key, lines: Vec<CostLine>| {
+        for line in lines {
+            if !selection.products.is_empty() && !selection.products.contains(&line.product)
+                || !selection.models.is_empty() && !selection.models.contains(&line.model)
+            {
+                continue;
+            }
+            let key = Key {
+                product: group.product.then_some(line.product),
+                model: group.model.then_some(line.model),
+                ..base
+            };
+            if kind == Kind::Cost && group.splits() {
+                for part in line.parts() {
+                    let key = Key {
+                        cost_type: group.cost_type.then_some(part.cost_type),
+                        token_type: group.token_type.then_some(part.token_type).flatten(),
+                        ..key
+                    };
+                    let totals = groups.entry(key).or_default();
+                    totals.amount += part.amount_cents;
+                    totals.list_amount += part.list_amount_cents;
+                }
+            } else {
+                groups.entry(key).or_default().add_line(&line);
+            }
+        }
+    };
+    let inside = |at: DateTime<Utc>| at >= selection.start && at < selection.end;
+    let base = |at: DateTime<Utc>| Key {
+        user: None,
+        automation: None,
+        bucket: bucket(at),
+        product: None,
+        model: None,
+        cost_type: None,
+        token_type: None,
+    };
     for day in first.iter_days().take_while(|&d| d <= last) {
         for &user in &users {
             let at = org.usage_at(user, day);
-            if at < selection.start || at >= selection.end {
-                continue;
-            }
-            let base = Key {
-                user: per_user.then_some(user),
-                bucket: bucket(at),
-                product: None,
-                model: None,
-                cost_type: None,
-                token_type: None,
-            };
-            for line in org.user_cost(user, day) {
-                if !selection.products.is_empty() && !selection.products.contains(&line.product)
-                    || !selection.models.is_empty() && !selection.models.contains(&line.model)
-                {
-                    continue;
-                }
+            if inside(at) {
                 let key = Key {
-                    product: group.product.then_some(line.product),
-                    model: group.model.then_some(line.model),
-                    ..base
+                    user: per_user.then_some(user),
+                    ..base(at)
                 };
-                if kind == Kind::Cost && group.splits() {
-                    for part in line.parts() {
-                        let key = Key {
-                            cost_type: group.cost_type.then_some(part.cost_type),
-                            token_type: group.token_type.then_some(part.token_type).flatten(),
-                            ..key
-                        };
-                        let totals = groups.entry(key).or_default();
-                        totals.amount += part.amount_cents;
-                        totals.list_amount += part.list_amount_cents;
-                    }
-                } else {
-                    groups.entry(key).or_default().add_line(&line);
-                }
+                add(key, org.user_cost(user, day));
+            }
+        }
+        for &index in &automations {
+            let at = org.automation_at(index, day);
+            if inside(at) {
+                let key = Key {
+                    automation: per_user.then_some(index),
+                    ..base(at)
+                };
+                add(key, org.automation_cost(index, day));
             }
         }
     }

@@ -172,6 +172,22 @@ pub(crate) fn lines(
     out
 }
 
+/// One day's line of a non-user actor (a service account or an API key).
+pub(crate) fn automation_line(
+    product: &'static str,
+    model: &'static str,
+    requests: u64,
+    r: Draws,
+    partial: bool,
+) -> CostLine {
+    line(
+        product,
+        model,
+        code_volume(requests.max(1), r, 141),
+        partial,
+    )
+}
+
 fn code_volume(requests: u64, r: Draws, field: u64) -> Volume {
     let q = requests as f64;
     let n = |x: f64| x.max(0.0).round() as u64;

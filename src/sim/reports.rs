@@ -48,7 +48,7 @@ const COMMON_PARAMS: [&str; 13] = [
 ];
 
 /// The simulator's "now" on its fixed clock (cost data counts up to `data_refreshed_at`).
-fn now(ctx: &Ctx<'_>) -> DateTime<Utc> {
+pub(crate) fn now(ctx: &Ctx<'_>) -> DateTime<Utc> {
     at_hour(ctx, NOW_HOUR)
 }
 
@@ -57,7 +57,7 @@ fn at_hour(ctx: &Ctx<'_>, hour: u32) -> DateTime<Utc> {
     ctx.config().today.and_time(time).and_utc()
 }
 
-fn envelope(ctx: &Ctx<'_>, data: Vec<Value>, next: Option<String>) -> Value {
+pub(crate) fn envelope(ctx: &Ctx<'_>, data: Vec<Value>, next: Option<String>) -> Value {
     json!({
         "organization_id": ctx.org().organization_id(),
         "data": data,
@@ -79,7 +79,7 @@ fn bucket_width(text: &str) -> Result<(TimeDelta, usize, usize), ApiError> {
     }
 }
 
-fn instant(name: &str, text: &str) -> Result<DateTime<Utc>, ApiError> {
+pub(crate) fn instant(name: &str, text: &str) -> Result<DateTime<Utc>, ApiError> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| {
@@ -89,14 +89,14 @@ fn instant(name: &str, text: &str) -> Result<DateTime<Utc>, ApiError> {
         })
 }
 
-fn floor(at: DateTime<Utc>, width: TimeDelta) -> DateTime<Utc> {
+pub(crate) fn floor(at: DateTime<Utc>, width: TimeDelta) -> DateTime<Utc> {
     let secs = at.timestamp();
     DateTime::from_timestamp(secs - secs.rem_euclid(width.num_seconds().max(1)), 0).unwrap_or(at)
 }
 
 /// Reads `starting_at`/`ending_at` (both floored to `granularity`) and applies the rules:
 /// not before 2026-01-01, within 365 days, at most 31 days long.
-fn window(
+pub(crate) fn window(
     ctx: &Ctx<'_>,
     q: &Query,
     granularity: TimeDelta,
@@ -161,7 +161,7 @@ fn group_by(q: &Query, kind: Kind) -> Result<GroupBy, ApiError> {
 }
 
 /// Checks a list filter's values against `allowed`; true when `constant` passes the filter.
-fn constant_filter(
+pub(crate) fn constant_filter(
     q: &Query,
     name: &str,
     allowed: &[&str],
@@ -176,7 +176,7 @@ fn constant_filter(
     Ok(values.is_empty() || values.contains(&constant))
 }
 
-fn selection<'q>(
+pub(crate) fn selection<'q>(
     q: &'q Query,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
@@ -207,6 +207,7 @@ fn selection<'q>(
         models: q.many("models[]")?,
         user_ids: q.many("user_ids[]")?,
         constant_dims_match: windows && geos && speeds,
+        automations: true,
     })
 }
 
@@ -333,7 +334,9 @@ fn user_report(ctx: &Ctx<'_>, q: &Query, kind: Kind) -> Result<Value, ApiError> 
             )));
         }
     }
-    let selection = selection(q, start, end)?;
+    let mut selection = selection(q, start, end)?;
+    // Per-user reports leave out cost no seat user accounts for.
+    selection.automations = false;
     let index = |at: DateTime<Utc>| {
         bucket.map_or(0, |w| {
             ((at - start).num_seconds() / w.num_seconds().max(1)) as usize

@@ -105,6 +105,9 @@ impl Ctx<'_> {
     }
 }
 
+/// The `anthropic-beta` value `/cost` requires.
+const COST_BETA: &str = "analytics-usage-cost-2026-08-24";
+
 /// The endpoints served.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Endpoint {
@@ -119,6 +122,8 @@ enum Endpoint {
     CostReport,
     UserUsageReport,
     UserCostReport,
+    /// The Usage & Cost Analytics API's `/cost` (beta header required).
+    Cost,
 }
 
 impl Endpoint {
@@ -135,6 +140,7 @@ impl Endpoint {
             "cost_report" => Self::CostReport,
             "user_usage_report" => Self::UserUsageReport,
             "user_cost_report" => Self::UserCostReport,
+            "cost" => Self::Cost,
             _ => return None,
         })
     }
@@ -144,7 +150,11 @@ impl Endpoint {
     fn is_cost(self) -> bool {
         matches!(
             self,
-            Self::UsageReport | Self::CostReport | Self::UserUsageReport | Self::UserCostReport
+            Self::UsageReport
+                | Self::CostReport
+                | Self::UserUsageReport
+                | Self::UserCostReport
+                | Self::Cost
         )
     }
 }
@@ -180,7 +190,11 @@ pub(crate) async fn handle(
     if fault == Some(Fault::Slow) {
         tokio::time::sleep(SLOW_DELAY).await;
     }
-    let outcome = answer(&shared, fault, number, &method, &uri, (key, key_ok));
+    let beta = headers
+        .get("anthropic-beta")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|b| b.trim() == COST_BETA));
+    let outcome = answer(&shared, fault, number, &method, &uri, (key, key_ok), beta);
     let response = render(outcome, &request_id, shared.config.wording);
     let entry = LoggedRequest {
         at,
@@ -209,6 +223,7 @@ fn answer(
     method: &Method,
     uri: &Uri,
     (key, key_ok): (Option<&str>, bool),
+    beta: bool,
 ) -> Outcome {
     if fault == Some(Fault::RateLimited) {
         return Outcome::Error(ApiError::rate_limited(FAULT_RETRY_AFTER));
@@ -277,6 +292,28 @@ fn answer(
             "The requested resource could not be found.",
         ));
     }
+    let offered = match endpoint {
+        Endpoint::Cost => shared.config.cost_endpoint,
+        Endpoint::UsageReport
+        | Endpoint::CostReport
+        | Endpoint::UserUsageReport
+        | Endpoint::UserCostReport => shared.config.legacy_cost_endpoints,
+        _ => true,
+    };
+    if !offered {
+        return Outcome::Error(ApiError::new(
+            404,
+            "not_found_error",
+            "The requested resource could not be found.",
+        ));
+    }
+    if endpoint == Endpoint::Cost && !beta {
+        return Outcome::Error(ApiError::new(
+            400,
+            "invalid_request_error",
+            format!("This endpoint requires the `anthropic-beta: {COST_BETA}` header."),
+        ));
+    }
     let flaky =
         fault == Some(Fault::Flaky5xx) && shared.flaky.fetch_add(1, Ordering::Relaxed) % 3 == 1;
     if flaky || fault == Some(Fault::ServerErrors) {
@@ -311,6 +348,7 @@ fn answer(
         Endpoint::CostReport => reports::cost_report(&ctx, q),
         Endpoint::UserUsageReport => reports::user_usage_report(&ctx, q),
         Endpoint::UserCostReport => reports::user_cost_report(&ctx, q),
+        Endpoint::Cost => super::cost_api::cost(&ctx, q),
     }
     .into()
 }

@@ -59,6 +59,12 @@ pub enum Variant {
     /// The cost actor carries only `email_address`.
     #[value(name = "actor-email-address")]
     ActorEmailAddress,
+    /// Only the four legacy cost/usage reports: `/cost` answers 404.
+    #[value(name = "cost-legacy-only")]
+    CostLegacyOnly,
+    /// Only `/cost`: the four legacy cost/usage reports answer 404.
+    #[value(name = "cost-new-only")]
+    CostNewOnly,
 }
 
 impl Variant {
@@ -76,6 +82,8 @@ impl Variant {
             Variant::History366,
             Variant::ActorEmail,
             Variant::ActorEmailAddress,
+            Variant::CostLegacyOnly,
+            Variant::CostNewOnly,
         ]
     }
 
@@ -93,6 +101,8 @@ impl Variant {
             Variant::History366 => "history-366",
             Variant::ActorEmail => "actor-email",
             Variant::ActorEmailAddress => "actor-email-address",
+            Variant::CostLegacyOnly => "cost-legacy-only",
+            Variant::CostNewOnly => "cost-new-only",
         }
     }
 
@@ -110,6 +120,8 @@ impl Variant {
             Variant::History366 => config.history_days = 366,
             Variant::ActorEmail => config.actor_email = ActorEmail::Legacy,
             Variant::ActorEmailAddress => config.actor_email = ActorEmail::Current,
+            Variant::CostLegacyOnly => config.cost_endpoint = false,
+            Variant::CostNewOnly => config.legacy_cost_endpoints = false,
         }
     }
 }

@@ -226,6 +226,21 @@ impl Store {
         )
     }
 
+    /// Each day within `[from, to]` whose cost of no seat user is known, in cents (amount,
+    /// list); days the source could not tell are absent.
+    pub fn unattributed_cost_days(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(NaiveDate, Decimal, Decimal)>> {
+        self.rows(
+            "SELECT date, amount, list_amount FROM unattributed_cost_day
+             WHERE date >= ?1 AND date <= ?2 ORDER BY date",
+            params![from, to],
+            |r| Ok((r.get(0)?, cents(r, 1)?, cents(r, 2)?)),
+        )
+    }
+
     /// Per-person cost stored for exactly the window `[start, end)`.
     pub fn user_cost(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<PersonCost>> {
         self.rows(

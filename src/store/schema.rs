@@ -3,7 +3,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes. A file with a higher version came from a newer topogy.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// Each entry migrates from version `index` to `index + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -119,6 +119,16 @@ ALTER TABLE day_total ADD COLUMN design_messages INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE day_total ADD COLUMN web_searches INTEGER NOT NULL DEFAULT 0;
 UPDATE fetch_log SET fetched_at = start || ' 00:00:00+00:00'
 WHERE dataset IN ('users_day', 'users_range');
+",
+    // Cost of no seat user (service accounts, API keys, Slack) per day, where the source could
+    // tell it apart; a day without a row does not know. Org cost days fetched before are dated
+    // back to the day they cover, so the sync asks again while the API serves them.
+    r"
+CREATE TABLE unattributed_cost_day (
+    date TEXT PRIMARY KEY,
+    amount TEXT NOT NULL, list_amount TEXT NOT NULL
+);
+UPDATE fetch_log SET fetched_at = start || ' 00:00:00+00:00' WHERE dataset = 'cost_daily';
 ",
 ];
 

@@ -1,5 +1,7 @@
 //! Writers: each replaces one unit (a day, a window) in one transaction, with its fetch-log entry.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use rusqlite::{Transaction, params};
 use rust_decimal::Decimal;
@@ -95,7 +97,8 @@ impl Store {
         })
     }
 
-    /// Replaces the org cost lines of the days `[start, end)`; each day gets a fetch-log entry.
+    /// Replaces the org cost lines of the days `[start, end)`, from a source that cannot tell
+    /// which cost belongs to no seat user; each day gets a fetch-log entry.
     pub fn replace_cost_days(
         &mut self,
         start: NaiveDate,
@@ -103,19 +106,46 @@ impl Store {
         lines: &[CostLine],
         meta: FetchMeta,
     ) -> Result<()> {
+        self.replace_org_cost_days(start, end, lines, None, meta)
+    }
+
+    /// Replaces the org cost lines of the days `[start, end)` and, when the source tells
+    /// (`Some`), each day's cost of no seat user in cents (amount, list), a day left out
+    /// being zero; `None` leaves those days unknown.
+    pub fn replace_org_cost_days(
+        &mut self,
+        start: NaiveDate,
+        end: NaiveDate,
+        lines: &[CostLine],
+        unattributed: Option<&BTreeMap<NaiveDate, (Decimal, Decimal)>>,
+        meta: FetchMeta,
+    ) -> Result<()> {
         self.write(|tx| {
             tx.execute(
                 "DELETE FROM cost_day WHERE date >= ?1 AND date < ?2",
                 params![start, end],
             )?;
+            tx.execute(
+                "DELETE FROM unattributed_cost_day WHERE date >= ?1 AND date < ?2",
+                params![start, end],
+            )?;
+            if let Some(unattributed) = unattributed {
+                let mut stmt = tx.prepare(
+                    "INSERT INTO unattributed_cost_day(date, amount, list_amount)
+                     VALUES (?1, ?2, ?3)",
+                )?;
+                let mut day = start;
+                while day < end {
+                    let (amount, list) = unattributed.get(&day).copied().unwrap_or_default();
+                    stmt.execute(params![day, amount.to_string(), list.to_string()])?;
+                    day = next_day(day);
+                }
+            }
             let mut stmt = tx.prepare(
                 "INSERT INTO cost_day(date, product, model, amount, list_amount)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
-            let mut merged: std::collections::BTreeMap<
-                (NaiveDate, &str, &str),
-                (Decimal, Decimal),
-            > = std::collections::BTreeMap::new();
+            let mut merged: BTreeMap<(NaiveDate, &str, &str), (Decimal, Decimal)> = BTreeMap::new();
             for l in lines.iter().filter(|l| l.date >= start && l.date < end) {
                 let e = merged
                     .entry((l.date, l.product.as_str(), l.model.as_str()))

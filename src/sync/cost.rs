@@ -1,15 +1,18 @@
-//! Cost: per-person windows, org cost by day, one person's daily cost — with the watermark.
+//! Cost: per-person windows, org cost by day (and what no seat user accounts for), one
+//! person's daily cost — with the watermark. `/analytics/cost` first, the legacy reports when
+//! the server does not have it (see [`cost_source`]).
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use rust_decimal::Decimal;
 
+use super::cost_source::{self, CostSource};
 use super::plan::{
     Coverage, MAX_WINDOW_DAYS, Notices, meta, now, stale_days, stored, today, usable, windows,
 };
 use super::{API_FLOOR, Need, SyncError, Syncer};
-use crate::api::{CostBucket, Report, UserCostRow};
+use crate::api::{CostBucket, CostQuery, DimensionCostRow, Report, UserCostRow};
 use crate::store::{CostLine, Dataset, FetchMeta, PersonCost, next_day};
 
 /// The instant a cost request may end at: the end of the window or now (floored to the hour),
@@ -69,16 +72,59 @@ pub(super) async fn people_cost(
     plan.retain(|&(ws, we)| cost_end(syncer, we) > midnight(ws));
     syncer.client.add_planned(plan.len() as u64);
     for (ws, we) in plan {
-        let report = syncer
-            .client
-            .user_cost_report(midnight(ws), cost_end(syncer, we), &[])
-            .await?;
+        let (start, end) = (midnight(ws), cost_end(syncer, we));
+        if cost_source::chosen(syncer)? == CostSource::Dimension {
+            let ask = CostQuery {
+                group_by: &["actor"],
+                ..CostQuery::default()
+            };
+            match syncer.client.dimension_cost(start, end, &ask).await {
+                Ok(report) => {
+                    cost_source::served(syncer)?;
+                    let fetched = received(syncer, coverage, &report)?;
+                    let rows = people_of(&report.data);
+                    syncer.store.replace_user_cost(ws, we, &rows, fetched)?;
+                    stored(notices, Dataset::UserCost);
+                    continue;
+                }
+                Err(e) => cost_source::fall_back(syncer, e)?,
+            }
+        }
+        let report = syncer.client.user_cost_report(start, end, &[]).await?;
         let fetched = received(syncer, coverage, &report)?;
         let rows = merge_cost(&report.data);
         syncer.store.replace_user_cost(ws, we, &rows, fetched)?;
         stored(notices, Dataset::UserCost);
     }
     Ok(())
+}
+
+/// One row per seat user from `/analytics/cost` rows grouped by actor; the rest (service
+/// accounts, API keys) is the org cost by day's to tell.
+fn people_of(rows: &[DimensionCostRow]) -> Vec<PersonCost> {
+    let mut by_id: BTreeMap<String, PersonCost> = BTreeMap::new();
+    for row in rows {
+        let Some(actor) = &row.group.actor else {
+            continue;
+        };
+        let Some(id) = actor.seat_user() else {
+            continue;
+        };
+        let entry = by_id.entry(id.to_owned()).or_insert_with(|| PersonCost {
+            user_id: id.to_owned(),
+            email: actor
+                .email_address
+                .clone()
+                .or_else(|| actor.email.clone())
+                .unwrap_or_default(),
+            name: actor.name.clone().unwrap_or_default(),
+            amount_cents: Decimal::ZERO,
+            list_amount_cents: Decimal::ZERO,
+        });
+        entry.amount_cents += row.amount();
+        entry.list_amount_cents += row.list_amount();
+    }
+    by_id.into_values().collect()
 }
 
 /// Notes what a cost report says about itself (its freshness watermark and organization) and
@@ -117,21 +163,12 @@ pub(super) async fn person_cost(
         let entry = syncer.store.person_cost_fetched(user_id, ws, we)?;
         if we > ws && !usable(syncer, entry.as_ref(), syncer.options.cost_settle_days) {
             syncer.client.add_planned(1);
-            let report = syncer
-                .client
-                .user_cost_daily(midnight(ws), request_end, user_id)
-                .await?;
-            let mut days: BTreeMap<NaiveDate, (Decimal, Decimal)> = BTreeMap::new();
-            for row in report.data.iter().filter(|r| r.actor.user_id == user_id) {
-                let day = row.starting_at.map_or(ws, |t| t.date_naive());
-                let e = days.entry(day).or_default();
-                e.0 += row.cost.amount;
-                e.1 += row.cost.list_amount;
-            }
+            let (days, data_refreshed_at) =
+                one_person_days(syncer, midnight(ws), request_end, user_id).await?;
             let days: Vec<_> = days.into_iter().map(|(d, (a, l))| (d, a, l)).collect();
             let fetched = FetchMeta {
                 fetched_at: now(syncer),
-                data_refreshed_at: report.data_refreshed_at,
+                data_refreshed_at,
             };
             syncer
                 .store
@@ -141,6 +178,49 @@ pub(super) async fn person_cost(
         ws = next;
     }
     Ok(())
+}
+
+/// Cents (amount, list) per day.
+type DayCents = BTreeMap<NaiveDate, (Decimal, Decimal)>;
+
+/// One person's cost per day over `[start, end)` and the watermark, from whichever source.
+async fn one_person_days(
+    syncer: &mut Syncer,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    user_id: &str,
+) -> Result<(DayCents, Option<DateTime<Utc>>), SyncError> {
+    let mut days = DayCents::new();
+    let mut add = |at: Option<DateTime<Utc>>, amount: Decimal, list: Decimal| {
+        let e = days.entry(at.unwrap_or(start).date_naive()).or_default();
+        e.0 += amount;
+        e.1 += list;
+    };
+    if cost_source::chosen(syncer)? == CostSource::Dimension {
+        let ask = CostQuery {
+            bucket: Some("1d"),
+            group_by: &["actor"],
+            actor_ids: &[user_id],
+        };
+        match syncer.client.dimension_cost(start, end, &ask).await {
+            Ok(report) => {
+                cost_source::served(syncer)?;
+                let own = |r: &&DimensionCostRow| {
+                    r.group.actor.as_ref().and_then(|a| a.seat_user()) == Some(user_id)
+                };
+                for row in report.data.iter().filter(own) {
+                    add(row.starting_at, row.amount(), row.list_amount());
+                }
+                return Ok((days, report.data_refreshed_at));
+            }
+            Err(e) => cost_source::fall_back(syncer, e)?,
+        }
+    }
+    let report = syncer.client.user_cost_daily(start, end, user_id).await?;
+    for row in report.data.iter().filter(|r| r.actor.user_id == user_id) {
+        add(row.starting_at, row.cost.amount, row.cost.list_amount);
+    }
+    Ok((days, report.data_refreshed_at))
 }
 
 fn note_refreshed(coverage: &mut Coverage, at: DateTime<Utc>) {
@@ -181,17 +261,78 @@ pub(super) async fn cost_daily(
     plan.retain(|&(ws, we)| cost_end(syncer, we) > midnight(ws));
     syncer.client.add_planned(plan.len() as u64);
     for (ws, we) in plan {
+        let (start, end) = (midnight(ws), cost_end(syncer, we));
+        let covered = we.min(covered_until(end));
+        if cost_source::chosen(syncer)? == CostSource::Dimension {
+            let ask = CostQuery {
+                bucket: Some("1d"),
+                group_by: &["product", "model", "actor_type"],
+                ..CostQuery::default()
+            };
+            match syncer.client.dimension_cost(start, end, &ask).await {
+                Ok(report) => {
+                    cost_source::served(syncer)?;
+                    let fetched = received(syncer, coverage, &report)?;
+                    let (lines, unattributed) = split_lines(&report.data, ws);
+                    syncer.store.replace_org_cost_days(
+                        ws,
+                        covered,
+                        &lines,
+                        unattributed.as_ref(),
+                        fetched,
+                    )?;
+                    stored(notices, Dataset::CostDaily);
+                    continue;
+                }
+                Err(e) => cost_source::fall_back(syncer, e)?,
+            }
+        }
         let report = syncer
             .client
-            .cost_report(midnight(ws), cost_end(syncer, we), &["product", "model"])
+            .cost_report(start, end, &["product", "model"])
             .await?;
         let fetched = received(syncer, coverage, &report)?;
         let lines = cost_lines(&report.data);
-        let we = we.min(covered_until(cost_end(syncer, we)));
-        syncer.store.replace_cost_days(ws, we, &lines, fetched)?;
+        syncer
+            .store
+            .replace_cost_days(ws, covered, &lines, fetched)?;
         stored(notices, Dataset::CostDaily);
     }
     Ok(())
+}
+
+/// Org cost lines per day by product and model, and each day's cost of no seat user — `None`
+/// when a row does not say whose it is.
+fn split_lines(rows: &[DimensionCostRow], first: NaiveDate) -> (Vec<CostLine>, Option<DayCents>) {
+    let mut unattributed = Some(DayCents::new());
+    let mut lines = Vec::with_capacity(rows.len());
+    for row in rows {
+        let date = row.starting_at.map_or(first, |t| t.date_naive());
+        match row.group.is_seat_user() {
+            Some(true) => {}
+            Some(false) => {
+                if let Some(days) = unattributed.as_mut() {
+                    let e = days.entry(date).or_default();
+                    e.0 += row.amount();
+                    e.1 += row.list_amount();
+                }
+            }
+            None => unattributed = None,
+        }
+        lines.push(CostLine {
+            date,
+            product: label(row.group.product.as_deref()),
+            model: label(row.group.model.as_deref()),
+            amount_cents: row.amount(),
+            list_amount_cents: row.list_amount(),
+        });
+    }
+    (lines, unattributed)
+}
+
+/// A dimension the server left empty.
+fn label(value: Option<&str>) -> String {
+    value.unwrap_or("unattributed").to_owned()
 }
 
 fn cost_lines(buckets: &[CostBucket]) -> Vec<CostLine> {
@@ -201,16 +342,8 @@ fn cost_lines(buckets: &[CostBucket]) -> Vec<CostLine> {
             let date = b.starting_at.date_naive();
             b.results.iter().map(move |r| CostLine {
                 date,
-                product: r
-                    .dimensions
-                    .product
-                    .clone()
-                    .unwrap_or_else(|| "unattributed".into()),
-                model: r
-                    .dimensions
-                    .model
-                    .clone()
-                    .unwrap_or_else(|| "unattributed".into()),
+                product: label(r.dimensions.product.as_deref()),
+                model: label(r.dimensions.model.as_deref()),
                 amount_cents: r.amount,
                 list_amount_cents: r.list_amount,
             })

@@ -176,17 +176,28 @@ pub fn assert_daily(rows: &[Value], org: &SyntheticOrg, latest: NaiveDate, label
             assert!(row["dau"].is_null(), "{label} {date} is past the lag");
             assert!(row["commits"].is_null(), "{label} {date}");
         }
+        // The organization's cost: its members' and what no seat user accounts for.
         let cents: Decimal = org
             .members()
             .iter()
             .flat_map(|m| org.user_cost(m.index, date))
             .map(|l| l.amount_cents)
-            .sum();
+            .sum::<Decimal>()
+            + org.unattributed_cost(date);
         assert_eq!(
             dec(&row["cost_usd"]),
             (cents / Decimal::ONE_HUNDRED).normalize(),
             "{label} {date} cost"
         );
+        // What no seat user accounts for: exact, or empty where the source cannot tell.
+        let unattributed = &row["unattributed_cost_usd"];
+        if !unattributed.is_null() {
+            assert_eq!(
+                dec(unattributed),
+                (org.unattributed_cost(date) / Decimal::ONE_HUNDRED).normalize(),
+                "{label} {date} unattributed cost"
+            );
+        }
     }
 }
 

@@ -10,6 +10,9 @@ use super::Theme;
 use super::widgets::{block, clip, fit, freshness, money, money_short, number};
 use crate::tui::model::Model;
 
+/// The By person row of cost that belongs to no seat user.
+const UNATTRIBUTED: &str = "not tied to a person: service accounts, API keys, Slack";
+
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let [head, chart, tables, foot] = area.layout(&Layout::vertical([
         Constraint::Length(4),
@@ -23,7 +26,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     };
     let paid = data.total_cost_usd();
-    let list: rust_decimal::Decimal = data.developers.iter().map(|d| d.list_cost_usd).sum();
+    let list = data.total_list_cost_usd();
     let saved = list - paid;
     let mtd = &data.month_to_date;
     frame.render_widget(
@@ -100,7 +103,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             .then_with(|| a.email.cmp(&b.email))
     });
     // Amounts right-aligned in columns as wide as the widest amount shown.
-    let height = usize::from(people.height.saturating_sub(3));
+    let height = usize::from(people.height.saturating_sub(4));
     let shown: Vec<[String; 3]> = ranked
         .iter()
         .take(height)
@@ -112,16 +115,38 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             ]
         })
         .collect();
-    let paid_w = fit("Paid", shown.iter().map(|r| r[1].as_str()), 4);
-    let list_w = fit("List", shown.iter().map(|r| r[2].as_str()), 4);
+    // Cost no person accounts for comes first, so person rows + it = the range's total.
+    let unattributed = [
+        UNATTRIBUTED.to_owned(),
+        data.unattributed_cost_usd()
+            .map_or_else(|| "unknown".to_owned(), money_short),
+        data.unattributed_list_cost_usd()
+            .map_or_else(String::new, money_short),
+    ];
+    let paid_w = fit(
+        "Paid",
+        shown.iter().chain([&unattributed]).map(|r| r[1].as_str()),
+        4,
+    );
+    let list_w = fit(
+        "List",
+        shown.iter().chain([&unattributed]).map(|r| r[2].as_str()),
+        4,
+    );
     let email_w = usize::from(people.width.saturating_sub(2 + paid_w + list_w + 2));
-    let rows = shown.into_iter().map(|[email, paid, list]| {
+    let first = Row::new(vec![
+        Cell::from(clip(&unattributed[0], email_w)),
+        number(unattributed[1].clone()),
+        number(unattributed[2].clone()),
+    ])
+    .style(theme.dim);
+    let rows = std::iter::once(first).chain(shown.into_iter().map(|[email, paid, list]| {
         Row::new(vec![
             Cell::from(clip(&email, email_w)),
             number(paid),
             number(list),
         ])
-    });
+    }));
     frame.render_widget(
         Table::new(
             rows,
