@@ -140,7 +140,7 @@ async fn the_whole_product_works(variants: &[Variant], lag: u32) {
         );
     }
     common::assert_developers(&rows, &expected, &label);
-    let (rows, _) = export(dir.path(), &sim, "daily", (from, to)).await;
+    let (rows, out) = export(dir.path(), &sim, "daily", (from, to)).await;
     assert_eq!(rows.len(), 40, "{label}");
     common::assert_daily(&rows, &org, latest, &label);
     let told = rows.iter().all(|r| !r["unattributed_cost_usd"].is_null());
