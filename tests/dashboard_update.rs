@@ -391,6 +391,27 @@ fn filter_narrows_rows_enter_keeps_esc_clears_and_the_person_stays_highlighted()
 }
 
 #[test]
+fn esc_clears_a_kept_filter_once_nothing_is_open_over_the_table() {
+    let mut model = loaded();
+    update(&mut model, Action::GoTab(Tab::Developers));
+    press(&mut model, key(KeyCode::Char('/')));
+    type_text(&mut model, "e");
+    press(&mut model, key(KeyCode::Enter));
+    assert_eq!(order(&model), ["eve", "cleo", "ben"], "the filter is kept");
+    // Enter opens the highlighted person; the first Esc closes the timeline only.
+    press(&mut model, key(KeyCode::Enter));
+    assert!(matches!(model.overlay, Some(Overlay::Detail { .. })));
+    press(&mut model, key(KeyCode::Esc));
+    assert_eq!(model.overlay, None);
+    assert_eq!(model.developers.filter, "e");
+    // The next Esc does what the table's hint says: it clears the kept filter.
+    press(&mut model, key(KeyCode::Esc));
+    assert_eq!(model.developers.filter, "");
+    assert_eq!(order(&model), ["eve", "cleo", "ben", "ada", "dan"]);
+    assert_eq!(selected(&model), "eve", "the highlighted person stays");
+}
+
+#[test]
 fn the_picker_changes_the_range_with_presets() {
     let mut model = loaded();
     assert_eq!(

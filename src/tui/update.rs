@@ -296,8 +296,12 @@ fn back(model: &mut Model) {
     }) = &mut model.overlay
     {
         *custom = None;
-    } else {
+    } else if model.overlay.is_some() {
         model.overlay = None;
+    } else if model.tab == Tab::Developers && !model.developers.filter.is_empty() {
+        // A kept filter: Esc clears it, as the table's hint says.
+        model.developers.filter.clear();
+        rebuild(model);
     }
 }
 
