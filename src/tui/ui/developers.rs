@@ -7,7 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::Theme;
-use super::widgets::{block, clip, count, fit, freshness, money, number, percent};
+use super::widgets::{
+    NO_FIGURE, block, clip, count, fit, freshness, money, number, percent,
+};
 use crate::sync::CountBasis;
 use crate::tui::model::{Model, SortColumn};
 use crate::tui::update::table_height;
@@ -58,6 +60,16 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     .style(theme.header);
 
     let height = table_height(model.size);
+    // Absent is not zero: without stored activity (or cost) for the range, a dash.
+    let engagement = model
+        .data
+        .as_ref()
+        .is_some_and(|d| d.engagement_through.is_some());
+    let costed = model
+        .data
+        .as_ref()
+        .is_some_and(|d| d.cost_through.is_some());
+    let known = |n: u64| if engagement { count(n) } else { NO_FIGURE.to_owned() };
     let rows = model
         .visible_developers()
         .enumerate()
@@ -66,14 +78,18 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .map(|(i, d)| {
             let row = Row::new(vec![
                 Cell::from(clip(&d.email, email_width)),
-                number(count(d.messages)),
-                number(count(d.claude_code_sessions)),
-                number(count(d.commits)),
-                number(count(d.pull_requests)),
-                number(count(d.lines_added)),
-                number(count(d.lines_removed)),
+                number(known(d.messages)),
+                number(known(d.claude_code_sessions)),
+                number(known(d.commits)),
+                number(known(d.pull_requests)),
+                number(known(d.lines_added)),
+                number(known(d.lines_removed)),
                 number(percent(d.acceptance_rate())),
-                number(money(d.cost_usd)),
+                number(if costed {
+                    money(d.cost_usd)
+                } else {
+                    NO_FIGURE.to_owned()
+                }),
             ]);
             if i == t.selected {
                 row.style(theme.selected)
