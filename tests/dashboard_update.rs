@@ -618,7 +618,8 @@ fn a_failed_refresh_keeps_the_last_good_data() {
         Some("a refresh is already running")
     );
 
-    // Any other failure: still online, told why, data untouched, the store re-read.
+    // Any other failure: a definite answer that stays on the status bar until a sync works,
+    // the whole cause in the message log, data untouched, the store re-read.
     let commands = update(
         &mut model,
         Action::SyncFinished(SyncResult::Failed {
@@ -630,10 +631,23 @@ fn a_failed_refresh_keeps_the_last_good_data() {
         vec![load("2026-10-27", "2026-11-25", Some(coverage()))]
     );
     assert!(!model.syncing);
-    assert_eq!(model.connection, Connection::Online);
     assert_eq!(
-        model.flash.as_ref().map(|f| f.0.as_str()),
-        Some("refresh failed: the API answered 500 (request req_01)")
+        model.connection,
+        Connection::Failed {
+            cause: "the API answered 500 (request req_01)".to_owned()
+        }
+    );
+    assert_eq!(
+        connection_text(&model),
+        (
+            "refresh failed — data through 2026-11-23; m: why".to_owned(),
+            true
+        )
+    );
+    let last = model.messages.last().unwrap();
+    assert_eq!(
+        (last.text.as_str(), last.problem),
+        ("refresh failed: the API answered 500 (request req_01)", true)
     );
     assert_eq!(model.data, data);
     // The re-read fails too: the figures stay.
@@ -665,7 +679,7 @@ fn a_failed_refresh_keeps_the_last_good_data() {
     );
     assert_eq!(
         connection_text(&model),
-        ("offline — data through 2026-11-23".to_owned(), true)
+        ("offline — data through 2026-11-23; m: why".to_owned(), true)
     );
     assert_eq!(model.data, data);
     assert_eq!(order(&model).join(","), rows);

@@ -2,9 +2,12 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+mod wizard;
+
 use super::action::{Action, Tab};
 use super::model::{Model, Overlay};
-use super::wizard::{Panel, WizardAction};
+use super::wizard::Panel;
+use wizard::{wizard_action, wizard_bindings};
 use crate::metrics::RangePreset;
 
 /// Where a binding applies.
@@ -73,6 +76,13 @@ pub fn bindings() -> Vec<Binding> {
             Action::ToggleHelp,
             Scope::Global,
             "show or hide this help",
+        ),
+        b(
+            &[(Char('m'), NONE)],
+            "m",
+            Action::ToggleMessages,
+            Scope::Global,
+            "message log",
         ),
         b(
             &[(Char('1'), NONE)],
@@ -282,105 +292,6 @@ pub fn bindings() -> Vec<Binding> {
     table
 }
 
-/// The wizard's keys, panel by panel; its footer is generated from them.
-fn wizard_bindings() -> Vec<Binding> {
-    use KeyCode::{Char, Enter, Esc};
-    let b = |keys, label, action, panel, help| Binding {
-        keys,
-        label,
-        action,
-        scope: Scope::Wizard(panel),
-        help,
-    };
-    vec![
-        b(
-            &[(Enter, NONE)],
-            "Enter",
-            Action::Confirm,
-            Panel::Field,
-            "verify",
-        ),
-        b(
-            &[(Char('r'), CTRL)],
-            "Ctrl-R",
-            Action::Wizard(WizardAction::ToggleReveal),
-            Panel::Field,
-            "show/hide",
-        ),
-        b(
-            &[(Char('u'), CTRL)],
-            "Ctrl-U",
-            Action::Wizard(WizardAction::Clear),
-            Panel::Field,
-            "clear",
-        ),
-        b(&[(Esc, NONE)], "Esc", Action::Back, Panel::Field, "back"),
-        b(
-            &[(Esc, NONE)],
-            "Esc",
-            Action::Back,
-            Panel::Verifying,
-            "cancel",
-        ),
-        b(
-            &[(Char('r'), NONE)],
-            "r",
-            Action::Refresh,
-            Panel::Failed,
-            "re-test the same key",
-        ),
-        b(
-            &[(Esc, NONE), (Char('e'), NONE)],
-            "Esc",
-            Action::Back,
-            Panel::Failed,
-            "edit the key",
-        ),
-        b(
-            &[(Char('y'), NONE)],
-            "y",
-            Action::Wizard(WizardAction::Consent(true)),
-            Panel::Consent,
-            "store it in the file",
-        ),
-        b(
-            &[(Char('n'), NONE), (Esc, NONE)],
-            "n",
-            Action::Wizard(WizardAction::Consent(false)),
-            Panel::Consent,
-            "don't store it (this session only)",
-        ),
-        b(
-            &[(Enter, NONE)],
-            "Enter",
-            Action::Confirm,
-            Panel::Done,
-            "open the dashboard",
-        ),
-        b(
-            &[(Enter, NONE)],
-            "Enter",
-            Action::Confirm,
-            Panel::Manage,
-            "new key",
-        ),
-        b(
-            &[(Char('x'), NONE)],
-            "x",
-            Action::Wizard(WizardAction::Remove),
-            Panel::Manage,
-            "remove the stored key",
-        ),
-        b(
-            &[(Esc, NONE)],
-            "Esc",
-            Action::Back,
-            Panel::Manage,
-            "dashboard",
-        ),
-    ]
-}
-
 /// The action for a key press in the model's current state, if any. Text being typed (the
 /// filter, a custom range) takes every printable key first.
 pub fn action_for(model: &Model, key: KeyEvent) -> Option<Action> {
@@ -411,6 +322,22 @@ pub fn action_for(model: &Model, key: KeyEvent) -> Option<Action> {
         };
     }
     let in_picker = matches!(model.overlay, Some(Overlay::RangePicker { .. }));
+    let in_log = matches!(model.overlay, Some(Overlay::Messages { .. }));
+    let table = bindings();
+    if in_log {
+        // The log scrolls with the keys that move through a list.
+        let moved = table
+            .iter()
+            .filter(|b| b.scope == Scope::Developers && b.action.is_movement())
+            .find(|b| {
+                b.keys
+                    .iter()
+                    .any(|&(code, mods)| code == key.code && mods == key.modifiers)
+            });
+        if let Some(binding) = moved {
+            return Some(binding.action.clone());
+        }
+    }
     let scopes: &[Scope] = if in_picker {
         &[Scope::Picker, Scope::Global]
     } else if model.tab == Tab::Developers {
@@ -418,7 +345,6 @@ pub fn action_for(model: &Model, key: KeyEvent) -> Option<Action> {
     } else {
         &[Scope::Global]
     };
-    let table = bindings();
     scopes.iter().find_map(|scope| {
         table
             .iter()
@@ -430,26 +356,4 @@ pub fn action_for(model: &Model, key: KeyEvent) -> Option<Action> {
             })
             .map(|b| b.action.clone())
     })
-}
-
-/// The wizard takes every key while it is open: its panel's bindings, typing in the key
-/// field, and `q` to quit elsewhere.
-fn wizard_action(panel: Panel, key: KeyEvent) -> Option<Action> {
-    let found = bindings().into_iter().find(|b| {
-        b.scope == Scope::Wizard(panel)
-            && b.keys
-                .iter()
-                .any(|&(code, mods)| code == key.code && mods == key.modifiers)
-    });
-    if let Some(binding) = found {
-        return Some(binding.action);
-    }
-    let plain = !key.modifiers.intersects(CTRL | KeyModifiers::ALT);
-    match (panel, key.code) {
-        (Panel::Field, KeyCode::Char(c)) if plain => Some(Action::Input(c)),
-        (Panel::Field, KeyCode::Backspace) => Some(Action::Backspace),
-        (Panel::Field, _) => None,
-        (_, KeyCode::Char('q')) if plain => Some(Action::Quit),
-        _ => None,
-    }
 }

@@ -53,6 +53,9 @@ pub enum Connection {
     Offline { cause: String },
     /// The key is refused now (revoked, or Access turned off); background requests stopped.
     Rejected { cause: String, fixes: Vec<String> },
+    /// The last sync failed for another reason (a server error, a malformed answer); stored
+    /// data is shown until a sync works again.
+    Failed { cause: String },
 }
 
 /// How the data on screen was loaded.
@@ -194,12 +197,27 @@ pub enum Overlay {
         custom: Option<String>,
         error: Option<String>,
     },
+    /// The message log (`m`), `scroll` lines up from its newest line.
+    Messages { scroll: usize },
     /// One person's daily timeline; `timeline` arrives from the store shortly after opening.
     Detail {
         user_id: String,
         timeline: Option<Timeline>,
     },
 }
+
+/// One line of the message log (`m`): a status-bar message, a sync notice or a failure,
+/// kept whole after the status bar has moved on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    pub at: DateTime<Utc>,
+    pub text: String,
+    /// A failure (drawn as one) rather than news.
+    pub problem: bool,
+}
+
+/// How many messages the log keeps (the oldest go first).
+pub const MESSAGE_LOG_LEN: usize = 500;
 
 /// The whole dashboard state.
 #[derive(Debug, Clone, PartialEq)]
@@ -223,6 +241,10 @@ pub struct Model {
     /// A short message for the status bar (e.g. where an export went) and when it was set.
     pub flash: Option<(String, DateTime<Utc>)>,
     pub notices: Vec<String>,
+    /// Every message and failure of this run, oldest first (`m` shows it).
+    pub messages: Vec<LogEntry>,
+    /// When the sync's current wait ends: the status bar counts down to it on every tick.
+    pub wait_until: Option<DateTime<Utc>>,
     pub requests: Vec<RequestRecord>,
     /// Terminal size in cells.
     pub size: (u16, u16),
@@ -264,6 +286,8 @@ impl Model {
             overlay: None,
             flash: None,
             notices: Vec::new(),
+            messages: Vec::new(),
+            wait_until: None,
             requests: Vec::new(),
             size: (80, 24),
             quit: false,
@@ -289,6 +313,38 @@ impl Model {
             .rows
             .iter()
             .filter_map(move |&i| people.get(i))
+    }
+
+    /// Shows `text` in the status bar for a while and keeps it in the message log.
+    pub fn say(&mut self, text: String) {
+        self.log(text.clone(), false);
+        self.flash = Some((text, self.now));
+    }
+
+    /// Keeps `text` in the message log only.
+    pub fn log(&mut self, text: String, problem: bool) {
+        self.messages.push(LogEntry {
+            at: self.now,
+            text,
+            problem,
+        });
+        if self.messages.len() > MESSAGE_LOG_LEN {
+            self.messages.remove(0);
+        }
+    }
+
+    /// The sync's current wait in words, counted down from its deadline to `now` (the
+    /// snapshot's own figure is only how long it was when the wait began).
+    pub fn wait_text(&self) -> String {
+        let left = self
+            .wait_until
+            .map(|until| until - self.now)
+            .filter(|left| *left > Duration::zero());
+        ProgressSnapshot {
+            waiting: left.map(|d| d.to_std().unwrap_or_default()),
+            ..self.progress.clone()
+        }
+        .wait_text()
     }
 
     /// Requests started in the last minute, against the budget.

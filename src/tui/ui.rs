@@ -14,6 +14,7 @@ mod cost;
 mod detail;
 mod developers;
 mod help;
+mod messages;
 mod overview;
 mod picker;
 mod status;
@@ -65,6 +66,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) {
     status_bar(model, theme, frame, status);
     match &model.overlay {
         Some(Overlay::Help) => help::render(model, theme, frame, body),
+        Some(Overlay::Messages { scroll }) => messages::render(model, theme, frame, body, *scroll),
         Some(Overlay::RangePicker { custom, error }) => {
             picker::render(
                 model,
@@ -175,7 +177,8 @@ pub fn connection_text(model: &Model) -> (String, bool) {
     match &model.connection {
         Connection::Starting => ("connecting…".to_owned(), false),
         Connection::Online => ("online".to_owned(), false),
-        Connection::Offline { .. } => (format!("offline — {}", held("")), true),
+        Connection::Offline { .. } => (format!("offline — {}; m: why", held("")), true),
+        Connection::Failed { .. } => (format!("refresh failed — {}; m: why", held("")), true),
         Connection::Rejected { .. } => {
             let stale = if through.is_some() { " (stale)" } else { "" };
             (
@@ -206,7 +209,7 @@ fn status_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 let text = "· another topogy is syncing: showing its results";
                 return Span::styled(text, theme.warn);
             }
-            let wait = p.wait_text();
+            let wait = model.wait_text();
             let wait = if explain && !wait.is_empty() {
                 format!(" {wait}")
             } else {
@@ -316,12 +319,15 @@ mod tests {
             )
         );
         m.connection = Connection::Offline { cause: "x".into() };
-        assert_eq!(connection_text(&m).0, "offline — no stored data yet");
+        assert_eq!(connection_text(&m).0, "offline — no stored data yet; m: why");
         m.data = Some(Box::new(Dashboard {
             engagement_through: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
             ..Dashboard::default()
         }));
-        assert_eq!(connection_text(&m).0, "offline — data through 2026-11-23");
+        assert_eq!(
+            connection_text(&m).0,
+            "offline — data through 2026-11-23; m: why"
+        );
         m.connection = Connection::Rejected {
             cause: "x".into(),
             fixes: vec![],

@@ -1,14 +1,14 @@
 //! `update`: applies one action to the model and says what background work to start.
 //! Synchronous and free of I/O, so action sequences are tested without a terminal.
 
+mod export;
+
 use std::path::PathBuf;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use serde::Serialize;
 
 use super::action::{Action, SyncResult, Tab};
 use super::model::{Connection, DateRange, LoadState, Model, Overlay};
-use crate::cli::Format;
 use crate::sync::{Coverage, Need};
 
 /// Work `update` asks the app loop to do off the UI task.
@@ -68,6 +68,12 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
                 _ => Some(Overlay::Help),
             };
         }
+        Action::ToggleMessages => {
+            model.overlay = match model.overlay {
+                Some(Overlay::Messages { .. }) => None,
+                _ => Some(Overlay::Messages { scroll: 0 }),
+            };
+        }
         Action::Up => move_selection(model, -1),
         Action::Down => move_selection(model, 1),
         Action::PageUp => move_selection(model, -(table_height(model.size) as isize)),
@@ -118,7 +124,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
                 *error = None;
             }
         }
-        Action::Export => return export(model),
+        Action::Export => return export::export(model),
         Action::Resize(w, h) => {
             model.size = (w, h);
             clamp_scroll(model);
@@ -126,10 +132,25 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
         Action::Tick(now) => return tick(model, now),
         Action::SyncProgress(p) => {
             model.syncing = true;
+            // The wait counts down from its deadline on every tick.
+            model.wait_until = p
+                .waiting
+                .and_then(|w| Duration::from_std(w).ok())
+                .map(|w| model.now + w);
             model.progress = p;
         }
-        Action::RequestLog(requests) => model.requests = requests,
+        Action::RequestLog(requests) => {
+            // An answer from the API is a definite answer: no longer "connecting".
+            let answered = requests
+                .iter()
+                .any(|r| r.status.is_some_and(|s| (200..300).contains(&s)));
+            if answered && model.connection == Connection::Starting {
+                model.connection = Connection::Online;
+            }
+            model.requests = requests;
+        }
         Action::SyncNotice(text) => {
+            model.log(text.clone(), false);
             model.notices.push(text);
             if model.notices.len() > 5 {
                 model.notices.remove(0);
@@ -139,6 +160,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
         Action::BackfillDone => {
             model.syncing = false;
             model.progress.waiting = None;
+            model.wait_until = None;
             model.dirty = true;
         }
         Action::Stored => {
@@ -161,7 +183,10 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
                 rebuild(model);
             }
         }
-        Action::LoadFailed(message) => model.load = LoadState::Failed(message),
+        Action::LoadFailed(message) => {
+            model.log(format!("reading the store failed: {message}"), true);
+            model.load = LoadState::Failed(message);
+        }
         Action::TimelineLoaded(timeline) => {
             if let Some(Overlay::Detail {
                 user_id,
@@ -177,7 +202,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
                 Ok(path) => format!("exported to {}", path.display()),
                 Err(e) => format!("export failed: {e}"),
             };
-            model.flash = Some((text, model.now));
+            model.say(text);
         }
     }
     Vec::new()
@@ -193,6 +218,12 @@ fn rebuild(model: &mut Model) {
 }
 
 fn move_selection(model: &mut Model, by: isize) {
+    if let Some(Overlay::Messages { scroll }) = &mut model.overlay {
+        // Up (a negative move) goes back in time, away from the newest line.
+        let last = model.messages.len().saturating_sub(1) as isize;
+        *scroll = (*scroll as isize).saturating_sub(by).clamp(0, last.max(0)) as usize;
+        return;
+    }
     if model.tab != Tab::Developers || model.developers.filtering || model.overlay.is_some() {
         return;
     }
@@ -397,7 +428,7 @@ fn refresh(model: &mut Model) -> Vec<Command> {
         model.connection = Connection::Starting;
     }
     if model.syncing {
-        model.flash = Some(("a refresh is already running".to_owned(), model.now));
+        model.say("a refresh is already running".to_owned());
         return Vec::new();
     }
     sync_commands(model)
@@ -446,6 +477,7 @@ fn sync_finished(model: &mut Model, result: SyncResult) -> Vec<Command> {
     model.syncing = false;
     model.other_syncing = false;
     model.progress.waiting = None;
+    model.wait_until = None;
     model.connection = match &result {
         SyncResult::Done { coverage, .. } => {
             // A coverage from the month-to-date need does not describe the range's people.
@@ -461,99 +493,26 @@ fn sync_finished(model: &mut Model, result: SyncResult) -> Vec<Command> {
             cause: cause.clone(),
             fixes: fixes.clone(),
         },
-        SyncResult::Failed { .. } => model.connection.clone(),
+        // A definite answer: the problem stays on the status bar until a sync works.
+        SyncResult::Failed { cause } => Connection::Failed {
+            cause: cause.clone(),
+        },
     };
-    if let SyncResult::Failed { cause } = &result {
-        model.flash = Some((format!("refresh failed: {cause}"), model.now));
+    match &result {
+        SyncResult::Done { .. } => {}
+        SyncResult::Offline { cause } => model.log(format!("offline: {cause}"), true),
+        SyncResult::Rejected { cause, fixes } => {
+            let fixes: Vec<String> = fixes
+                .iter()
+                .enumerate()
+                .map(|(i, fix)| format!(" {}. {fix}", i + 1))
+                .collect();
+            model.log(format!("key refused: {cause}{}", fixes.concat()), true);
+        }
+        SyncResult::Failed { cause } => model.log(format!("refresh failed: {cause}"), true),
     }
     model.last_sync = Some((model.now, result));
     model.dirty = false;
     model.last_load = Some(model.now);
     vec![load_command(model)]
-}
-
-/// A row of the Adoption export.
-#[derive(Serialize)]
-struct AdoptionRow<'a> {
-    kind: &'a str,
-    name: &'a str,
-    users: u64,
-    uses: u64,
-}
-
-/// A row of the Status export.
-#[derive(Serialize)]
-struct RequestRow<'a> {
-    at: String,
-    path: &'a str,
-    status: Option<u16>,
-    latency_ms: u128,
-    request_id: Option<&'a str>,
-}
-
-fn export(model: &mut Model) -> Vec<Command> {
-    let Some(data) = model.data.as_ref() else {
-        model.flash = Some(("nothing to export yet".to_owned(), model.now));
-        return Vec::new();
-    };
-    let mut bytes = Vec::new();
-    let slug = match model.tab {
-        Tab::Developers => "developers",
-        Tab::Overview => "daily",
-        Tab::ClaudeCode => "claude-code-daily",
-        Tab::Cost => "cost-daily",
-        Tab::Adoption => "adoption",
-        Tab::Status => "requests",
-    };
-    let written = match model.tab {
-        Tab::Developers => {
-            let rows: Vec<_> = model.visible_developers().cloned().collect();
-            crate::export::render(&rows, Format::Csv, &mut bytes)
-        }
-        Tab::Overview | Tab::ClaudeCode | Tab::Cost => {
-            crate::export::render(&data.days, Format::Csv, &mut bytes)
-        }
-        Tab::Adoption => {
-            let a = &data.adoption;
-            let rows: Vec<AdoptionRow<'_>> = [
-                ("skill", &a.skills),
-                ("connector", &a.connectors),
-                ("project", &a.projects),
-            ]
-            .into_iter()
-            .flat_map(|(kind, items)| {
-                items.iter().map(move |i| AdoptionRow {
-                    kind,
-                    name: &i.name,
-                    users: i.users,
-                    uses: i.uses,
-                })
-            })
-            .collect();
-            crate::export::render(&rows, Format::Csv, &mut bytes)
-        }
-        Tab::Status => {
-            let rows: Vec<RequestRow<'_>> = model
-                .requests
-                .iter()
-                .map(|r| RequestRow {
-                    at: r.at.to_rfc3339(),
-                    path: &r.path,
-                    status: r.status,
-                    latency_ms: r.latency.as_millis(),
-                    request_id: r.request_id.as_deref(),
-                })
-                .collect();
-            crate::export::render(&rows, Format::Csv, &mut bytes)
-        }
-    };
-    if let Err(e) = written {
-        model.flash = Some((format!("export failed: {e}"), model.now));
-        return Vec::new();
-    }
-    let name = format!("topogy-{slug}-{}-{}.csv", model.range.from, model.range.to);
-    vec![Command::Write {
-        path: model.export_dir.join(name),
-        bytes,
-    }]
 }

@@ -61,7 +61,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             p.done,
             p.planned.max(p.done),
             p.retries,
-            p.wait_text()
+            model.wait_text()
         ),
         theme.text,
     );
@@ -77,7 +77,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             lines.push(Line::styled(part, style));
         }
     };
-    if let Connection::Rejected { cause, .. } | Connection::Offline { cause } = &model.connection {
+    if let Connection::Rejected { cause, .. }
+    | Connection::Offline { cause }
+    | Connection::Failed { cause } = &model.connection
+    {
         text(cause, theme.bad);
     }
     if let Connection::Rejected { fixes, .. } = &model.connection {
