@@ -423,3 +423,51 @@ fn activity_data_past_the_documented_lag_is_called_late() {
     assert!(text.contains("contact Anthropic support or your CSM"), "{text}");
     assert!(!text.contains("normal)"), "late is not normal:\n{text}");
 }
+
+/// Moves `by` rows down the list on screen, as `j` pressed that often.
+fn down(model: &mut Model, by: usize) {
+    for _ in 0..by {
+        update(model, Action::Down);
+    }
+}
+
+#[test]
+fn lists_scroll_with_a_position_and_wide_screens_use_their_width() {
+    let wide = (200, 60);
+    let screens: [(&str, fn(&mut Model)); 5] = [
+        ("developers", |m| {
+            update(m, Action::GoTab(Tab::Developers));
+            down(m, 30);
+        }),
+        ("cost", |m| {
+            update(m, Action::GoTab(Tab::Cost));
+            down(m, 30);
+        }),
+        ("claude_code", |m| {
+            update(m, Action::GoTab(Tab::ClaudeCode));
+            down(m, 20);
+        }),
+        ("status", |m| {
+            update(m, Action::GoTab(Tab::Status));
+            down(m, 3);
+        }),
+        ("detail", |m| {
+            update(m, Action::GoTab(Tab::Developers));
+            update(m, Action::Confirm);
+            update(m, Action::TimelineLoaded(fixture().timeline.clone()));
+            down(m, 25);
+        }),
+    ];
+    for (name, setup) in screens {
+        for size in [(80, 24), wide] {
+            let mut model = model();
+            update(&mut model, Action::Resize(size.0, size.1));
+            setup(&mut model);
+            let terminal = draw(&mut model, size, &Theme::mono());
+            insta::assert_snapshot!(
+                format!("scrolled_{name}_{}x{}", size.0, size.1),
+                terminal.backend()
+            );
+        }
+    }
+}

@@ -996,3 +996,60 @@ fn stored_units_reload_the_view_at_most_once_a_second() {
     );
     assert_eq!(update(&mut model, Action::Tick(t(12_000))), vec![]);
 }
+
+#[test]
+fn every_list_scrolls_and_enter_opens_a_person_from_cost_by_person() {
+    let mut model = loaded();
+    model.size = (80, 24);
+    // Cost's "By person": most expensive first (ties by e-mail); j/G move, Enter opens.
+    press(&mut model, key(KeyCode::Char('4')));
+    let ranked: Vec<&str> = model
+        .cost_ranking()
+        .iter()
+        .map(|d| d.email.as_str())
+        .collect();
+    assert_eq!(
+        ranked,
+        ["ben@x.io", "cleo@x.io", "eve@x.io", "ada@x.io", "dan@x.io"]
+    );
+    press(&mut model, key(KeyCode::Char('j')));
+    assert_eq!(model.lists.cost_people, 1);
+    press(&mut model, key(KeyCode::Char('G')));
+    assert_eq!(model.lists.cost_people, 4, "the last row, not past it");
+    press(&mut model, key(KeyCode::Char('k')));
+    let commands = press(&mut model, key(KeyCode::Enter));
+    assert!(
+        matches!(&model.overlay, Some(Overlay::Detail { user_id, .. }) if user_id == "u1"),
+        "ada, the fourth: {:?}",
+        model.overlay
+    );
+    assert!(commands.contains(&Command::LoadTimeline {
+        user_id: "u1".to_owned(),
+        from: range().from,
+        to: range().to,
+    }));
+    // The timeline scrolls while it is open, and starts at its top for the next person.
+    update(
+        &mut model,
+        Action::TimelineLoaded(Timeline {
+            user_id: "u1".to_owned(),
+            days: (0..10)
+                .map(|i| (day("2026-11-01") + Duration::days(i), Activity::default()))
+                .collect(),
+            cost: Vec::new(),
+        }),
+    );
+    press(&mut model, key(KeyCode::PageDown));
+    assert_eq!(model.lists.timeline, 9);
+    assert_eq!(model.lists.cost_people, 3, "the list under it stays put");
+    press(&mut model, key(KeyCode::Esc));
+    press(&mut model, key(KeyCode::Char('g')));
+    assert_eq!(model.lists.cost_people, 0);
+
+    // The Status tab's requests scroll too; the help names these keys once, for every list.
+    press(&mut model, key(KeyCode::Char('6')));
+    assert_eq!(
+        action_for(&model, key(KeyCode::Char('j'))),
+        Some(Action::Down)
+    );
+}

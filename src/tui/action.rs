@@ -94,21 +94,6 @@ pub enum SyncResult {
     Failed { cause: String },
 }
 
-impl Action {
-    /// Moves through a list (rows, the message log) rather than doing something.
-    pub fn is_movement(&self) -> bool {
-        matches!(
-            self,
-            Action::Up
-                | Action::Down
-                | Action::PageUp
-                | Action::PageDown
-                | Action::Top
-                | Action::Bottom
-        )
-    }
-}
-
 /// Actions: produced by the key table and by the background work, consumed by `update`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {

@@ -15,6 +15,9 @@ use crate::metrics::RangePreset;
 pub enum Scope {
     /// Everywhere (unless text is being typed).
     Global,
+    /// Wherever a list is shown: the Developers table, Cost by person, the leaderboards, the
+    /// requests, a person's timeline and the message log.
+    Lists,
     /// On the Developers tab.
     Developers,
     /// In the date range picker.
@@ -28,6 +31,7 @@ impl Scope {
     pub fn title(self) -> &'static str {
         match self {
             Scope::Global => "Everywhere",
+            Scope::Lists => "Lists (people, requests, timeline, messages)",
             Scope::Developers => "Developers",
             Scope::Picker => "Date range picker (d)",
             Scope::Wizard(_) => "Key setup (K)",
@@ -179,43 +183,43 @@ pub fn bindings() -> Vec<Binding> {
             &[(Char('j'), NONE), (Down, NONE)],
             "j  ↓",
             Action::Down,
-            Scope::Developers,
-            "next person",
+            Scope::Lists,
+            "next row",
         ),
         b(
             &[(Char('k'), NONE), (Up, NONE)],
             "k  ↑",
             Action::Up,
-            Scope::Developers,
-            "previous person",
+            Scope::Lists,
+            "previous row",
         ),
         b(
             &[(PageDown, NONE)],
             "PgDn",
             Action::PageDown,
-            Scope::Developers,
+            Scope::Lists,
             "page down",
         ),
         b(
             &[(PageUp, NONE)],
             "PgUp",
             Action::PageUp,
-            Scope::Developers,
+            Scope::Lists,
             "page up",
         ),
         b(
             &[(Char('g'), NONE), (Home, NONE)],
             "g  Home",
             Action::Top,
-            Scope::Developers,
-            "first person",
+            Scope::Lists,
+            "first row",
         ),
         b(
             &[(Char('G'), SHIFT), (Char('G'), NONE), (End, NONE)],
             "G  End",
             Action::Bottom,
-            Scope::Developers,
-            "last person",
+            Scope::Lists,
+            "last row",
         ),
         b(
             &[(Char('/'), NONE)],
@@ -242,8 +246,8 @@ pub fn bindings() -> Vec<Binding> {
             &[(Enter, NONE)],
             "Enter",
             Action::Confirm,
-            Scope::Developers,
-            "open the person's daily timeline",
+            Scope::Lists,
+            "open the highlighted person's timeline",
         ),
         b(
             &[(Char('7'), NONE)],
@@ -322,29 +326,26 @@ pub fn action_for(model: &Model, key: KeyEvent) -> Option<Action> {
         };
     }
     let in_picker = matches!(model.overlay, Some(Overlay::RangePicker { .. }));
-    let in_log = matches!(model.overlay, Some(Overlay::Messages { .. }));
-    let table = bindings();
-    if in_log {
-        // The log scrolls with the keys that move through a list.
-        let moved = table
-            .iter()
-            .filter(|b| b.scope == Scope::Developers && b.action.is_movement())
-            .find(|b| {
-                b.keys
-                    .iter()
-                    .any(|&(code, mods)| code == key.code && mods == key.modifiers)
-            });
-        if let Some(binding) = moved {
-            return Some(binding.action.clone());
-        }
-    }
-    let scopes: &[Scope] = if in_picker {
-        &[Scope::Picker, Scope::Global]
-    } else if model.tab == Tab::Developers {
-        &[Scope::Developers, Scope::Global]
-    } else {
-        &[Scope::Global]
+    let list_shown = match model.overlay {
+        Some(Overlay::Detail { .. } | Overlay::Messages { .. }) => true,
+        Some(_) => false,
+        None => matches!(
+            model.tab,
+            Tab::Developers | Tab::Cost | Tab::ClaudeCode | Tab::Status
+        ),
     };
+    let mut scopes = Vec::new();
+    if in_picker {
+        scopes.push(Scope::Picker);
+    }
+    if list_shown {
+        scopes.push(Scope::Lists);
+    }
+    if model.tab == Tab::Developers && !in_picker {
+        scopes.push(Scope::Developers);
+    }
+    scopes.push(Scope::Global);
+    let table = bindings();
     scopes.iter().find_map(|scope| {
         table
             .iter()

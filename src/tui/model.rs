@@ -188,6 +188,33 @@ impl DeveloperTable {
     }
 }
 
+/// Where the lists other than the Developers table are: the highlighted row of Cost by
+/// person, and the first row shown of the leaderboards, the requests and a timeline.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListPositions {
+    pub cost_people: usize,
+    pub leaders: usize,
+    pub requests: usize,
+    pub timeline: usize,
+}
+
+/// The first row to draw of `len` rows in `height` lines so that `position` shows (as the
+/// last line when it is past the first screen).
+pub fn first_shown(position: usize, height: usize, len: usize) -> usize {
+    position
+        .saturating_sub(height.saturating_sub(1))
+        .min(len.saturating_sub(height))
+}
+
+/// `12/36`: a list's position for its title (nothing for an empty list).
+pub fn position_text(position: usize, len: usize) -> String {
+    if len == 0 {
+        String::new()
+    } else {
+        format!(" {}/{len}", position.min(len - 1) + 1)
+    }
+}
+
 /// What is drawn over the tabs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
@@ -237,6 +264,7 @@ pub struct Model {
     /// The coverage the last sync reported for the current range.
     pub coverage: Option<Coverage>,
     pub developers: DeveloperTable,
+    pub lists: ListPositions,
     pub overlay: Option<Overlay>,
     /// A short message for the status bar (e.g. where an export went) and when it was set.
     pub flash: Option<(String, DateTime<Utc>)>,
@@ -283,6 +311,7 @@ impl Model {
             last_sync: None,
             coverage: None,
             developers: DeveloperTable::default(),
+            lists: ListPositions::default(),
             overlay: None,
             flash: None,
             notices: Vec::new(),
@@ -351,6 +380,18 @@ impl Model {
     pub fn budget_in_use(&self) -> usize {
         let since = self.now - Duration::minutes(1);
         self.requests.iter().filter(|r| r.at > since).count()
+    }
+
+    /// The people with a cost in the range, most expensive first: Cost's "By person".
+    pub fn cost_ranking(&self) -> Vec<&Developer> {
+        let people = self.data.as_ref().map_or(&[][..], |d| d.developers.as_slice());
+        let mut ranked: Vec<&Developer> = people.iter().filter(|d| !d.cost_usd.is_zero()).collect();
+        ranked.sort_by(|a, b| {
+            b.cost_usd
+                .cmp(&a.cost_usd)
+                .then_with(|| a.email.cmp(&b.email))
+        });
+        ranked
     }
 
     /// The highlighted person, if any.

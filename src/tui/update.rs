@@ -2,6 +2,9 @@
 //! Synchronous and free of I/O, so action sequences are tested without a terminal.
 
 mod export;
+mod lists;
+
+use lists::{clamp_scroll, move_selection};
 
 use std::path::PathBuf;
 
@@ -217,36 +220,6 @@ fn rebuild(model: &mut Model) {
     clamp_scroll(model);
 }
 
-fn move_selection(model: &mut Model, by: isize) {
-    if let Some(Overlay::Messages { scroll }) = &mut model.overlay {
-        // Up (a negative move) goes back in time, away from the newest line.
-        let last = model.messages.len().saturating_sub(1) as isize;
-        *scroll = (*scroll as isize).saturating_sub(by).clamp(0, last.max(0)) as usize;
-        return;
-    }
-    if model.tab != Tab::Developers || model.developers.filtering || model.overlay.is_some() {
-        return;
-    }
-    let last = model.developers.rows.len().saturating_sub(1) as isize;
-    let next = (model.developers.selected as isize)
-        .saturating_add(by)
-        .clamp(0, last.max(0));
-    model.developers.selected = next as usize;
-    clamp_scroll(model);
-}
-
-/// Keeps the highlighted row on screen.
-fn clamp_scroll(model: &mut Model) {
-    let height = table_height(model.size);
-    let t = &mut model.developers;
-    if t.selected < t.offset {
-        t.offset = t.selected;
-    } else if t.selected >= t.offset + height {
-        t.offset = t.selected + 1 - height;
-    }
-    t.offset = t.offset.min(t.rows.len().saturating_sub(height));
-}
-
 fn input(model: &mut Model, c: Option<char>) -> Vec<Command> {
     if let Some(Overlay::RangePicker {
         custom: Some(text), ..
@@ -289,11 +262,18 @@ fn confirm(model: &mut Model) -> Vec<Command> {
         model.developers.filtering = false;
         return Vec::new();
     }
-    if model.tab == Tab::Developers
-        && model.overlay.is_none()
-        && let Some(person) = model.selected_developer()
-    {
+    let person = match model.tab {
+        _ if model.overlay.is_some() => None,
+        Tab::Developers => model.selected_developer(),
+        Tab::Cost => model
+            .cost_ranking()
+            .get(model.lists.cost_people)
+            .copied(),
+        _ => None,
+    };
+    if let Some(person) = person {
         let user_id = person.user_id.clone();
+        model.lists.timeline = 0;
         model.overlay = Some(Overlay::Detail {
             user_id: user_id.clone(),
             timeline: None,

@@ -8,7 +8,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Cell, Paragraph, Row, Table};
 
 use super::Theme;
 use super::widgets::{block, clip, fit, freshness, money, money_short, number};
-use crate::tui::model::Model;
+use crate::tui::model::{Model, first_shown, position_text};
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let [head, chart, tables, foot] = area.layout(&Layout::vertical([
@@ -89,20 +89,14 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
         Constraint::Fill(1),
     ]));
-    let mut ranked: Vec<_> = data
-        .developers
-        .iter()
-        .filter(|d| !d.cost_usd.is_zero())
-        .collect();
-    ranked.sort_by(|a, b| {
-        b.cost_usd
-            .cmp(&a.cost_usd)
-            .then_with(|| a.email.cmp(&b.email))
-    });
+    let ranked = model.cost_ranking();
     // Amounts right-aligned in columns as wide as the widest amount shown.
     let height = usize::from(people.height.saturating_sub(3));
+    let at = model.lists.cost_people.min(ranked.len().saturating_sub(1));
+    let first = first_shown(at, height, ranked.len());
     let shown: Vec<[String; 3]> = ranked
         .iter()
+        .skip(first)
         .take(height)
         .map(|d| {
             [
@@ -115,12 +109,17 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let paid_w = fit("Paid", shown.iter().map(|r| r[1].as_str()), 4);
     let list_w = fit("List", shown.iter().map(|r| r[2].as_str()), 4);
     let email_w = usize::from(people.width.saturating_sub(2 + paid_w + list_w + 2));
-    let rows = shown.into_iter().map(|[email, paid, list]| {
-        Row::new(vec![
+    let rows = shown.into_iter().enumerate().map(|(i, [email, paid, list])| {
+        let row = Row::new(vec![
             Cell::from(clip(&email, email_w)),
             number(paid),
             number(list),
-        ])
+        ]);
+        if first + i == at {
+            row.style(theme.selected)
+        } else {
+            row
+        }
     });
     frame.render_widget(
         Table::new(
@@ -134,7 +133,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .header(
             Row::new([Cell::from("Person"), number("Paid"), number("List")]).style(theme.header),
         )
-        .block(block("By person", theme)),
+        .block(block(
+            &format!("By person{}", position_text(at, ranked.len())),
+            theme,
+        )),
         people,
     );
     // Model names lose their `claude-` prefix when the column is too narrow for them.

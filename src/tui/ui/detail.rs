@@ -13,7 +13,7 @@ use super::widgets::{block, count, money, number, percent};
 use super::{Theme, clear};
 use crate::store::Activity;
 use crate::tui::action::Timeline;
-use crate::tui::model::Model;
+use crate::tui::model::{Model, first_shown, position_text};
 
 pub fn render(
     model: &Model,
@@ -193,19 +193,34 @@ pub fn render(
     .style(theme.header);
     let height = usize::from(days.height.saturating_sub(1));
     let dash = || "–".to_owned();
-    let rows = by_day.iter().rev().take(height).map(|(date, (a, cost))| {
-        let n = |f: Counter| number(a.map_or_else(dash, |a| count(f(a))));
-        Row::new(
-            std::iter::once(Cell::from(date.format("%a %m-%d").to_string()))
-                .chain(columns.iter().map(|c| n(c.2)))
-                .chain(std::iter::once(number(cost.map_or_else(dash, money)))),
-        )
-    });
+    let len = by_day.len();
+    let at = model.lists.timeline.min(len.saturating_sub(1));
+    let first = first_shown(at, height, len);
+    let rows = by_day.iter().rev().enumerate().skip(first).take(height).map(
+        |(i, (date, (a, cost)))| {
+            let n = |f: Counter| number(a.map_or_else(dash, |a| count(f(a))));
+            let row = Row::new(
+                std::iter::once(Cell::from(date.format("%a %m-%d").to_string()))
+                    .chain(columns.iter().map(|c| n(c.2)))
+                    .chain(std::iter::once(number(cost.map_or_else(dash, money)))),
+            );
+            if i == at { row.style(theme.selected) } else { row }
+        },
+    );
+    // The position sits on the bottom border, right of "Esc closes".
+    let position = Line::styled(format!(" day{} ", position_text(at, len)), theme.dim);
+    let border = Rect::new(
+        area.x + 1,
+        area.bottom().saturating_sub(1),
+        area.width.saturating_sub(2),
+        1,
+    );
     let widths = std::iter::once(9)
         .chain(columns.iter().map(|c| c.1))
         .chain(std::iter::once(9))
         .map(Constraint::Length);
     frame.render_widget(Table::new(rows, widths).header(header), days);
+    frame.render_widget(position.right_aligned(), border);
 }
 
 /// Reads one counter of a day.

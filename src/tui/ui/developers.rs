@@ -11,17 +11,18 @@ use super::widgets::{
     NO_FIGURE, block, clip, count, fit, freshness, money, number, percent,
 };
 use crate::sync::CountBasis;
-use crate::tui::model::{Model, SortColumn};
+use crate::tui::model::{Model, SortColumn, position_text};
 use crate::tui::update::table_height;
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let t = &model.developers;
     let total = model.data.as_ref().map_or(0, |d| d.developers.len());
+    let position = position_text(t.selected, t.rows.len());
     let title = if t.filter.is_empty() {
-        format!("Developers ({})", count(total as u64))
+        format!("Developers ({}){position}", count(total as u64))
     } else {
         format!(
-            "Developers ({} of {} matching “{}”)",
+            "Developers ({} of {} matching “{}”){position}",
             t.rows.len(),
             total,
             t.filter
@@ -97,8 +98,24 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 row
             }
         });
-    let widths =
-        std::iter::once(Constraint::Fill(1)).chain(widths.into_iter().map(Constraint::Length));
+    // A wide screen gives the e-mails what the longest needs (up to a limit) and spreads the
+    // rest over the number columns, so the Person column does not eat the width.
+    let longest = model
+        .visible_developers()
+        .map(|d| d.email.chars().count())
+        .max()
+        .unwrap_or(0);
+    let person = u16::try_from(longest.min(PERSON_MAX)).unwrap_or(u16::MAX) + 1;
+    let spread = usize::from(table_area.width) > usize::from(fixed) + PERSON_MAX + 8;
+    let widths: Vec<Constraint> = if spread {
+        std::iter::once(Constraint::Length(person))
+            .chain(widths.into_iter().map(Constraint::Min))
+            .collect()
+    } else {
+        std::iter::once(Constraint::Fill(1))
+            .chain(widths.into_iter().map(Constraint::Length))
+            .collect()
+    };
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
         table_area,
@@ -122,6 +139,9 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     frame.render_widget(Paragraph::new(hint), foot);
 }
+
+/// The widest the Person column grows on a wide screen.
+const PERSON_MAX: usize = 40;
 
 /// Says when sessions were not counted once over the range (see `export::basis_note`).
 fn basis_hint(basis: CountBasis) -> Option<&'static str> {

@@ -16,7 +16,12 @@ const FOOTER: &str = "While filtering: type, Backspace, Enter keeps, Esc clears"
 
 pub fn render(_model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let table = bindings();
-    let sections: Vec<(Scope, Vec<&Binding>)> = [Scope::Global, Scope::Developers, Scope::Picker]
+    let sections: Vec<(Scope, Vec<&Binding>)> = [
+        Scope::Global,
+        Scope::Lists,
+        Scope::Developers,
+        Scope::Picker,
+    ]
         .into_iter()
         .map(|scope| (scope, table.iter().filter(|b| b.scope == scope).collect()))
         .collect();

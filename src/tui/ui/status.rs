@@ -9,7 +9,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use super::widgets::{block, count, fit, number, wrap_words};
 use super::{Theme, connection_text};
 use crate::store::{Dataset, FetchEntry};
-use crate::tui::model::{Connection, Model};
+use crate::tui::model::{Connection, Model, first_shown, position_text};
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     // Below 120 columns the datasets table goes compact: short names, ages, no watermark.
@@ -167,15 +167,19 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     // Paths lose the prefix every request shares; request ids are never cut.
     let height = usize::from(log.height.saturating_sub(3));
-    let shown: Vec<_> = model.requests.iter().rev().take(height).collect();
+    let len = model.requests.len();
+    let at = model.lists.requests.min(len.saturating_sub(1));
+    let first = first_shown(at, height, len);
+    let shown: Vec<_> = model.requests.iter().rev().skip(first).take(height).collect();
     let id_width = fit(
         "Request id",
         shown.iter().filter_map(|r| r.request_id.as_deref()),
         10,
     );
-    let rows = shown.into_iter().map(|r| {
+    let rows = shown.into_iter().enumerate().map(|(i, r)| {
         let status = r.status.map_or_else(|| "—".to_owned(), |s| s.to_string());
         let style = match r.status {
+            _ if first + i == at => theme.selected,
             Some(200..=299) => theme.good,
             Some(429) | None => theme.warn,
             Some(_) => theme.bad,
@@ -220,7 +224,13 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             ])
             .style(theme.header),
         )
-        .block(block("Recent requests (never the key)", theme)),
+        .block(block(
+            &format!(
+                "Recent requests (never the key){}",
+                position_text(at, len)
+            ),
+            theme,
+        )),
         log,
     );
 }
