@@ -216,9 +216,9 @@ fn status_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 String::new()
             };
             let text = format!(
-                "· syncing {}/{} requests{wait}",
+                "· syncing {}/{}{wait}",
                 p.done,
-                p.planned.max(p.done)
+                widgets::counted(p.planned.max(p.done), "request", "requests")
             );
             Span::styled(text, theme.warn)
         })

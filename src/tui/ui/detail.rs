@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Sparkline, Table};
 use rust_decimal::Decimal;
 
-use super::widgets::{block, count, money, number, percent};
+use super::widgets::{block, count, counted, money, number, percent};
 use super::{Theme, clear};
 use crate::store::Activity;
 use crate::tui::action::Timeline;
@@ -55,18 +55,22 @@ pub fn render(
             ]),
             Line::styled(
                 format!(
-                    "{} messages · {} conversations · {} Claude Code sessions",
-                    count(p.messages),
-                    count(p.conversations),
-                    count(p.claude_code_sessions)
+                    "{} · {} · {}",
+                    counted(p.messages, "message", "messages"),
+                    counted(p.conversations, "conversation", "conversations"),
+                    counted(
+                        p.claude_code_sessions,
+                        "Claude Code session",
+                        "Claude Code sessions"
+                    )
                 ),
                 theme.text,
             ),
             Line::styled(
                 format!(
-                    "{} commits · {} PRs · +{} −{} lines · tool acceptance {}",
-                    count(p.commits),
-                    count(p.pull_requests),
+                    "{} · {} · +{} −{} lines · tool acceptance {}",
+                    counted(p.commits, "commit", "commits"),
+                    counted(p.pull_requests, "PR", "PRs"),
                     count(p.lines_added),
                     count(p.lines_removed),
                     percent(p.acceptance_rate())
@@ -75,12 +79,12 @@ pub fn render(
             ),
             Line::styled(
                 format!(
-                    "Cowork {} sessions, {} msgs · Office {}, Design {} msgs · {} web searches",
-                    count(p.cowork_sessions),
-                    count(p.cowork_messages),
+                    "Cowork {}, {} · Office {}, Design {} · {}",
+                    counted(p.cowork_sessions, "session", "sessions"),
+                    counted(p.cowork_messages, "msg", "msgs"),
                     count(p.office_messages),
-                    count(p.design_messages),
-                    count(p.web_searches)
+                    counted(p.design_messages, "msg", "msgs"),
+                    counted(p.web_searches, "web search", "web searches")
                 ),
                 theme.text,
             ),

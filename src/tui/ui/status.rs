@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::widgets::{block, count, fit, number, wrap_words};
+use super::widgets::{block, count, counted, fit, number, wrap_words};
 use super::{Theme, connection_text};
 use crate::store::{Dataset, FetchEntry};
 use crate::tui::model::{Connection, Model, first_shown, position_text};
@@ -48,19 +48,19 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     labelled(
         "budget",
         format!(
-            "{} of {} requests in the last minute",
+            "{} of {} in the last minute",
             model.budget_in_use(),
-            model.requests_per_minute
+            counted(u64::from(model.requests_per_minute), "request", "requests")
         ),
         theme.text,
     );
     labelled(
         "sync",
         format!(
-            "{} done / {} planned, {} retries {}",
+            "{} done / {} planned, {} {}",
             p.done,
             p.planned.max(p.done),
-            p.retries,
+            counted(p.retries, "retry", "retries"),
             model.wait_text()
         ),
         theme.text,

@@ -28,6 +28,11 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// `1 PR`, `1,234 PRs`: a count with separators and its noun in the right number.
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    plural(n, one, many).replacen(&n.to_string(), &count(n), 1)
+}
+
 /// Dollars with cents and thousands separators: `$1,234.57`.
 pub fn money(usd: Decimal) -> String {
     let rounded = usd.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
@@ -192,6 +197,10 @@ mod tests {
         assert_eq!(money("0.004".parse().unwrap_or_default()), "$0.00");
         assert_eq!(money_short("1234.5".parse().unwrap_or_default()), "$1,235");
         assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(counted(1, "PR", "PRs"), "1 PR");
+        assert_eq!(counted(1, "retry", "retries"), "1 retry");
+        assert_eq!(counted(1234, "PR", "PRs"), "1,234 PRs");
+        assert_eq!(counted(0, "day", "days"), "0 days");
     }
 
     #[test]
