@@ -159,6 +159,7 @@ fn month_to_date_need() -> Need {
         people_cost: false,
         adoption: false,
         person_cost: None,
+        check_key: false,
     }
 }
 
@@ -602,13 +603,13 @@ fn a_failed_refresh_keeps_the_last_good_data() {
     let rows = order(&model).join(",");
     assert!(model.refresh_every > Duration::zero());
 
-    // `r` starts a sync of the range's needs.
+    // `r` starts a sync of the range's needs, proving the key with a request first.
     assert_eq!(
         press(&mut model, key(KeyCode::Char('r'))),
-        vec![Command::Sync(Need::dashboard(
-            day("2026-10-27"),
-            day("2026-11-25")
-        ))]
+        vec![Command::Sync(Need {
+            check_key: true,
+            ..Need::dashboard(day("2026-10-27"), day("2026-11-25"))
+        })]
     );
     assert!(model.syncing);
     // A second `r` while it runs says so and starts nothing.
@@ -766,7 +767,10 @@ fn a_refused_key_stops_background_requests_until_r() {
     assert_eq!(
         commands,
         vec![
-            Command::Sync(Need::dashboard(day("2026-11-19"), day("2026-11-25"))),
+            Command::Sync(Need {
+                check_key: true,
+                ..Need::dashboard(day("2026-11-19"), day("2026-11-25"))
+            }),
             Command::Sync(month_to_date_need()),
         ]
     );

@@ -391,27 +391,37 @@ pub(crate) fn backfill_command(model: &Model) -> Option<Command> {
     )))
 }
 
+/// The syncs of the current range; before any answer (at start, after a new key or a
+/// re-test) the first one proves the key with a request even when the store is complete.
 pub(crate) fn sync_commands(model: &mut Model) -> Vec<Command> {
+    let check = model.connection == Connection::Starting;
+    checked_sync_commands(model, check)
+}
+
+fn checked_sync_commands(model: &mut Model, check_key: bool) -> Vec<Command> {
     if matches!(model.connection, Connection::Rejected { .. }) {
         return Vec::new();
     }
     model.syncing = true;
-    needs(&model.range, model.now.date_naive())
-        .into_iter()
-        .map(Command::Sync)
-        .collect()
+    let mut needs = needs(&model.range, model.now.date_naive());
+    if let Some(first) = needs.first_mut() {
+        first.check_key = check_key;
+    }
+    needs.into_iter().map(Command::Sync).collect()
 }
 
 fn refresh(model: &mut Model) -> Vec<Command> {
-    // After a rejection, `r` is the re-test: try again with the same key.
-    if matches!(model.connection, Connection::Rejected { .. }) {
-        model.connection = Connection::Starting;
-    }
+    // A refresh already running will answer; the state shown stays what is known.
     if model.syncing {
         model.say("a refresh is already running".to_owned());
         return Vec::new();
     }
-    sync_commands(model)
+    // After a rejection, `r` is the re-test: try again with the same key.
+    if matches!(model.connection, Connection::Rejected { .. }) {
+        model.connection = Connection::Starting;
+    }
+    // `r` asks the API, so what the status bar says next is a real answer.
+    checked_sync_commands(model, true)
 }
 
 fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
