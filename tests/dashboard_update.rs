@@ -1057,3 +1057,61 @@ fn every_list_scrolls_and_enter_opens_a_person_from_cost_by_person() {
         Some(Action::Down)
     );
 }
+
+#[test]
+fn the_mouse_clicks_tabs_and_rows_and_its_wheel_scrolls() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    use topogy::tui::mouse;
+    let mut model = loaded();
+    model.size = (80, 24);
+    let at = |kind, column, row| MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    let click = |column, row| at(MouseEventKind::Down(MouseButton::Left), column, row);
+    let act = |model: &mut Model, event| match mouse::action_for(model, event) {
+        Some(action) => update(model, action),
+        None => vec![],
+    };
+    // At 80 columns the tab bar reads " 1 Overview 2 Developers 3 Claude Code 4 Cost …".
+    act(&mut model, click(14, 0));
+    assert_eq!(model.tab, Tab::Developers);
+    act(&mut model, click(40, 0));
+    assert_eq!(model.tab, Tab::Cost);
+    act(&mut model, click(14, 0));
+    // Rows start under the tab bar, the border and the header: row 3 is the first person.
+    assert_eq!(order(&model), ["eve", "cleo", "ben", "ada", "dan"]);
+    act(&mut model, click(5, 5));
+    assert_eq!(selected(&model), "ben");
+    act(&mut model, click(5, 23));
+    assert_eq!(selected(&model), "ben", "below the last row: nothing");
+    // The wheel moves through the list; a click on the highlighted row opens it.
+    act(&mut model, at(MouseEventKind::ScrollDown, 5, 5));
+    assert_eq!(selected(&model), "ada");
+    act(&mut model, at(MouseEventKind::ScrollUp, 5, 5));
+    act(&mut model, click(5, 5));
+    assert!(matches!(&model.overlay, Some(Overlay::Detail { user_id, .. }) if user_id == "u2"));
+}
+
+#[test]
+fn y_copies_the_highlighted_email_as_osc_52_bytes() {
+    let mut model = loaded();
+    update(&mut model, Action::GoTab(Tab::Developers));
+    update(&mut model, Action::Down);
+    let commands = press(&mut model, key(KeyCode::Char('y')));
+    assert_eq!(commands, vec![Command::Copy("cleo@x.io".to_owned())]);
+    let Command::Copy(text) = &commands[0] else {
+        unreachable!()
+    };
+    // ESC ] 52 ; c ; base64("cleo@x.io") BEL: what the app loop writes to the terminal.
+    assert_eq!(
+        topogy::tui::clipboard::osc52(text),
+        b"\x1b]52;c;Y2xlb0B4Lmlv\x07".to_vec()
+    );
+    assert_eq!(
+        model.flash.as_ref().map(|f| f.0.as_str()),
+        Some("copied cleo@x.io to the clipboard")
+    );
+}

@@ -110,6 +110,10 @@ pub enum Action {
     PageDown,
     Top,
     Bottom,
+    /// A click on a row of the Developers table: highlight that row.
+    Select(usize),
+    /// `y`: copy the highlighted e-mail or request id to the terminal's clipboard.
+    Copy,
     /// `/`: start typing a filter.
     StartFilter,
     /// A character typed into the filter (or the custom range field).

@@ -31,7 +31,7 @@ impl Scope {
     pub fn title(self) -> &'static str {
         match self {
             Scope::Global => "Everywhere",
-            Scope::Lists => "Lists (people, requests, timeline, messages)",
+            Scope::Lists => "Lists",
             Scope::Developers => "Developers",
             Scope::Picker => "Date range picker (d)",
             Scope::Wizard(_) => "Key setup (K)",
@@ -222,6 +222,13 @@ pub fn bindings() -> Vec<Binding> {
             "last row",
         ),
         b(
+            &[(Char('y'), NONE)],
+            "y",
+            Action::Copy,
+            Scope::Lists,
+            "copy e-mail or request id",
+        ),
+        b(
             &[(Char('/'), NONE)],
             "/",
             Action::StartFilter,
@@ -247,7 +254,7 @@ pub fn bindings() -> Vec<Binding> {
             "Enter",
             Action::Confirm,
             Scope::Lists,
-            "open the highlighted person's timeline",
+            "open the person's timeline",
         ),
         b(
             &[(Char('7'), NONE)],
@@ -289,7 +296,7 @@ pub fn bindings() -> Vec<Binding> {
             "c",
             Action::CustomRange,
             Scope::Picker,
-            "custom: type YYYY-MM-DD..YYYY-MM-DD",
+            "custom: type two dates",
         ),
     ];
     table.extend(wizard_bindings());

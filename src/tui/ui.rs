@@ -109,6 +109,28 @@ fn too_small(area: Rect, theme: &Theme, frame: &mut Frame) {
 /// The tab bar: the tabs and the date range, shortened step by step until they fit (at 80
 /// columns the title goes, the tabs lose their padding and the range its dates).
 fn tab_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let spans = tab_bar_spans(model, theme, usize::from(area.width));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The tab under column `x` of the tab bar, as drawn `width` columns wide (a mouse click).
+pub fn tab_at(model: &Model, width: u16, x: u16) -> Option<Tab> {
+    let mut left = 0;
+    for span in tab_bar_spans(model, &Theme::mono(), usize::from(width)) {
+        let right = left + span.content.chars().count();
+        if (left..right).contains(&usize::from(x)) {
+            return Tab::ALL.iter().enumerate().find_map(|(i, tab)| {
+                let name = format!("{} {}", i + 1, tab.title());
+                (span.content.trim() == name).then_some(*tab)
+            });
+        }
+        left = right;
+    }
+    None
+}
+
+/// The tab bar's spans for a width: the drawing and the mouse's hit test share them.
+fn tab_bar_spans(model: &Model, theme: &Theme, width: usize) -> Vec<Span<'static>> {
     let r = &model.range;
     let short = |d: chrono::NaiveDate| d.format("%m-%d").to_string();
     let custom = r.label == "custom";
@@ -126,7 +148,6 @@ fn tab_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         },
         String::new(),
     ];
-    let width = usize::from(area.width);
     let tabs = |padded: bool| -> Vec<Span<'static>> {
         let mut spans = Vec::new();
         if padded {
@@ -162,7 +183,7 @@ fn tab_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let gap = width.saturating_sub(chars(&spans) + range.chars().count());
     spans.push(Span::raw(" ".repeat(gap)));
     spans.push(Span::styled(range.clone(), theme.accent));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    spans
 }
 
 /// The connection state in words, for the status bar and the Status tab.

@@ -33,6 +33,8 @@ pub enum Command {
         from: NaiveDate,
         to: NaiveDate,
     },
+    /// Put text on the terminal's clipboard (OSC 52).
+    Copy(String),
     /// Write an export file.
     Write { path: PathBuf, bytes: Vec<u8> },
     /// Verify, store or remove a key, or restart the sync session with one (the wizard).
@@ -82,6 +84,11 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
         Action::PageUp => move_selection(model, -(table_height(model.size) as isize)),
         Action::PageDown => move_selection(model, table_height(model.size) as isize),
         Action::Top => move_selection(model, isize::MIN / 2),
+        Action::Select(index) => {
+            let by = index as isize - model.developers.selected as isize;
+            move_selection(model, by);
+        }
+        Action::Copy => return copy(model),
         Action::Bottom => move_selection(model, isize::MAX / 2),
         Action::StartFilter => {
             if model.tab == Tab::Developers && model.overlay.is_none() {
@@ -313,6 +320,35 @@ fn back(model: &mut Model) {
         // A kept filter: Esc clears it, as the table's hint says.
         model.developers.filter.clear();
         rebuild(model);
+    }
+}
+
+/// `y`: the highlighted person's e-mail, or the highlighted request's id on the Status tab.
+fn copy(model: &mut Model) -> Vec<Command> {
+    let text = match model.tab {
+        _ if model.overlay.is_some() => None,
+        Tab::Developers => model.selected_developer().map(|d| d.email.clone()),
+        Tab::Cost => model
+            .cost_ranking()
+            .get(model.lists.cost_people)
+            .map(|d| d.email.clone()),
+        Tab::Status => model
+            .requests
+            .iter()
+            .rev()
+            .nth(model.lists.requests)
+            .and_then(|r| r.request_id.clone()),
+        _ => None,
+    };
+    match text {
+        Some(text) => {
+            model.say(format!("copied {text} to the clipboard"));
+            vec![Command::Copy(text)]
+        }
+        None => {
+            model.say("nothing highlighted to copy here".to_owned());
+            Vec::new()
+        }
     }
 }
 
