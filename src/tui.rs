@@ -245,7 +245,9 @@ fn run_commands(
             Command::Copy(text) => {
                 use std::io::Write as _;
                 let mut out = std::io::stdout();
-                let _ = out.write_all(&clipboard::osc52(&text)).and_then(|()| out.flush());
+                let _ = out
+                    .write_all(&clipboard::osc52(&text))
+                    .and_then(|()| out.flush());
             }
             Command::Write { path, bytes } => {
                 let done = done.clone();

@@ -59,7 +59,10 @@ fn a_vanished_message_stays_readable_in_the_log_that_m_opens() {
     update(&mut m, Action::Tick(now() + Duration::minutes(5)));
     assert_eq!(
         connection_text(&m),
-        ("refresh failed — no stored data yet; m: why".to_owned(), true)
+        (
+            "refresh failed — no stored data yet; m: why".to_owned(),
+            true
+        )
     );
     // An export's message leaves the status bar after a few seconds, not the log.
     update(
@@ -86,7 +89,11 @@ fn a_vanished_message_stays_readable_in_the_log_that_m_opens() {
     press(&mut m, KeyCode::Char('k'));
     assert_eq!(m.overlay, Some(Overlay::Messages { scroll: 1 }));
     press(&mut m, KeyCode::Char('k'));
-    assert_eq!(m.overlay, Some(Overlay::Messages { scroll: 1 }), "the oldest");
+    assert_eq!(
+        m.overlay,
+        Some(Overlay::Messages { scroll: 1 }),
+        "the oldest"
+    );
     press(&mut m, KeyCode::Char('j'));
     assert_eq!(m.overlay, Some(Overlay::Messages { scroll: 0 }));
     press(&mut m, KeyCode::Char('m'));
@@ -116,13 +123,25 @@ fn a_wait_counts_down_on_every_tick_from_its_deadline() {
             ..ProgressSnapshot::default()
         }),
     );
-    assert_eq!(m.wait_text(), "(waiting 30s as the API asked (rate limited))");
+    assert_eq!(
+        m.wait_text(),
+        "(waiting 30s as the API asked (rate limited))"
+    );
     update(&mut m, Action::Tick(now() + Duration::milliseconds(250)));
-    assert_eq!(m.wait_text(), "(waiting 30s as the API asked (rate limited))");
+    assert_eq!(
+        m.wait_text(),
+        "(waiting 30s as the API asked (rate limited))"
+    );
     update(&mut m, Action::Tick(now() + Duration::seconds(12)));
-    assert_eq!(m.wait_text(), "(waiting 18s as the API asked (rate limited))");
+    assert_eq!(
+        m.wait_text(),
+        "(waiting 18s as the API asked (rate limited))"
+    );
     update(&mut m, Action::Tick(now() + Duration::milliseconds(29_500)));
-    assert_eq!(m.wait_text(), "(waiting 1s as the API asked (rate limited))");
+    assert_eq!(
+        m.wait_text(),
+        "(waiting 1s as the API asked (rate limited))"
+    );
     // Past the deadline nothing claims to wait any more.
     update(&mut m, Action::Tick(now() + Duration::seconds(31)));
     assert_eq!(m.wait_text(), "");

@@ -377,7 +377,11 @@ fn screen_text(terminal: &Terminal<TestBackend>) -> String {
     let buffer = terminal.backend().buffer();
     let (width, height) = (buffer.area.width, buffer.area.height);
     (0..height)
-        .map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -394,7 +398,10 @@ fn overview_with_no_data_says_so_instead_of_zeros() {
         let terminal = draw(&mut model, size, &Theme::mono());
         let text = screen_text(&terminal);
         assert!(!text.contains("$0.00"), "no cost is not $0.00:\n{text}");
-        assert!(!text.contains("commits 0"), "no data is not 0 commits:\n{text}");
+        assert!(
+            !text.contains("commits 0"),
+            "no data is not 0 commits:\n{text}"
+        );
         assert!(
             !text.contains("no day stands far above"),
             "nothing was compared:\n{text}"
@@ -420,7 +427,10 @@ fn activity_data_past_the_documented_lag_is_called_late() {
     update(&mut model, Action::DataLoaded(Box::new(late)));
     let text = screen_text(&draw(&mut model, (160, 48), &Theme::mono()));
     assert!(text.contains("6 days behind"), "{text}");
-    assert!(text.contains("contact Anthropic support or your CSM"), "{text}");
+    assert!(
+        text.contains("contact Anthropic support or your CSM"),
+        "{text}"
+    );
     assert!(!text.contains("normal)"), "late is not normal:\n{text}");
 }
 
@@ -431,10 +441,13 @@ fn down(model: &mut Model, by: usize) {
     }
 }
 
+/// What leads to a screen.
+type Setup = fn(&mut Model);
+
 #[test]
 fn lists_scroll_with_a_position_and_wide_screens_use_their_width() {
     let wide = (200, 60);
-    let screens: [(&str, fn(&mut Model)); 5] = [
+    let screens: [(&str, Setup); 5] = [
         ("developers", |m| {
             update(m, Action::GoTab(Tab::Developers));
             down(m, 30);

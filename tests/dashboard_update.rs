@@ -648,7 +648,10 @@ fn a_failed_refresh_keeps_the_last_good_data() {
     let last = model.messages.last().unwrap();
     assert_eq!(
         (last.text.as_str(), last.problem),
-        ("refresh failed: the API answered 500 (request req_01)", true)
+        (
+            "refresh failed: the API answered 500 (request req_01)",
+            true
+        )
     );
     assert_eq!(model.data, data);
     // The re-read fails too: the figures stay.

@@ -137,7 +137,10 @@ fn a_rehearsed_fault_shows_on_the_first_screen_over_a_synced_store() {
     std::thread::sleep(std::time::Duration::from_secs(2));
     let again = second.screen();
     assert!(
-        again.lines().last().is_some_and(|l| l.contains("key refused")),
+        again
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("key refused")),
         "{again}"
     );
     second.keys(&["q"]);

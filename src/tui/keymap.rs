@@ -7,8 +7,8 @@ mod wizard;
 use super::action::{Action, Tab};
 use super::model::{Model, Overlay};
 use super::wizard::Panel;
-use wizard::{wizard_action, wizard_bindings};
 use crate::metrics::RangePreset;
+use wizard::{wizard_action, wizard_bindings};
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

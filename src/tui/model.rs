@@ -225,7 +225,9 @@ pub enum Overlay {
         error: Option<String>,
     },
     /// The message log (`m`), `scroll` lines up from its newest line.
-    Messages { scroll: usize },
+    Messages {
+        scroll: usize,
+    },
     /// One person's daily timeline; `timeline` arrives from the store shortly after opening.
     Detail {
         user_id: String,
@@ -384,7 +386,10 @@ impl Model {
 
     /// The people with a cost in the range, most expensive first: Cost's "By person".
     pub fn cost_ranking(&self) -> Vec<&Developer> {
-        let people = self.data.as_ref().map_or(&[][..], |d| d.developers.as_slice());
+        let people = self
+            .data
+            .as_ref()
+            .map_or(&[][..], |d| d.developers.as_slice());
         let mut ranked: Vec<&Developer> = people.iter().filter(|d| !d.cost_usd.is_zero()).collect();
         ranked.sort_by(|a, b| {
             b.cost_usd

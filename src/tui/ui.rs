@@ -340,7 +340,10 @@ mod tests {
             )
         );
         m.connection = Connection::Offline { cause: "x".into() };
-        assert_eq!(connection_text(&m).0, "offline — no stored data yet; m: why");
+        assert_eq!(
+            connection_text(&m).0,
+            "offline — no stored data yet; m: why"
+        );
         m.data = Some(Box::new(Dashboard {
             engagement_through: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
             ..Dashboard::default()

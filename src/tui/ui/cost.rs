@@ -109,18 +109,21 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let paid_w = fit("Paid", shown.iter().map(|r| r[1].as_str()), 4);
     let list_w = fit("List", shown.iter().map(|r| r[2].as_str()), 4);
     let email_w = usize::from(people.width.saturating_sub(2 + paid_w + list_w + 2));
-    let rows = shown.into_iter().enumerate().map(|(i, [email, paid, list])| {
-        let row = Row::new(vec![
-            Cell::from(clip(&email, email_w)),
-            number(paid),
-            number(list),
-        ]);
-        if first + i == at {
-            row.style(theme.selected)
-        } else {
-            row
-        }
-    });
+    let rows = shown
+        .into_iter()
+        .enumerate()
+        .map(|(i, [email, paid, list])| {
+            let row = Row::new(vec![
+                Cell::from(clip(&email, email_w)),
+                number(paid),
+                number(list),
+            ]);
+            if first + i == at {
+                row.style(theme.selected)
+            } else {
+                row
+            }
+        });
     frame.render_widget(
         Table::new(
             rows,

@@ -200,17 +200,25 @@ pub fn render(
     let len = by_day.len();
     let at = model.lists.timeline.min(len.saturating_sub(1));
     let first = first_shown(at, height, len);
-    let rows = by_day.iter().rev().enumerate().skip(first).take(height).map(
-        |(i, (date, (a, cost)))| {
+    let rows = by_day
+        .iter()
+        .rev()
+        .enumerate()
+        .skip(first)
+        .take(height)
+        .map(|(i, (date, (a, cost)))| {
             let n = |f: Counter| number(a.map_or_else(dash, |a| count(f(a))));
             let row = Row::new(
                 std::iter::once(Cell::from(date.format("%a %m-%d").to_string()))
                     .chain(columns.iter().map(|c| n(c.2)))
                     .chain(std::iter::once(number(cost.map_or_else(dash, money)))),
             );
-            if i == at { row.style(theme.selected) } else { row }
-        },
-    );
+            if i == at {
+                row.style(theme.selected)
+            } else {
+                row
+            }
+        });
     // The position sits on the bottom border, right of "Esc closes".
     let position = Line::styled(format!(" day{} ", position_text(at, len)), theme.dim);
     let border = Rect::new(

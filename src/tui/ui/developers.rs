@@ -7,9 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::Theme;
-use super::widgets::{
-    NO_FIGURE, block, clip, count, fit, freshness, money, number, percent,
-};
+use super::widgets::{NO_FIGURE, block, clip, count, fit, freshness, money, number, percent};
 use crate::sync::CountBasis;
 use crate::tui::model::{Model, SortColumn, position_text};
 use crate::tui::update::table_height;
@@ -70,7 +68,13 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .data
         .as_ref()
         .is_some_and(|d| d.cost_through.is_some());
-    let known = |n: u64| if engagement { count(n) } else { NO_FIGURE.to_owned() };
+    let known = |n: u64| {
+        if engagement {
+            count(n)
+        } else {
+            NO_FIGURE.to_owned()
+        }
+    };
     let rows = model
         .visible_developers()
         .enumerate()

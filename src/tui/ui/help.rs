@@ -22,9 +22,9 @@ pub fn render(_model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Scope::Developers,
         Scope::Picker,
     ]
-        .into_iter()
-        .map(|scope| (scope, table.iter().filter(|b| b.scope == scope).collect()))
-        .collect();
+    .into_iter()
+    .map(|scope| (scope, table.iter().filter(|b| b.scope == scope).collect()))
+    .collect();
     let label_width = table
         .iter()
         .map(|b| b.label.chars().count())

@@ -37,7 +37,13 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let figure = |v: Option<u64>| v.map_or_else(|| NO_FIGURE.to_owned(), count);
     // Absent is not zero: a figure the store holds no row for is a dash, not `0` or `$0.00`.
     let engagement = data.engagement_through.is_some();
-    let known = |n: u64| if engagement { count(n) } else { NO_FIGURE.to_owned() };
+    let known = |n: u64| {
+        if engagement {
+            count(n)
+        } else {
+            NO_FIGURE.to_owned()
+        }
+    };
     let partial = partial_note(model);
 
     // Active users with a DAU sparkline.
@@ -223,10 +229,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                     theme.text,
                 ),
             ]),
-            Line::styled(
-                if engagement { partial.trim() } else { NO_DATA },
-                theme.dim,
-            ),
+            Line::styled(if engagement { partial.trim() } else { NO_DATA }, theme.dim),
         ])
         .block(block("Claude Code in range", theme)),
         code,

@@ -170,7 +170,13 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let len = model.requests.len();
     let at = model.lists.requests.min(len.saturating_sub(1));
     let first = first_shown(at, height, len);
-    let shown: Vec<_> = model.requests.iter().rev().skip(first).take(height).collect();
+    let shown: Vec<_> = model
+        .requests
+        .iter()
+        .rev()
+        .skip(first)
+        .take(height)
+        .collect();
     let id_width = fit(
         "Request id",
         shown.iter().filter_map(|r| r.request_id.as_deref()),
@@ -225,10 +231,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             .style(theme.header),
         )
         .block(block(
-            &format!(
-                "Recent requests (never the key){}",
-                position_text(at, len)
-            ),
+            &format!("Recent requests (never the key){}", position_text(at, len)),
             theme,
         )),
         log,
