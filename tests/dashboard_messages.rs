@@ -172,3 +172,24 @@ fn connecting_ends_with_the_first_definite_answer() {
     update(&mut m, Action::Tick(now() + Duration::hours(1)));
     assert!(!connection_text(&m).0.contains("connecting"));
 }
+
+#[test]
+fn a_finished_sync_is_never_one_short_of_its_plan() {
+    let mut m = model();
+    update(
+        &mut m,
+        Action::SyncProgress(ProgressSnapshot {
+            done: 37,
+            planned: 38,
+            ..ProgressSnapshot::default()
+        }),
+    );
+    update(
+        &mut m,
+        Action::SyncFinished(SyncResult::Done {
+            requests: 37,
+            coverage: Coverage::default(),
+        }),
+    );
+    assert_eq!((m.progress.done, m.progress.planned), (37, 37));
+}

@@ -397,6 +397,9 @@ fn sync_finished(model: &mut Model, result: SyncResult) -> Vec<Command> {
     model.other_syncing = false;
     model.progress.waiting = None;
     model.wait_until = None;
+    // What was planned and not needed (a page that did not come, a retry not taken) is
+    // dropped: a finished sync never reads "37 done / 38 planned".
+    model.progress.planned = model.progress.done;
     model.connection = match &result {
         SyncResult::Done { coverage, .. } => {
             // A coverage from the month-to-date need does not describe the range's people.
