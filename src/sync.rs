@@ -88,6 +88,10 @@ pub struct Need {
     pub adoption: bool,
     /// One person's cost per day over the range (the detail view's timeline).
     pub person_cost: Option<String>,
+    /// Prove the key with one request first, however complete the store already is, so the
+    /// connection state shown comes from a real answer (at start and on `r`) — a warm store
+    /// would otherwise need no request at all and never learn the key is refused.
+    pub check_key: bool,
 }
 
 impl Need {
@@ -103,6 +107,7 @@ impl Need {
             people_cost: true,
             adoption: false,
             person_cost: None,
+            check_key: false,
         }
     }
 
@@ -118,6 +123,7 @@ impl Need {
             people_cost: false,
             adoption: false,
             person_cost: None,
+            check_key: false,
         }
     }
 
@@ -133,6 +139,7 @@ impl Need {
             people_cost: false,
             adoption: false,
             person_cost: Some(user_id.to_owned()),
+            check_key: false,
         }
     }
 
@@ -148,6 +155,7 @@ impl Need {
             people_cost: true,
             adoption: true,
             person_cost: None,
+            check_key: false,
         }
     }
 }
@@ -256,6 +264,10 @@ impl Syncer {
     ) -> Result<SyncOutcome, SyncError> {
         let before = self.client.subscribe_progress().borrow().done;
         org::identify(self, notices).await?;
+        if need.check_key {
+            self.client.add_planned(1);
+            self.client.probe_at(plan::now(self).date_naive()).await?;
+        }
         let lock = org::lock(self, notices).await?;
         let coverage = plan::run(self, need, notices).await?;
         drop(lock);
@@ -281,6 +293,7 @@ impl Need {
             people_cost: false,
             adoption: false,
             person_cost: None,
+            check_key: false,
         }
     }
 }

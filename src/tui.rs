@@ -2,8 +2,10 @@
 //! render), with one background sync task and store reads off the UI task.
 
 pub mod action;
+pub mod clipboard;
 pub mod keymap;
 pub mod model;
+pub mod mouse;
 mod session;
 mod signals;
 pub mod ui;
@@ -109,12 +111,20 @@ pub async fn run(global: &GlobalArgs) -> i32 {
     }
     let theme = ui::Theme::from_config(&config.theme);
     let mut terminal = ratatui::init();
-    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::event::EnableBracketedPaste,
+        crossterm::event::EnableMouseCapture
+    );
     if let Ok(size) = terminal.size() {
         model.size = (size.width, size.height);
     }
     let result = event_loop(&mut terminal, model, connected, &mut sessions, &theme).await;
-    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::event::DisableMouseCapture,
+        crossterm::event::DisableBracketedPaste
+    );
     ratatui::restore();
     // Keep the simulator alive until the very end.
     drop(sessions);
@@ -152,6 +162,7 @@ async fn event_loop(
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) => keymap::action_for(&model, key),
                 Some(Ok(Event::Resize(w, h))) => Some(Action::Resize(w, h)),
+                Some(Ok(Event::Mouse(event))) => mouse::action_for(&model, event),
                 // The whole paste at once: the wizard's key field takes it as one secret.
                 Some(Ok(Event::Paste(text))) => Some(Action::Paste(SecretText::new(&text))),
                 Some(Ok(_)) => None,
@@ -230,6 +241,13 @@ fn run_commands(
                     });
                     let _ = done.send(Action::TimelineLoaded(timeline));
                 });
+            }
+            Command::Copy(text) => {
+                use std::io::Write as _;
+                let mut out = std::io::stdout();
+                let _ = out
+                    .write_all(&clipboard::osc52(&text))
+                    .and_then(|()| out.flush());
             }
             Command::Write { path, bytes } => {
                 let done = done.clone();

@@ -371,3 +371,116 @@ fn status_bar_while_syncing_with_an_export_message() {
         );
     });
 }
+
+/// The screen text of a drawn terminal, one line per row.
+fn screen_text(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let (width, height) = (buffer.area.width, buffer.area.height);
+    (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn overview_with_no_data_says_so_instead_of_zeros() {
+    for size in SIZES {
+        // An empty store read while the first sync is still filling the range.
+        let empty = Store::open_in_memory().unwrap();
+        let dashboard = Dashboard::load(&empty, range().from, range().to, now(), None).unwrap();
+        let mut model = Model::new(range(), now());
+        update(&mut model, Action::DataLoaded(Box::new(dashboard)));
+        update(&mut model, Action::Refresh);
+        let terminal = draw(&mut model, size, &Theme::mono());
+        let text = screen_text(&terminal);
+        assert!(!text.contains("$0.00"), "no cost is not $0.00:\n{text}");
+        assert!(
+            !text.contains("commits 0"),
+            "no data is not 0 commits:\n{text}"
+        );
+        assert!(
+            !text.contains("no day stands far above"),
+            "nothing was compared:\n{text}"
+        );
+        assert!(text.contains("no data yet"), "{text}");
+        insta::assert_snapshot!(
+            format!("overview_no_data_{}x{}", size.0, size.1),
+            terminal.backend()
+        );
+    }
+}
+
+#[test]
+fn activity_data_past_the_documented_lag_is_called_late() {
+    snapshot_both("overview_data_late", |model| {
+        let mut late = fixture().dashboard.clone();
+        late.engagement_through = Some(TODAY - Duration::days(6));
+        update(model, Action::DataLoaded(Box::new(late)));
+    });
+    let mut model = model();
+    let mut late = fixture().dashboard.clone();
+    late.engagement_through = Some(TODAY - Duration::days(6));
+    update(&mut model, Action::DataLoaded(Box::new(late)));
+    let text = screen_text(&draw(&mut model, (160, 48), &Theme::mono()));
+    assert!(text.contains("6 days behind"), "{text}");
+    assert!(
+        text.contains("contact Anthropic support or your CSM"),
+        "{text}"
+    );
+    assert!(!text.contains("normal)"), "late is not normal:\n{text}");
+}
+
+/// Moves `by` rows down the list on screen, as `j` pressed that often.
+fn down(model: &mut Model, by: usize) {
+    for _ in 0..by {
+        update(model, Action::Down);
+    }
+}
+
+/// What leads to a screen.
+type Setup = fn(&mut Model);
+
+#[test]
+fn lists_scroll_with_a_position_and_wide_screens_use_their_width() {
+    let wide = (200, 60);
+    let screens: [(&str, Setup); 5] = [
+        ("developers", |m| {
+            update(m, Action::GoTab(Tab::Developers));
+            down(m, 30);
+        }),
+        ("cost", |m| {
+            update(m, Action::GoTab(Tab::Cost));
+            down(m, 30);
+        }),
+        ("claude_code", |m| {
+            update(m, Action::GoTab(Tab::ClaudeCode));
+            down(m, 20);
+        }),
+        ("status", |m| {
+            update(m, Action::GoTab(Tab::Status));
+            down(m, 3);
+        }),
+        ("detail", |m| {
+            update(m, Action::GoTab(Tab::Developers));
+            update(m, Action::Confirm);
+            update(m, Action::TimelineLoaded(fixture().timeline.clone()));
+            down(m, 25);
+        }),
+    ];
+    for (name, setup) in screens {
+        for size in [(80, 24), wide] {
+            let mut model = model();
+            update(&mut model, Action::Resize(size.0, size.1));
+            setup(&mut model);
+            let terminal = draw(&mut model, size, &Theme::mono());
+            insta::assert_snapshot!(
+                format!("scrolled_{name}_{}x{}", size.0, size.1),
+                terminal.backend()
+            );
+        }
+    }
+}

@@ -159,6 +159,7 @@ fn month_to_date_need() -> Need {
         people_cost: false,
         adoption: false,
         person_cost: None,
+        check_key: false,
     }
 }
 
@@ -391,6 +392,27 @@ fn filter_narrows_rows_enter_keeps_esc_clears_and_the_person_stays_highlighted()
 }
 
 #[test]
+fn esc_clears_a_kept_filter_once_nothing_is_open_over_the_table() {
+    let mut model = loaded();
+    update(&mut model, Action::GoTab(Tab::Developers));
+    press(&mut model, key(KeyCode::Char('/')));
+    type_text(&mut model, "e");
+    press(&mut model, key(KeyCode::Enter));
+    assert_eq!(order(&model), ["eve", "cleo", "ben"], "the filter is kept");
+    // Enter opens the highlighted person; the first Esc closes the timeline only.
+    press(&mut model, key(KeyCode::Enter));
+    assert!(matches!(model.overlay, Some(Overlay::Detail { .. })));
+    press(&mut model, key(KeyCode::Esc));
+    assert_eq!(model.overlay, None);
+    assert_eq!(model.developers.filter, "e");
+    // The next Esc does what the table's hint says: it clears the kept filter.
+    press(&mut model, key(KeyCode::Esc));
+    assert_eq!(model.developers.filter, "");
+    assert_eq!(order(&model), ["eve", "cleo", "ben", "ada", "dan"]);
+    assert_eq!(selected(&model), "eve", "the highlighted person stays");
+}
+
+#[test]
 fn the_picker_changes_the_range_with_presets() {
     let mut model = loaded();
     assert_eq!(
@@ -581,13 +603,13 @@ fn a_failed_refresh_keeps_the_last_good_data() {
     let rows = order(&model).join(",");
     assert!(model.refresh_every > Duration::zero());
 
-    // `r` starts a sync of the range's needs.
+    // `r` starts a sync of the range's needs, proving the key with a request first.
     assert_eq!(
         press(&mut model, key(KeyCode::Char('r'))),
-        vec![Command::Sync(Need::dashboard(
-            day("2026-10-27"),
-            day("2026-11-25")
-        ))]
+        vec![Command::Sync(Need {
+            check_key: true,
+            ..Need::dashboard(day("2026-10-27"), day("2026-11-25"))
+        })]
     );
     assert!(model.syncing);
     // A second `r` while it runs says so and starts nothing.
@@ -597,7 +619,8 @@ fn a_failed_refresh_keeps_the_last_good_data() {
         Some("a refresh is already running")
     );
 
-    // Any other failure: still online, told why, data untouched, the store re-read.
+    // Any other failure: a definite answer that stays on the status bar until a sync works,
+    // the whole cause in the message log, data untouched, the store re-read.
     let commands = update(
         &mut model,
         Action::SyncFinished(SyncResult::Failed {
@@ -609,10 +632,26 @@ fn a_failed_refresh_keeps_the_last_good_data() {
         vec![load("2026-10-27", "2026-11-25", Some(coverage()))]
     );
     assert!(!model.syncing);
-    assert_eq!(model.connection, Connection::Online);
     assert_eq!(
-        model.flash.as_ref().map(|f| f.0.as_str()),
-        Some("refresh failed: the API answered 500 (request req_01)")
+        model.connection,
+        Connection::Failed {
+            cause: "the API answered 500 (request req_01)".to_owned()
+        }
+    );
+    assert_eq!(
+        connection_text(&model),
+        (
+            "refresh failed — data through 2026-11-23; m: why".to_owned(),
+            true
+        )
+    );
+    let last = model.messages.last().unwrap();
+    assert_eq!(
+        (last.text.as_str(), last.problem),
+        (
+            "refresh failed: the API answered 500 (request req_01)",
+            true
+        )
     );
     assert_eq!(model.data, data);
     // The re-read fails too: the figures stay.
@@ -644,7 +683,7 @@ fn a_failed_refresh_keeps_the_last_good_data() {
     );
     assert_eq!(
         connection_text(&model),
-        ("offline — data through 2026-11-23".to_owned(), true)
+        ("offline — data through 2026-11-23; m: why".to_owned(), true)
     );
     assert_eq!(model.data, data);
     assert_eq!(order(&model).join(","), rows);
@@ -731,7 +770,10 @@ fn a_refused_key_stops_background_requests_until_r() {
     assert_eq!(
         commands,
         vec![
-            Command::Sync(Need::dashboard(day("2026-11-19"), day("2026-11-25"))),
+            Command::Sync(Need {
+                check_key: true,
+                ..Need::dashboard(day("2026-11-19"), day("2026-11-25"))
+            }),
             Command::Sync(month_to_date_need()),
         ]
     );
@@ -960,4 +1002,119 @@ fn stored_units_reload_the_view_at_most_once_a_second() {
         reload()
     );
     assert_eq!(update(&mut model, Action::Tick(t(12_000))), vec![]);
+}
+
+#[test]
+fn every_list_scrolls_and_enter_opens_a_person_from_cost_by_person() {
+    let mut model = loaded();
+    model.size = (80, 24);
+    // Cost's "By person": most expensive first (ties by e-mail); j/G move, Enter opens.
+    press(&mut model, key(KeyCode::Char('4')));
+    let ranked: Vec<&str> = model
+        .cost_ranking()
+        .iter()
+        .map(|d| d.email.as_str())
+        .collect();
+    assert_eq!(
+        ranked,
+        ["ben@x.io", "cleo@x.io", "eve@x.io", "ada@x.io", "dan@x.io"]
+    );
+    press(&mut model, key(KeyCode::Char('j')));
+    assert_eq!(model.lists.cost_people, 1);
+    press(&mut model, key(KeyCode::Char('G')));
+    assert_eq!(model.lists.cost_people, 4, "the last row, not past it");
+    press(&mut model, key(KeyCode::Char('k')));
+    let commands = press(&mut model, key(KeyCode::Enter));
+    assert!(
+        matches!(&model.overlay, Some(Overlay::Detail { user_id, .. }) if user_id == "u1"),
+        "ada, the fourth: {:?}",
+        model.overlay
+    );
+    assert!(commands.contains(&Command::LoadTimeline {
+        user_id: "u1".to_owned(),
+        from: range().from,
+        to: range().to,
+    }));
+    // The timeline scrolls while it is open, and starts at its top for the next person.
+    update(
+        &mut model,
+        Action::TimelineLoaded(Timeline {
+            user_id: "u1".to_owned(),
+            days: (0..10)
+                .map(|i| (day("2026-11-01") + Duration::days(i), Activity::default()))
+                .collect(),
+            cost: Vec::new(),
+        }),
+    );
+    press(&mut model, key(KeyCode::PageDown));
+    assert_eq!(model.lists.timeline, 9);
+    assert_eq!(model.lists.cost_people, 3, "the list under it stays put");
+    press(&mut model, key(KeyCode::Esc));
+    press(&mut model, key(KeyCode::Char('g')));
+    assert_eq!(model.lists.cost_people, 0);
+
+    // The Status tab's requests scroll too; the help names these keys once, for every list.
+    press(&mut model, key(KeyCode::Char('6')));
+    assert_eq!(
+        action_for(&model, key(KeyCode::Char('j'))),
+        Some(Action::Down)
+    );
+}
+
+#[test]
+fn the_mouse_clicks_tabs_and_rows_and_its_wheel_scrolls() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    use topogy::tui::mouse;
+    let mut model = loaded();
+    model.size = (80, 24);
+    let at = |kind, column, row| MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    let click = |column, row| at(MouseEventKind::Down(MouseButton::Left), column, row);
+    let act = |model: &mut Model, event| match mouse::action_for(model, event) {
+        Some(action) => update(model, action),
+        None => vec![],
+    };
+    // At 80 columns the tab bar reads " 1 Overview 2 Developers 3 Claude Code 4 Cost …".
+    act(&mut model, click(14, 0));
+    assert_eq!(model.tab, Tab::Developers);
+    act(&mut model, click(40, 0));
+    assert_eq!(model.tab, Tab::Cost);
+    act(&mut model, click(14, 0));
+    // Rows start under the tab bar, the border and the header: row 3 is the first person.
+    assert_eq!(order(&model), ["eve", "cleo", "ben", "ada", "dan"]);
+    act(&mut model, click(5, 5));
+    assert_eq!(selected(&model), "ben");
+    act(&mut model, click(5, 23));
+    assert_eq!(selected(&model), "ben", "below the last row: nothing");
+    // The wheel moves through the list; a click on the highlighted row opens it.
+    act(&mut model, at(MouseEventKind::ScrollDown, 5, 5));
+    assert_eq!(selected(&model), "ada");
+    act(&mut model, at(MouseEventKind::ScrollUp, 5, 5));
+    act(&mut model, click(5, 5));
+    assert!(matches!(&model.overlay, Some(Overlay::Detail { user_id, .. }) if user_id == "u2"));
+}
+
+#[test]
+fn y_copies_the_highlighted_email_as_osc_52_bytes() {
+    let mut model = loaded();
+    update(&mut model, Action::GoTab(Tab::Developers));
+    update(&mut model, Action::Down);
+    let commands = press(&mut model, key(KeyCode::Char('y')));
+    assert_eq!(commands, vec![Command::Copy("cleo@x.io".to_owned())]);
+    let Command::Copy(text) = &commands[0] else {
+        unreachable!()
+    };
+    // ESC ] 52 ; c ; base64("cleo@x.io") BEL: what the app loop writes to the terminal.
+    assert_eq!(
+        topogy::tui::clipboard::osc52(text),
+        b"\x1b]52;c;Y2xlb0B4Lmlv\x07".to_vec()
+    );
+    assert_eq!(
+        model.flash.as_ref().map(|f| f.0.as_str()),
+        Some("copied cleo@x.io to the clipboard")
+    );
 }

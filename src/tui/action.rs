@@ -102,12 +102,18 @@ pub enum Action {
     PrevTab,
     GoTab(Tab),
     ToggleHelp,
+    /// `m`: the message log, where every message stays readable after the status bar.
+    ToggleMessages,
     Up,
     Down,
     PageUp,
     PageDown,
     Top,
     Bottom,
+    /// A click on a row of the Developers table: highlight that row.
+    Select(usize),
+    /// `y`: copy the highlighted e-mail or request id to the terminal's clipboard.
+    Copy,
     /// `/`: start typing a filter.
     StartFilter,
     /// A character typed into the filter (or the custom range field).

@@ -2,16 +2,22 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+mod wizard;
+
 use super::action::{Action, Tab};
 use super::model::{Model, Overlay};
-use super::wizard::{Panel, WizardAction};
+use super::wizard::Panel;
 use crate::metrics::RangePreset;
+use wizard::{wizard_action, wizard_bindings};
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     /// Everywhere (unless text is being typed).
     Global,
+    /// Wherever a list is shown: the Developers table, Cost by person, the leaderboards, the
+    /// requests, a person's timeline and the message log.
+    Lists,
     /// On the Developers tab.
     Developers,
     /// In the date range picker.
@@ -25,6 +31,7 @@ impl Scope {
     pub fn title(self) -> &'static str {
         match self {
             Scope::Global => "Everywhere",
+            Scope::Lists => "Lists",
             Scope::Developers => "Developers",
             Scope::Picker => "Date range picker (d)",
             Scope::Wizard(_) => "Key setup (K)",
@@ -73,6 +80,13 @@ pub fn bindings() -> Vec<Binding> {
             Action::ToggleHelp,
             Scope::Global,
             "show or hide this help",
+        ),
+        b(
+            &[(Char('m'), NONE)],
+            "m",
+            Action::ToggleMessages,
+            Scope::Global,
+            "message log",
         ),
         b(
             &[(Char('1'), NONE)],
@@ -169,43 +183,50 @@ pub fn bindings() -> Vec<Binding> {
             &[(Char('j'), NONE), (Down, NONE)],
             "j  ↓",
             Action::Down,
-            Scope::Developers,
-            "next person",
+            Scope::Lists,
+            "next row",
         ),
         b(
             &[(Char('k'), NONE), (Up, NONE)],
             "k  ↑",
             Action::Up,
-            Scope::Developers,
-            "previous person",
+            Scope::Lists,
+            "previous row",
         ),
         b(
             &[(PageDown, NONE)],
             "PgDn",
             Action::PageDown,
-            Scope::Developers,
+            Scope::Lists,
             "page down",
         ),
         b(
             &[(PageUp, NONE)],
             "PgUp",
             Action::PageUp,
-            Scope::Developers,
+            Scope::Lists,
             "page up",
         ),
         b(
             &[(Char('g'), NONE), (Home, NONE)],
             "g  Home",
             Action::Top,
-            Scope::Developers,
-            "first person",
+            Scope::Lists,
+            "first row",
         ),
         b(
             &[(Char('G'), SHIFT), (Char('G'), NONE), (End, NONE)],
             "G  End",
             Action::Bottom,
-            Scope::Developers,
-            "last person",
+            Scope::Lists,
+            "last row",
+        ),
+        b(
+            &[(Char('y'), NONE)],
+            "y",
+            Action::Copy,
+            Scope::Lists,
+            "copy e-mail or request id",
         ),
         b(
             &[(Char('/'), NONE)],
@@ -232,8 +253,8 @@ pub fn bindings() -> Vec<Binding> {
             &[(Enter, NONE)],
             "Enter",
             Action::Confirm,
-            Scope::Developers,
-            "open the person's daily timeline",
+            Scope::Lists,
+            "open the person's timeline",
         ),
         b(
             &[(Char('7'), NONE)],
@@ -275,110 +296,11 @@ pub fn bindings() -> Vec<Binding> {
             "c",
             Action::CustomRange,
             Scope::Picker,
-            "custom: type YYYY-MM-DD..YYYY-MM-DD",
+            "custom: type two dates",
         ),
     ];
     table.extend(wizard_bindings());
     table
-}
-
-/// The wizard's keys, panel by panel; its footer is generated from them.
-fn wizard_bindings() -> Vec<Binding> {
-    use KeyCode::{Char, Enter, Esc};
-    let b = |keys, label, action, panel, help| Binding {
-        keys,
-        label,
-        action,
-        scope: Scope::Wizard(panel),
-        help,
-    };
-    vec![
-        b(
-            &[(Enter, NONE)],
-            "Enter",
-            Action::Confirm,
-            Panel::Field,
-            "verify",
-        ),
-        b(
-            &[(Char('r'), CTRL)],
-            "Ctrl-R",
-            Action::Wizard(WizardAction::ToggleReveal),
-            Panel::Field,
-            "show/hide",
-        ),
-        b(
-            &[(Char('u'), CTRL)],
-            "Ctrl-U",
-            Action::Wizard(WizardAction::Clear),
-            Panel::Field,
-            "clear",
-        ),
-        b(&[(Esc, NONE)], "Esc", Action::Back, Panel::Field, "back"),
-        b(
-            &[(Esc, NONE)],
-            "Esc",
-            Action::Back,
-            Panel::Verifying,
-            "cancel",
-        ),
-        b(
-            &[(Char('r'), NONE)],
-            "r",
-            Action::Refresh,
-            Panel::Failed,
-            "re-test the same key",
-        ),
-        b(
-            &[(Esc, NONE), (Char('e'), NONE)],
-            "Esc",
-            Action::Back,
-            Panel::Failed,
-            "edit the key",
-        ),
-        b(
-            &[(Char('y'), NONE)],
-            "y",
-            Action::Wizard(WizardAction::Consent(true)),
-            Panel::Consent,
-            "store it in the file",
-        ),
-        b(
-            &[(Char('n'), NONE), (Esc, NONE)],
-            "n",
-            Action::Wizard(WizardAction::Consent(false)),
-            Panel::Consent,
-            "don't store it (this session only)",
-        ),
-        b(
-            &[(Enter, NONE)],
-            "Enter",
-            Action::Confirm,
-            Panel::Done,
-            "open the dashboard",
-        ),
-        b(
-            &[(Enter, NONE)],
-            "Enter",
-            Action::Confirm,
-            Panel::Manage,
-            "new key",
-        ),
-        b(
-            &[(Char('x'), NONE)],
-            "x",
-            Action::Wizard(WizardAction::Remove),
-            Panel::Manage,
-            "remove the stored key",
-        ),
-        b(
-            &[(Esc, NONE)],
-            "Esc",
-            Action::Back,
-            Panel::Manage,
-            "dashboard",
-        ),
-    ]
 }
 
 /// The action for a key press in the model's current state, if any. Text being typed (the
@@ -411,13 +333,25 @@ pub fn action_for(model: &Model, key: KeyEvent) -> Option<Action> {
         };
     }
     let in_picker = matches!(model.overlay, Some(Overlay::RangePicker { .. }));
-    let scopes: &[Scope] = if in_picker {
-        &[Scope::Picker, Scope::Global]
-    } else if model.tab == Tab::Developers {
-        &[Scope::Developers, Scope::Global]
-    } else {
-        &[Scope::Global]
+    let list_shown = match model.overlay {
+        Some(Overlay::Detail { .. } | Overlay::Messages { .. }) => true,
+        Some(_) => false,
+        None => matches!(
+            model.tab,
+            Tab::Developers | Tab::Cost | Tab::ClaudeCode | Tab::Status
+        ),
     };
+    let mut scopes = Vec::new();
+    if in_picker {
+        scopes.push(Scope::Picker);
+    }
+    if list_shown {
+        scopes.push(Scope::Lists);
+    }
+    if model.tab == Tab::Developers && !in_picker {
+        scopes.push(Scope::Developers);
+    }
+    scopes.push(Scope::Global);
     let table = bindings();
     scopes.iter().find_map(|scope| {
         table
@@ -430,26 +364,4 @@ pub fn action_for(model: &Model, key: KeyEvent) -> Option<Action> {
             })
             .map(|b| b.action.clone())
     })
-}
-
-/// The wizard takes every key while it is open: its panel's bindings, typing in the key
-/// field, and `q` to quit elsewhere.
-fn wizard_action(panel: Panel, key: KeyEvent) -> Option<Action> {
-    let found = bindings().into_iter().find(|b| {
-        b.scope == Scope::Wizard(panel)
-            && b.keys
-                .iter()
-                .any(|&(code, mods)| code == key.code && mods == key.modifiers)
-    });
-    if let Some(binding) = found {
-        return Some(binding.action);
-    }
-    let plain = !key.modifiers.intersects(CTRL | KeyModifiers::ALT);
-    match (panel, key.code) {
-        (Panel::Field, KeyCode::Char(c)) if plain => Some(Action::Input(c)),
-        (Panel::Field, KeyCode::Backspace) => Some(Action::Backspace),
-        (Panel::Field, _) => None,
-        (_, KeyCode::Char('q')) if plain => Some(Action::Quit),
-        _ => None,
-    }
 }

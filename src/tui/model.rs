@@ -53,6 +53,9 @@ pub enum Connection {
     Offline { cause: String },
     /// The key is refused now (revoked, or Access turned off); background requests stopped.
     Rejected { cause: String, fixes: Vec<String> },
+    /// The last sync failed for another reason (a server error, a malformed answer); stored
+    /// data is shown until a sync works again.
+    Failed { cause: String },
 }
 
 /// How the data on screen was loaded.
@@ -185,6 +188,33 @@ impl DeveloperTable {
     }
 }
 
+/// Where the lists other than the Developers table are: the highlighted row of Cost by
+/// person, and the first row shown of the leaderboards, the requests and a timeline.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListPositions {
+    pub cost_people: usize,
+    pub leaders: usize,
+    pub requests: usize,
+    pub timeline: usize,
+}
+
+/// The first row to draw of `len` rows in `height` lines so that `position` shows (as the
+/// last line when it is past the first screen).
+pub fn first_shown(position: usize, height: usize, len: usize) -> usize {
+    position
+        .saturating_sub(height.saturating_sub(1))
+        .min(len.saturating_sub(height))
+}
+
+/// `12/36`: a list's position for its title (nothing for an empty list).
+pub fn position_text(position: usize, len: usize) -> String {
+    if len == 0 {
+        String::new()
+    } else {
+        format!(" {}/{len}", position.min(len - 1) + 1)
+    }
+}
+
 /// What is drawn over the tabs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
@@ -194,12 +224,29 @@ pub enum Overlay {
         custom: Option<String>,
         error: Option<String>,
     },
+    /// The message log (`m`), `scroll` lines up from its newest line.
+    Messages {
+        scroll: usize,
+    },
     /// One person's daily timeline; `timeline` arrives from the store shortly after opening.
     Detail {
         user_id: String,
         timeline: Option<Timeline>,
     },
 }
+
+/// One line of the message log (`m`): a status-bar message, a sync notice or a failure,
+/// kept whole after the status bar has moved on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    pub at: DateTime<Utc>,
+    pub text: String,
+    /// A failure (drawn as one) rather than news.
+    pub problem: bool,
+}
+
+/// How many messages the log keeps (the oldest go first).
+pub const MESSAGE_LOG_LEN: usize = 500;
 
 /// The whole dashboard state.
 #[derive(Debug, Clone, PartialEq)]
@@ -219,10 +266,15 @@ pub struct Model {
     /// The coverage the last sync reported for the current range.
     pub coverage: Option<Coverage>,
     pub developers: DeveloperTable,
+    pub lists: ListPositions,
     pub overlay: Option<Overlay>,
     /// A short message for the status bar (e.g. where an export went) and when it was set.
     pub flash: Option<(String, DateTime<Utc>)>,
     pub notices: Vec<String>,
+    /// Every message and failure of this run, oldest first (`m` shows it).
+    pub messages: Vec<LogEntry>,
+    /// When the sync's current wait ends: the status bar counts down to it on every tick.
+    pub wait_until: Option<DateTime<Utc>>,
     pub requests: Vec<RequestRecord>,
     /// Terminal size in cells.
     pub size: (u16, u16),
@@ -261,9 +313,12 @@ impl Model {
             last_sync: None,
             coverage: None,
             developers: DeveloperTable::default(),
+            lists: ListPositions::default(),
             overlay: None,
             flash: None,
             notices: Vec::new(),
+            messages: Vec::new(),
+            wait_until: None,
             requests: Vec::new(),
             size: (80, 24),
             quit: false,
@@ -291,10 +346,57 @@ impl Model {
             .filter_map(move |&i| people.get(i))
     }
 
+    /// Shows `text` in the status bar for a while and keeps it in the message log.
+    pub fn say(&mut self, text: String) {
+        self.log(text.clone(), false);
+        self.flash = Some((text, self.now));
+    }
+
+    /// Keeps `text` in the message log only.
+    pub fn log(&mut self, text: String, problem: bool) {
+        self.messages.push(LogEntry {
+            at: self.now,
+            text,
+            problem,
+        });
+        if self.messages.len() > MESSAGE_LOG_LEN {
+            self.messages.remove(0);
+        }
+    }
+
+    /// The sync's current wait in words, counted down from its deadline to `now` (the
+    /// snapshot's own figure is only how long it was when the wait began).
+    pub fn wait_text(&self) -> String {
+        let left = self
+            .wait_until
+            .map(|until| until - self.now)
+            .filter(|left| *left > Duration::zero());
+        ProgressSnapshot {
+            waiting: left.map(|d| d.to_std().unwrap_or_default()),
+            ..self.progress.clone()
+        }
+        .wait_text()
+    }
+
     /// Requests started in the last minute, against the budget.
     pub fn budget_in_use(&self) -> usize {
         let since = self.now - Duration::minutes(1);
         self.requests.iter().filter(|r| r.at > since).count()
+    }
+
+    /// The people with a cost in the range, most expensive first: Cost's "By person".
+    pub fn cost_ranking(&self) -> Vec<&Developer> {
+        let people = self
+            .data
+            .as_ref()
+            .map_or(&[][..], |d| d.developers.as_slice());
+        let mut ranked: Vec<&Developer> = people.iter().filter(|d| !d.cost_usd.is_zero()).collect();
+        ranked.sort_by(|a, b| {
+            b.cost_usd
+                .cmp(&a.cost_usd)
+                .then_with(|| a.email.cmp(&b.email))
+        });
+        ranked
     }
 
     /// The highlighted person, if any.

@@ -14,6 +14,7 @@ mod cost;
 mod detail;
 mod developers;
 mod help;
+mod messages;
 mod overview;
 mod picker;
 mod status;
@@ -65,6 +66,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) {
     status_bar(model, theme, frame, status);
     match &model.overlay {
         Some(Overlay::Help) => help::render(model, theme, frame, body),
+        Some(Overlay::Messages { scroll }) => messages::render(model, theme, frame, body, *scroll),
         Some(Overlay::RangePicker { custom, error }) => {
             picker::render(
                 model,
@@ -107,6 +109,28 @@ fn too_small(area: Rect, theme: &Theme, frame: &mut Frame) {
 /// The tab bar: the tabs and the date range, shortened step by step until they fit (at 80
 /// columns the title goes, the tabs lose their padding and the range its dates).
 fn tab_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let spans = tab_bar_spans(model, theme, usize::from(area.width));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The tab under column `x` of the tab bar, as drawn `width` columns wide (a mouse click).
+pub fn tab_at(model: &Model, width: u16, x: u16) -> Option<Tab> {
+    let mut left = 0;
+    for span in tab_bar_spans(model, &Theme::mono(), usize::from(width)) {
+        let right = left + span.content.chars().count();
+        if (left..right).contains(&usize::from(x)) {
+            return Tab::ALL.iter().enumerate().find_map(|(i, tab)| {
+                let name = format!("{} {}", i + 1, tab.title());
+                (span.content.trim() == name).then_some(*tab)
+            });
+        }
+        left = right;
+    }
+    None
+}
+
+/// The tab bar's spans for a width: the drawing and the mouse's hit test share them.
+fn tab_bar_spans(model: &Model, theme: &Theme, width: usize) -> Vec<Span<'static>> {
     let r = &model.range;
     let short = |d: chrono::NaiveDate| d.format("%m-%d").to_string();
     let custom = r.label == "custom";
@@ -124,7 +148,6 @@ fn tab_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         },
         String::new(),
     ];
-    let width = usize::from(area.width);
     let tabs = |padded: bool| -> Vec<Span<'static>> {
         let mut spans = Vec::new();
         if padded {
@@ -160,7 +183,7 @@ fn tab_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let gap = width.saturating_sub(chars(&spans) + range.chars().count());
     spans.push(Span::raw(" ".repeat(gap)));
     spans.push(Span::styled(range.clone(), theme.accent));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    spans
 }
 
 /// The connection state in words, for the status bar and the Status tab.
@@ -175,7 +198,8 @@ pub fn connection_text(model: &Model) -> (String, bool) {
     match &model.connection {
         Connection::Starting => ("connecting…".to_owned(), false),
         Connection::Online => ("online".to_owned(), false),
-        Connection::Offline { .. } => (format!("offline — {}", held("")), true),
+        Connection::Offline { .. } => (format!("offline — {}; m: why", held("")), true),
+        Connection::Failed { .. } => (format!("refresh failed — {}; m: why", held("")), true),
         Connection::Rejected { .. } => {
             let stale = if through.is_some() { " (stale)" } else { "" };
             (
@@ -206,16 +230,16 @@ fn status_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 let text = "· another topogy is syncing: showing its results";
                 return Span::styled(text, theme.warn);
             }
-            let wait = p.wait_text();
+            let wait = model.wait_text();
             let wait = if explain && !wait.is_empty() {
                 format!(" {wait}")
             } else {
                 String::new()
             };
             let text = format!(
-                "· syncing {}/{} requests{wait}",
+                "· syncing {}/{}{wait}",
                 p.done,
-                p.planned.max(p.done)
+                widgets::counted(p.planned.max(p.done), "request", "requests")
             );
             Span::styled(text, theme.warn)
         })
@@ -316,12 +340,18 @@ mod tests {
             )
         );
         m.connection = Connection::Offline { cause: "x".into() };
-        assert_eq!(connection_text(&m).0, "offline — no stored data yet");
+        assert_eq!(
+            connection_text(&m).0,
+            "offline — no stored data yet; m: why"
+        );
         m.data = Some(Box::new(Dashboard {
             engagement_through: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
             ..Dashboard::default()
         }));
-        assert_eq!(connection_text(&m).0, "offline — data through 2026-11-23");
+        assert_eq!(
+            connection_text(&m).0,
+            "offline — data through 2026-11-23; m: why"
+        );
         m.connection = Connection::Rejected {
             cause: "x".into(),
             fixes: vec![],

@@ -1,14 +1,21 @@
 //! `update`: applies one action to the model and says what background work to start.
 //! Synchronous and free of I/O, so action sequences are tested without a terminal.
 
+mod export;
+mod lists;
+mod range;
+
+use lists::{clamp_scroll, move_selection};
+pub(crate) use range::{backfill_command, sync_commands};
+pub use range::{needs, parse_range};
+use range::{refresh, set_range};
+
 use std::path::PathBuf;
 
-use chrono::{Datelike, Duration, NaiveDate};
-use serde::Serialize;
+use chrono::{Duration, NaiveDate};
 
 use super::action::{Action, SyncResult, Tab};
 use super::model::{Connection, DateRange, LoadState, Model, Overlay};
-use crate::cli::Format;
 use crate::sync::{Coverage, Need};
 
 /// Work `update` asks the app loop to do off the UI task.
@@ -30,6 +37,8 @@ pub enum Command {
         from: NaiveDate,
         to: NaiveDate,
     },
+    /// Put text on the terminal's clipboard (OSC 52).
+    Copy(String),
     /// Write an export file.
     Write { path: PathBuf, bytes: Vec<u8> },
     /// Verify, store or remove a key, or restart the sync session with one (the wizard).
@@ -68,11 +77,22 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
                 _ => Some(Overlay::Help),
             };
         }
+        Action::ToggleMessages => {
+            model.overlay = match model.overlay {
+                Some(Overlay::Messages { .. }) => None,
+                _ => Some(Overlay::Messages { scroll: 0 }),
+            };
+        }
         Action::Up => move_selection(model, -1),
         Action::Down => move_selection(model, 1),
         Action::PageUp => move_selection(model, -(table_height(model.size) as isize)),
         Action::PageDown => move_selection(model, table_height(model.size) as isize),
         Action::Top => move_selection(model, isize::MIN / 2),
+        Action::Select(index) => {
+            let by = index as isize - model.developers.selected as isize;
+            move_selection(model, by);
+        }
+        Action::Copy => return copy(model),
         Action::Bottom => move_selection(model, isize::MAX / 2),
         Action::StartFilter => {
             if model.tab == Tab::Developers && model.overlay.is_none() {
@@ -118,7 +138,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
                 *error = None;
             }
         }
-        Action::Export => return export(model),
+        Action::Export => return export::export(model),
         Action::Resize(w, h) => {
             model.size = (w, h);
             clamp_scroll(model);
@@ -126,10 +146,25 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
         Action::Tick(now) => return tick(model, now),
         Action::SyncProgress(p) => {
             model.syncing = true;
+            // The wait counts down from its deadline on every tick.
+            model.wait_until = p
+                .waiting
+                .and_then(|w| Duration::from_std(w).ok())
+                .map(|w| model.now + w);
             model.progress = p;
         }
-        Action::RequestLog(requests) => model.requests = requests,
+        Action::RequestLog(requests) => {
+            // An answer from the API is a definite answer: no longer "connecting".
+            let answered = requests
+                .iter()
+                .any(|r| r.status.is_some_and(|s| (200..300).contains(&s)));
+            if answered && model.connection == Connection::Starting {
+                model.connection = Connection::Online;
+            }
+            model.requests = requests;
+        }
         Action::SyncNotice(text) => {
+            model.log(text.clone(), false);
             model.notices.push(text);
             if model.notices.len() > 5 {
                 model.notices.remove(0);
@@ -139,6 +174,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
         Action::BackfillDone => {
             model.syncing = false;
             model.progress.waiting = None;
+            model.wait_until = None;
             model.dirty = true;
         }
         Action::Stored => {
@@ -161,7 +197,10 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
                 rebuild(model);
             }
         }
-        Action::LoadFailed(message) => model.load = LoadState::Failed(message),
+        Action::LoadFailed(message) => {
+            model.log(format!("reading the store failed: {message}"), true);
+            model.load = LoadState::Failed(message);
+        }
         Action::TimelineLoaded(timeline) => {
             if let Some(Overlay::Detail {
                 user_id,
@@ -177,7 +216,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
                 Ok(path) => format!("exported to {}", path.display()),
                 Err(e) => format!("export failed: {e}"),
             };
-            model.flash = Some((text, model.now));
+            model.say(text);
         }
     }
     Vec::new()
@@ -190,30 +229,6 @@ fn rebuild(model: &mut Model) {
         .map_or(&[][..], |d| d.developers.as_slice());
     model.developers.rebuild(people);
     clamp_scroll(model);
-}
-
-fn move_selection(model: &mut Model, by: isize) {
-    if model.tab != Tab::Developers || model.developers.filtering || model.overlay.is_some() {
-        return;
-    }
-    let last = model.developers.rows.len().saturating_sub(1) as isize;
-    let next = (model.developers.selected as isize)
-        .saturating_add(by)
-        .clamp(0, last.max(0));
-    model.developers.selected = next as usize;
-    clamp_scroll(model);
-}
-
-/// Keeps the highlighted row on screen.
-fn clamp_scroll(model: &mut Model) {
-    let height = table_height(model.size);
-    let t = &mut model.developers;
-    if t.selected < t.offset {
-        t.offset = t.selected;
-    } else if t.selected >= t.offset + height {
-        t.offset = t.selected + 1 - height;
-    }
-    t.offset = t.offset.min(t.rows.len().saturating_sub(height));
 }
 
 fn input(model: &mut Model, c: Option<char>) -> Vec<Command> {
@@ -258,11 +273,15 @@ fn confirm(model: &mut Model) -> Vec<Command> {
         model.developers.filtering = false;
         return Vec::new();
     }
-    if model.tab == Tab::Developers
-        && model.overlay.is_none()
-        && let Some(person) = model.selected_developer()
-    {
+    let person = match model.tab {
+        _ if model.overlay.is_some() => None,
+        Tab::Developers => model.selected_developer(),
+        Tab::Cost => model.cost_ranking().get(model.lists.cost_people).copied(),
+        _ => None,
+    };
+    if let Some(person) = person {
         let user_id = person.user_id.clone();
+        model.lists.timeline = 0;
         model.overlay = Some(Overlay::Detail {
             user_id: user_id.clone(),
             timeline: None,
@@ -296,107 +315,42 @@ fn back(model: &mut Model) {
     }) = &mut model.overlay
     {
         *custom = None;
-    } else {
+    } else if model.overlay.is_some() {
         model.overlay = None;
+    } else if model.tab == Tab::Developers && !model.developers.filter.is_empty() {
+        // A kept filter: Esc clears it, as the table's hint says.
+        model.developers.filter.clear();
+        rebuild(model);
     }
 }
 
-/// Parses `YYYY-MM-DD..YYYY-MM-DD` (or two dates separated by a space), inclusive.
-pub fn parse_range(text: &str, today: NaiveDate) -> Result<DateRange, String> {
-    let parts: Vec<&str> = text
-        .split([' ', '.', ','])
-        .filter(|p| !p.is_empty())
-        .collect();
-    let [from, to] = parts.as_slice() else {
-        return Err("type two dates: YYYY-MM-DD..YYYY-MM-DD".to_owned());
+/// `y`: the highlighted person's e-mail, or the highlighted request's id on the Status tab.
+fn copy(model: &mut Model) -> Vec<Command> {
+    let text = match model.tab {
+        _ if model.overlay.is_some() => None,
+        Tab::Developers => model.selected_developer().map(|d| d.email.clone()),
+        Tab::Cost => model
+            .cost_ranking()
+            .get(model.lists.cost_people)
+            .map(|d| d.email.clone()),
+        Tab::Status => model
+            .requests
+            .iter()
+            .rev()
+            .nth(model.lists.requests)
+            .and_then(|r| r.request_id.clone()),
+        _ => None,
     };
-    let parse = |s: &str| {
-        s.parse::<NaiveDate>()
-            .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
-    };
-    let (from, to) = (parse(from)?, parse(to)?);
-    if from > to {
-        return Err("the first date must not be after the second".to_owned());
-    }
-    if to > today {
-        return Err(format!("{to} is in the future (today is {today} UTC)"));
-    }
-    Ok(DateRange {
-        from,
-        to,
-        label: "custom".to_owned(),
-    })
-}
-
-fn set_range(model: &mut Model, range: DateRange) -> Vec<Command> {
-    model.overlay = None;
-    if range == model.range {
-        return Vec::new();
-    }
-    model.range = range;
-    model.coverage = None;
-    model.load = LoadState::Loading;
-    let mut commands = vec![Command::Load {
-        from: model.range.from,
-        to: model.range.to,
-        coverage: None,
-    }];
-    commands.extend(sync_commands(model));
-    commands
-}
-
-/// The needs of the current range: everything for the range, and this month's cost for the
-/// month-to-date figure when the range starts later.
-pub fn needs(range: &DateRange, today: NaiveDate) -> Vec<Need> {
-    let mut needs = vec![Need::dashboard(range.from, range.to)];
-    let month_start = today.with_day(1).unwrap_or(today);
-    if range.from > month_start {
-        needs.push(Need {
-            cost_daily: true,
-            ..Need::developers(month_start, today)
-        });
-        if let Some(need) = needs.last_mut() {
-            need.people_totals = false;
-            need.people_cost = false;
+    match text {
+        Some(text) => {
+            model.say(format!("copied {text} to the clipboard"));
+            vec![Command::Copy(text)]
+        }
+        None => {
+            model.say("nothing highlighted to copy here".to_owned());
+            Vec::new()
         }
     }
-    needs
-}
-
-/// History accumulates: every day the API still serves (the sync finds how far back that is)
-/// is fetched in the background once, then kept, so the store holds what the API has forgotten.
-pub(crate) fn backfill_command(model: &Model) -> Option<Command> {
-    if matches!(model.connection, Connection::Rejected { .. }) {
-        return None;
-    }
-    let today = model.now.date_naive();
-    Some(Command::Backfill(Need::backfill(
-        crate::sync::API_FLOOR,
-        today,
-    )))
-}
-
-pub(crate) fn sync_commands(model: &mut Model) -> Vec<Command> {
-    if matches!(model.connection, Connection::Rejected { .. }) {
-        return Vec::new();
-    }
-    model.syncing = true;
-    needs(&model.range, model.now.date_naive())
-        .into_iter()
-        .map(Command::Sync)
-        .collect()
-}
-
-fn refresh(model: &mut Model) -> Vec<Command> {
-    // After a rejection, `r` is the re-test: try again with the same key.
-    if matches!(model.connection, Connection::Rejected { .. }) {
-        model.connection = Connection::Starting;
-    }
-    if model.syncing {
-        model.flash = Some(("a refresh is already running".to_owned(), model.now));
-        return Vec::new();
-    }
-    sync_commands(model)
 }
 
 fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
@@ -442,6 +396,10 @@ fn sync_finished(model: &mut Model, result: SyncResult) -> Vec<Command> {
     model.syncing = false;
     model.other_syncing = false;
     model.progress.waiting = None;
+    model.wait_until = None;
+    // What was planned and not needed (a page that did not come, a retry not taken) is
+    // dropped: a finished sync never reads "37 done / 38 planned".
+    model.progress.planned = model.progress.done;
     model.connection = match &result {
         SyncResult::Done { coverage, .. } => {
             // A coverage from the month-to-date need does not describe the range's people.
@@ -457,99 +415,26 @@ fn sync_finished(model: &mut Model, result: SyncResult) -> Vec<Command> {
             cause: cause.clone(),
             fixes: fixes.clone(),
         },
-        SyncResult::Failed { .. } => model.connection.clone(),
+        // A definite answer: the problem stays on the status bar until a sync works.
+        SyncResult::Failed { cause } => Connection::Failed {
+            cause: cause.clone(),
+        },
     };
-    if let SyncResult::Failed { cause } = &result {
-        model.flash = Some((format!("refresh failed: {cause}"), model.now));
+    match &result {
+        SyncResult::Done { .. } => {}
+        SyncResult::Offline { cause } => model.log(format!("offline: {cause}"), true),
+        SyncResult::Rejected { cause, fixes } => {
+            let fixes: Vec<String> = fixes
+                .iter()
+                .enumerate()
+                .map(|(i, fix)| format!(" {}. {fix}", i + 1))
+                .collect();
+            model.log(format!("key refused: {cause}{}", fixes.concat()), true);
+        }
+        SyncResult::Failed { cause } => model.log(format!("refresh failed: {cause}"), true),
     }
     model.last_sync = Some((model.now, result));
     model.dirty = false;
     model.last_load = Some(model.now);
     vec![load_command(model)]
-}
-
-/// A row of the Adoption export.
-#[derive(Serialize)]
-struct AdoptionRow<'a> {
-    kind: &'a str,
-    name: &'a str,
-    users: u64,
-    uses: u64,
-}
-
-/// A row of the Status export.
-#[derive(Serialize)]
-struct RequestRow<'a> {
-    at: String,
-    path: &'a str,
-    status: Option<u16>,
-    latency_ms: u128,
-    request_id: Option<&'a str>,
-}
-
-fn export(model: &mut Model) -> Vec<Command> {
-    let Some(data) = model.data.as_ref() else {
-        model.flash = Some(("nothing to export yet".to_owned(), model.now));
-        return Vec::new();
-    };
-    let mut bytes = Vec::new();
-    let slug = match model.tab {
-        Tab::Developers => "developers",
-        Tab::Overview => "daily",
-        Tab::ClaudeCode => "claude-code-daily",
-        Tab::Cost => "cost-daily",
-        Tab::Adoption => "adoption",
-        Tab::Status => "requests",
-    };
-    let written = match model.tab {
-        Tab::Developers => {
-            let rows: Vec<_> = model.visible_developers().cloned().collect();
-            crate::export::render(&rows, Format::Csv, &mut bytes)
-        }
-        Tab::Overview | Tab::ClaudeCode | Tab::Cost => {
-            crate::export::render(&data.days, Format::Csv, &mut bytes)
-        }
-        Tab::Adoption => {
-            let a = &data.adoption;
-            let rows: Vec<AdoptionRow<'_>> = [
-                ("skill", &a.skills),
-                ("connector", &a.connectors),
-                ("project", &a.projects),
-            ]
-            .into_iter()
-            .flat_map(|(kind, items)| {
-                items.iter().map(move |i| AdoptionRow {
-                    kind,
-                    name: &i.name,
-                    users: i.users,
-                    uses: i.uses,
-                })
-            })
-            .collect();
-            crate::export::render(&rows, Format::Csv, &mut bytes)
-        }
-        Tab::Status => {
-            let rows: Vec<RequestRow<'_>> = model
-                .requests
-                .iter()
-                .map(|r| RequestRow {
-                    at: r.at.to_rfc3339(),
-                    path: &r.path,
-                    status: r.status,
-                    latency_ms: r.latency.as_millis(),
-                    request_id: r.request_id.as_deref(),
-                })
-                .collect();
-            crate::export::render(&rows, Format::Csv, &mut bytes)
-        }
-    };
-    if let Err(e) = written {
-        model.flash = Some((format!("export failed: {e}"), model.now));
-        return Vec::new();
-    }
-    let name = format!("topogy-{slug}-{}-{}.csv", model.range.from, model.range.to);
-    vec![Command::Write {
-        path: model.export_dir.join(name),
-        bytes,
-    }]
 }

@@ -9,7 +9,7 @@ use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, Paragraph, Row, Ta
 use super::Theme;
 use super::widgets::{block, clip, count, fit, freshness, number, percent};
 use crate::metrics::Developer;
-use crate::tui::model::Model;
+use crate::tui::model::{Model, first_shown, position_text};
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let [charts, boards, foot] = area.layout(&Layout::vertical([
@@ -62,6 +62,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     leaderboard(
         frame,
         theme,
+        model.lists.leaders,
         a,
         "Top by commits",
         &data.developers,
@@ -71,6 +72,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     leaderboard(
         frame,
         theme,
+        model.lists.leaders,
         b,
         "Top by lines added",
         &data.developers,
@@ -80,6 +82,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     leaderboard(
         frame,
         theme,
+        model.lists.leaders,
         c,
         "Top by sessions",
         &data.developers,
@@ -163,9 +166,11 @@ fn chart(
 
 /// The people with the most of something, the values right-aligned in a column as wide as
 /// the widest one shown.
+#[allow(clippy::too_many_arguments)] // a board: where, what, how it ranks and shows
 fn leaderboard(
     frame: &mut Frame,
     theme: &Theme,
+    position: usize,
     area: Rect,
     title: &str,
     people: &[Developer],
@@ -175,10 +180,13 @@ fn leaderboard(
     let mut ranked: Vec<&Developer> = people.iter().filter(|d| key(d) > 0).collect();
     ranked.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.email.cmp(&b.email)));
     let height = usize::from(area.height.saturating_sub(2));
+    let at = position.min(ranked.len().saturating_sub(1));
+    let first = first_shown(at, height, ranked.len());
     let shown: Vec<(String, &Developer, String)> = ranked
         .iter()
-        .take(height)
         .enumerate()
+        .skip(first)
+        .take(height)
         .map(|(i, d)| (format!("{}.", i + 1), *d, show(d)))
         .collect();
     let rank_width = fit("", shown.iter().map(|r| r.0.as_str()), 2);
@@ -187,12 +195,18 @@ fn leaderboard(
         usize::from(area.width.saturating_sub(2 + rank_width + value_width + 2)).max(4);
     let rows: Vec<Row<'_>> = shown
         .into_iter()
-        .map(|(rank, d, value)| {
-            Row::new(vec![
+        .enumerate()
+        .map(|(i, (rank, d, value))| {
+            let row = Row::new(vec![
                 number(rank),
                 Cell::from(clip(&d.email, email_width)),
                 number(value),
-            ])
+            ]);
+            if first + i == at {
+                row.style(theme.selected)
+            } else {
+                row
+            }
         })
         .collect();
     let widget = if rows.is_empty() {
@@ -213,5 +227,12 @@ fn leaderboard(
             ],
         )
     };
-    frame.render_widget(widget.block(block(title, theme)), area);
+    // The position first: a narrow board cuts the end of its title.
+    let position = position_text(at, ranked.len());
+    let title = if position.is_empty() {
+        title.to_owned()
+    } else {
+        format!("{} {title}", position.trim_start())
+    };
+    frame.render_widget(widget.block(block(&title, theme)), area);
 }

@@ -8,7 +8,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Cell, Paragraph, Row, Table};
 
 use super::Theme;
 use super::widgets::{block, clip, fit, freshness, money, money_short, number};
-use crate::tui::model::Model;
+use crate::tui::model::{Model, first_shown, position_text};
 
 /// The By person row of cost that belongs to no seat user.
 const UNATTRIBUTED: &str = "not tied to a person: service accounts, API keys, Slack";
@@ -92,20 +92,15 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
         Constraint::Fill(1),
     ]));
-    let mut ranked: Vec<_> = data
-        .developers
-        .iter()
-        .filter(|d| !d.cost_usd.is_zero())
-        .collect();
-    ranked.sort_by(|a, b| {
-        b.cost_usd
-            .cmp(&a.cost_usd)
-            .then_with(|| a.email.cmp(&b.email))
-    });
+    let ranked = model.cost_ranking();
     // Amounts right-aligned in columns as wide as the widest amount shown.
+    // One row fewer for the cost no person accounts for.
     let height = usize::from(people.height.saturating_sub(4));
+    let at = model.lists.cost_people.min(ranked.len().saturating_sub(1));
+    let first = first_shown(at, height, ranked.len());
     let shown: Vec<[String; 3]> = ranked
         .iter()
+        .skip(first)
         .take(height)
         .map(|d| {
             [
@@ -134,19 +129,28 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         4,
     );
     let email_w = usize::from(people.width.saturating_sub(2 + paid_w + list_w + 2));
-    let first = Row::new(vec![
+    let not_a_person = Row::new(vec![
         Cell::from(clip(&unattributed[0], email_w)),
         number(unattributed[1].clone()),
         number(unattributed[2].clone()),
     ])
     .style(theme.dim);
-    let rows = std::iter::once(first).chain(shown.into_iter().map(|[email, paid, list]| {
-        Row::new(vec![
-            Cell::from(clip(&email, email_w)),
-            number(paid),
-            number(list),
-        ])
-    }));
+    let people_rows = shown
+        .into_iter()
+        .enumerate()
+        .map(|(i, [email, paid, list])| {
+            let row = Row::new(vec![
+                Cell::from(clip(&email, email_w)),
+                number(paid),
+                number(list),
+            ]);
+            if first + i == at {
+                row.style(theme.selected)
+            } else {
+                row
+            }
+        });
+    let rows = std::iter::once(not_a_person).chain(people_rows);
     frame.render_widget(
         Table::new(
             rows,
@@ -159,7 +163,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .header(
             Row::new([Cell::from("Person"), number("Paid"), number("List")]).style(theme.header),
         )
-        .block(block("By person", theme)),
+        .block(block(
+            &format!("By person{}", position_text(at, ranked.len())),
+            theme,
+        )),
         people,
     );
     // Model names lose their `claude-` prefix when the column is too narrow for them.

@@ -9,11 +9,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Sparkline, Table};
 use rust_decimal::Decimal;
 
-use super::widgets::{block, count, money, number, percent};
+use super::widgets::{block, count, counted, money, number, percent};
 use super::{Theme, clear};
 use crate::store::Activity;
 use crate::tui::action::Timeline;
-use crate::tui::model::Model;
+use crate::tui::model::{Model, first_shown, position_text};
 
 pub fn render(
     model: &Model,
@@ -55,18 +55,22 @@ pub fn render(
             ]),
             Line::styled(
                 format!(
-                    "{} messages · {} conversations · {} Claude Code sessions",
-                    count(p.messages),
-                    count(p.conversations),
-                    count(p.claude_code_sessions)
+                    "{} · {} · {}",
+                    counted(p.messages, "message", "messages"),
+                    counted(p.conversations, "conversation", "conversations"),
+                    counted(
+                        p.claude_code_sessions,
+                        "Claude Code session",
+                        "Claude Code sessions"
+                    )
                 ),
                 theme.text,
             ),
             Line::styled(
                 format!(
-                    "{} commits · {} PRs · +{} −{} lines · tool acceptance {}",
-                    count(p.commits),
-                    count(p.pull_requests),
+                    "{} · {} · +{} −{} lines · tool acceptance {}",
+                    counted(p.commits, "commit", "commits"),
+                    counted(p.pull_requests, "PR", "PRs"),
                     count(p.lines_added),
                     count(p.lines_removed),
                     percent(p.acceptance_rate())
@@ -75,12 +79,12 @@ pub fn render(
             ),
             Line::styled(
                 format!(
-                    "Cowork {} sessions, {} msgs · Office {}, Design {} msgs · {} web searches",
-                    count(p.cowork_sessions),
-                    count(p.cowork_messages),
+                    "Cowork {}, {} · Office {}, Design {} · {}",
+                    counted(p.cowork_sessions, "session", "sessions"),
+                    counted(p.cowork_messages, "msg", "msgs"),
                     count(p.office_messages),
-                    count(p.design_messages),
-                    count(p.web_searches)
+                    counted(p.design_messages, "msg", "msgs"),
+                    counted(p.web_searches, "web search", "web searches")
                 ),
                 theme.text,
             ),
@@ -193,19 +197,42 @@ pub fn render(
     .style(theme.header);
     let height = usize::from(days.height.saturating_sub(1));
     let dash = || "–".to_owned();
-    let rows = by_day.iter().rev().take(height).map(|(date, (a, cost))| {
-        let n = |f: Counter| number(a.map_or_else(dash, |a| count(f(a))));
-        Row::new(
-            std::iter::once(Cell::from(date.format("%a %m-%d").to_string()))
-                .chain(columns.iter().map(|c| n(c.2)))
-                .chain(std::iter::once(number(cost.map_or_else(dash, money)))),
-        )
-    });
+    let len = by_day.len();
+    let at = model.lists.timeline.min(len.saturating_sub(1));
+    let first = first_shown(at, height, len);
+    let rows = by_day
+        .iter()
+        .rev()
+        .enumerate()
+        .skip(first)
+        .take(height)
+        .map(|(i, (date, (a, cost)))| {
+            let n = |f: Counter| number(a.map_or_else(dash, |a| count(f(a))));
+            let row = Row::new(
+                std::iter::once(Cell::from(date.format("%a %m-%d").to_string()))
+                    .chain(columns.iter().map(|c| n(c.2)))
+                    .chain(std::iter::once(number(cost.map_or_else(dash, money)))),
+            );
+            if i == at {
+                row.style(theme.selected)
+            } else {
+                row
+            }
+        });
+    // The position sits on the bottom border, right of "Esc closes".
+    let position = Line::styled(format!(" day{} ", position_text(at, len)), theme.dim);
+    let border = Rect::new(
+        area.x + 1,
+        area.bottom().saturating_sub(1),
+        area.width.saturating_sub(2),
+        1,
+    );
     let widths = std::iter::once(9)
         .chain(columns.iter().map(|c| c.1))
         .chain(std::iter::once(9))
         .map(Constraint::Length);
     frame.render_widget(Table::new(rows, widths).header(header), days);
+    frame.render_widget(position.right_aligned(), border);
 }
 
 /// Reads one counter of a day.

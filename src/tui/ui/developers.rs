@@ -7,19 +7,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::Theme;
-use super::widgets::{block, clip, count, fit, freshness, money, number, percent};
+use super::widgets::{NO_FIGURE, block, clip, count, fit, freshness, money, number, percent};
 use crate::sync::CountBasis;
-use crate::tui::model::{Model, SortColumn};
+use crate::tui::model::{Model, SortColumn, position_text};
 use crate::tui::update::table_height;
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let t = &model.developers;
     let total = model.data.as_ref().map_or(0, |d| d.developers.len());
+    let position = position_text(t.selected, t.rows.len());
     let title = if t.filter.is_empty() {
-        format!("Developers ({})", count(total as u64))
+        format!("Developers ({}){position}", count(total as u64))
     } else {
         format!(
-            "Developers ({} of {} matching “{}”)",
+            "Developers ({} of {} matching “{}”){position}",
             t.rows.len(),
             total,
             t.filter
@@ -58,6 +59,22 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     .style(theme.header);
 
     let height = table_height(model.size);
+    // Absent is not zero: without stored activity (or cost) for the range, a dash.
+    let engagement = model
+        .data
+        .as_ref()
+        .is_some_and(|d| d.engagement_through.is_some());
+    let costed = model
+        .data
+        .as_ref()
+        .is_some_and(|d| d.cost_through.is_some());
+    let known = |n: u64| {
+        if engagement {
+            count(n)
+        } else {
+            NO_FIGURE.to_owned()
+        }
+    };
     let rows = model
         .visible_developers()
         .enumerate()
@@ -66,14 +83,18 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .map(|(i, d)| {
             let row = Row::new(vec![
                 Cell::from(clip(&d.email, email_width)),
-                number(count(d.messages)),
-                number(count(d.claude_code_sessions)),
-                number(count(d.commits)),
-                number(count(d.pull_requests)),
-                number(count(d.lines_added)),
-                number(count(d.lines_removed)),
+                number(known(d.messages)),
+                number(known(d.claude_code_sessions)),
+                number(known(d.commits)),
+                number(known(d.pull_requests)),
+                number(known(d.lines_added)),
+                number(known(d.lines_removed)),
                 number(percent(d.acceptance_rate())),
-                number(money(d.cost_usd)),
+                number(if costed {
+                    money(d.cost_usd)
+                } else {
+                    NO_FIGURE.to_owned()
+                }),
             ]);
             if i == t.selected {
                 row.style(theme.selected)
@@ -81,8 +102,24 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 row
             }
         });
-    let widths =
-        std::iter::once(Constraint::Fill(1)).chain(widths.into_iter().map(Constraint::Length));
+    // A wide screen gives the e-mails what the longest needs (up to a limit) and spreads the
+    // rest over the number columns, so the Person column does not eat the width.
+    let longest = model
+        .visible_developers()
+        .map(|d| d.email.chars().count())
+        .max()
+        .unwrap_or(0);
+    let person = u16::try_from(longest.min(PERSON_MAX)).unwrap_or(u16::MAX) + 1;
+    let spread = usize::from(table_area.width) > usize::from(fixed) + PERSON_MAX + 8;
+    let widths: Vec<Constraint> = if spread {
+        std::iter::once(Constraint::Length(person))
+            .chain(widths.into_iter().map(Constraint::Min))
+            .collect()
+    } else {
+        std::iter::once(Constraint::Fill(1))
+            .chain(widths.into_iter().map(Constraint::Length))
+            .collect()
+    };
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
         table_area,
@@ -106,6 +143,9 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     frame.render_widget(Paragraph::new(hint), foot);
 }
+
+/// The widest the Person column grows on a wide screen.
+const PERSON_MAX: usize = 40;
 
 /// Says when sessions were not counted once over the range (see `export::basis_note`).
 fn basis_hint(basis: CountBasis) -> Option<&'static str> {

@@ -16,10 +16,15 @@ const FOOTER: &str = "While filtering: type, Backspace, Enter keeps, Esc clears"
 
 pub fn render(_model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let table = bindings();
-    let sections: Vec<(Scope, Vec<&Binding>)> = [Scope::Global, Scope::Developers, Scope::Picker]
-        .into_iter()
-        .map(|scope| (scope, table.iter().filter(|b| b.scope == scope).collect()))
-        .collect();
+    let sections: Vec<(Scope, Vec<&Binding>)> = [
+        Scope::Global,
+        Scope::Lists,
+        Scope::Developers,
+        Scope::Picker,
+    ]
+    .into_iter()
+    .map(|scope| (scope, table.iter().filter(|b| b.scope == scope).collect()))
+    .collect();
     let label_width = table
         .iter()
         .map(|b| b.label.chars().count())
@@ -61,12 +66,19 @@ pub fn render(_model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     ]));
     let column = usize::from(left.width.saturating_sub(1));
     let mut columns: [Vec<Line<'_>>; 2] = [Vec::new(), Vec::new()];
-    for (i, (scope, keys)) in sections.iter().enumerate() {
+    let built: Vec<Vec<Line<'_>>> = sections
+        .iter()
+        .map(|(scope, keys)| section(*scope, keys, 0, label_width, column, theme))
+        .collect();
+    // Blank lines between the right column's sections only as far as they leave every key
+    // on screen.
+    let right_lines: usize = built.iter().skip(1).map(Vec::len).sum();
+    let mut blanks = usize::from(inner.height).saturating_sub(right_lines);
+    for (i, next) in built.into_iter().enumerate() {
         let lines = &mut columns[usize::from(i > 0)];
-        let next = section(*scope, keys, 0, label_width, column, theme);
-        // A blank line between sections when there is room for it.
-        if !lines.is_empty() && lines.len() + next.len() < usize::from(inner.height) {
+        if !lines.is_empty() && blanks > 0 {
             lines.push(Line::raw(""));
+            blanks -= 1;
         }
         lines.extend(next);
     }

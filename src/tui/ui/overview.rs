@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Sparkline, Wrap};
 use rust_decimal::Decimal;
 
 use super::Theme;
-use super::widgets::{block, count, freshness, money};
+use super::widgets::{NO_DATA, NO_FIGURE, block, count, freshness, money};
 use crate::metrics::plural;
 use crate::tui::model::Model;
 
@@ -34,7 +34,17 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     };
     let summary = data.latest_summary.as_ref();
-    let figure = |v: Option<u64>| v.map_or_else(|| "—".to_owned(), count);
+    let figure = |v: Option<u64>| v.map_or_else(|| NO_FIGURE.to_owned(), count);
+    // Absent is not zero: a figure the store holds no row for is a dash, not `0` or `$0.00`.
+    let engagement = data.engagement_through.is_some();
+    let known = |n: u64| {
+        if engagement {
+            count(n)
+        } else {
+            NO_FIGURE.to_owned()
+        }
+    };
+    let partial = partial_note(model);
 
     // Active users with a DAU sparkline.
     let dau: Vec<u64> = data.days.iter().filter_map(|d| d.dau).collect();
@@ -48,7 +58,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::styled(figure(summary.map(|s| s.mau)), theme.title),
         ]),
         Line::styled(
-            summary.map_or_else(|| "no summary yet".to_owned(), |s| format!("on {}", s.date)),
+            summary.map_or_else(|| NO_DATA.to_owned(), |s| format!("on {}{partial}", s.date)),
             theme.dim,
         ),
     ];
@@ -87,11 +97,13 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             ]),
             Line::from(vec![
                 Span::styled("active in range ", theme.dim),
-                Span::styled(count(active), theme.text),
+                Span::styled(known(active), theme.text),
                 Span::styled(
                     format!(
                         "  idle seats {}",
-                        seats_total.map_or_else(|| "—".into(), |s| count(s.saturating_sub(active)))
+                        seats_total
+                            .filter(|_| engagement)
+                            .map_or_else(|| NO_FIGURE.into(), |s| count(s.saturating_sub(active)))
                     ),
                     theme.dim,
                 ),
@@ -111,29 +123,49 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 .map_or(0, |c| u64::try_from(c.round()).unwrap_or(0))
         })
         .collect();
+    let spent = |usd: Decimal| {
+        if mtd.has_data {
+            money(usd)
+        } else {
+            NO_FIGURE.to_owned()
+        }
+    };
     let month = vec![
-        Line::from(vec![
-            Span::styled(money(mtd.cost_usd), theme.title),
-            Span::styled(
-                format!(
-                    " so far ({} + today)",
-                    plural(u64::from(mtd.complete_days), "day", "days")
+        if mtd.has_data {
+            Line::from(vec![
+                Span::styled(money(mtd.cost_usd), theme.title),
+                Span::styled(
+                    format!(
+                        " so far ({} + today){partial}",
+                        plural(u64::from(mtd.complete_days), "day", "days")
+                    ),
+                    theme.dim,
                 ),
-                theme.dim,
-            ),
-        ]),
+            ])
+        } else {
+            Line::styled(format!("{NO_DATA} for this month"), theme.dim)
+        },
         Line::from(vec![
             Span::styled("at list price ", theme.dim),
-            Span::styled(money(mtd.list_cost_usd), theme.text),
+            Span::styled(spent(mtd.list_cost_usd), theme.text),
         ]),
         Line::from(vec![
             Span::styled("projected month end ", theme.dim),
             Span::styled(
-                mtd.projected_usd.map_or_else(|| "—".to_owned(), money),
+                mtd.projected_usd
+                    .filter(|_| mtd.has_data)
+                    .map_or_else(|| NO_FIGURE.to_owned(), money),
                 theme.warn,
             ),
         ]),
-        Line::styled(mtd.basis_text(), theme.dim),
+        Line::styled(
+            if mtd.has_data {
+                mtd.basis_text()
+            } else {
+                "no projection without data".to_owned()
+            },
+            theme.dim,
+        ),
     ];
     figures_with_trend(
         frame,
@@ -148,6 +180,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     // Claude Code totals.
     let sum = |f: fn(&crate::metrics::Developer) -> u64| data.developers.iter().map(f).sum::<u64>();
     let (acc, rej) = (sum(|d| d.tool_accepted), sum(|d| d.tool_rejected));
+    let total = |f: fn(&crate::metrics::Developer) -> u64| known(sum(f));
     let rate = if acc + rej > 0 {
         format!(
             "{:.1}%",
@@ -160,31 +193,43 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Paragraph::new(vec![
             Line::from(vec![
                 Span::styled("commits ", theme.dim),
-                Span::styled(count(sum(|d| d.commits)), theme.title),
+                Span::styled(total(|d| d.commits), theme.title),
                 Span::styled("  pull requests ", theme.dim),
-                Span::styled(count(sum(|d| d.pull_requests)), theme.title),
+                Span::styled(total(|d| d.pull_requests), theme.title),
             ]),
             Line::from(vec![
                 Span::styled("lines ", theme.dim),
                 Span::styled(
-                    format!(
-                        "+{} −{}",
-                        count(sum(|d| d.lines_added)),
-                        count(sum(|d| d.lines_removed))
-                    ),
+                    if engagement {
+                        format!(
+                            "+{} −{}",
+                            count(sum(|d| d.lines_added)),
+                            count(sum(|d| d.lines_removed))
+                        )
+                    } else {
+                        NO_FIGURE.to_owned()
+                    },
                     theme.text,
                 ),
             ]),
             Line::from(vec![
                 Span::styled("sessions ", theme.dim),
-                Span::styled(count(sum(|d| d.claude_code_sessions)), theme.text),
+                Span::styled(total(|d| d.claude_code_sessions), theme.text),
                 Span::styled("  tool acceptance ", theme.dim),
                 Span::styled(rate, theme.good),
             ]),
             Line::from(vec![
                 Span::styled("range cost ", theme.dim),
-                Span::styled(money(data.total_cost_usd()), theme.text),
+                Span::styled(
+                    if data.cost_through.is_some() {
+                        money(data.total_cost_usd())
+                    } else {
+                        NO_FIGURE.to_owned()
+                    },
+                    theme.text,
+                ),
             ]),
+            Line::styled(if engagement { partial.trim() } else { NO_DATA }, theme.dim),
         ])
         .block(block("Claude Code in range", theme)),
         code,
@@ -192,7 +237,12 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     // Unusual days.
     let mut lines = vec![freshness(model, theme, true)];
-    if data.spikes.is_empty() {
+    if !engagement && data.cost_through.is_none() {
+        lines.push(Line::styled(
+            format!("{NO_DATA}: nothing to compare a day with"),
+            theme.dim,
+        ));
+    } else if data.spikes.is_empty() {
         lines.push(Line::styled(
             "no day stands far above its trailing two-week median",
             theme.dim,
@@ -221,6 +271,15 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             .block(block("Unusual days", theme)),
         bottom,
     );
+}
+
+/// Marks totals that a running sync is still filling for this range.
+fn partial_note(model: &Model) -> &'static str {
+    if model.syncing && model.coverage.is_none() {
+        " (partial: still syncing)"
+    } else {
+        ""
+    }
 }
 
 /// A titled block with some figures on top and their trend as a sparkline below.

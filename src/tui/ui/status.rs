@@ -6,10 +6,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::widgets::{block, count, fit, number, wrap_words};
+use super::widgets::{block, count, counted, fit, number, wrap_words};
 use super::{Theme, connection_text};
 use crate::store::{Dataset, FetchEntry};
-use crate::tui::model::{Connection, Model};
+use crate::tui::model::{Connection, Model, first_shown, position_text};
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     // Below 120 columns the datasets table goes compact: short names, ages, no watermark.
@@ -48,20 +48,20 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     labelled(
         "budget",
         format!(
-            "{} of {} requests in the last minute",
+            "{} of {} in the last minute",
             model.budget_in_use(),
-            model.requests_per_minute
+            counted(u64::from(model.requests_per_minute), "request", "requests")
         ),
         theme.text,
     );
     labelled(
         "sync",
         format!(
-            "{} done / {} planned, {} retries {}",
+            "{} done / {} planned, {} {}",
             p.done,
             p.planned.max(p.done),
-            p.retries,
-            p.wait_text()
+            counted(p.retries, "retry", "retries"),
+            model.wait_text()
         ),
         theme.text,
     );
@@ -77,7 +77,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             lines.push(Line::styled(part, style));
         }
     };
-    if let Connection::Rejected { cause, .. } | Connection::Offline { cause } = &model.connection {
+    if let Connection::Rejected { cause, .. }
+    | Connection::Offline { cause }
+    | Connection::Failed { cause } = &model.connection
+    {
         text(cause, theme.bad);
     }
     if let Connection::Rejected { fixes, .. } = &model.connection {
@@ -164,15 +167,25 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     // Paths lose the prefix every request shares; request ids are never cut.
     let height = usize::from(log.height.saturating_sub(3));
-    let shown: Vec<_> = model.requests.iter().rev().take(height).collect();
+    let len = model.requests.len();
+    let at = model.lists.requests.min(len.saturating_sub(1));
+    let first = first_shown(at, height, len);
+    let shown: Vec<_> = model
+        .requests
+        .iter()
+        .rev()
+        .skip(first)
+        .take(height)
+        .collect();
     let id_width = fit(
         "Request id",
         shown.iter().filter_map(|r| r.request_id.as_deref()),
         10,
     );
-    let rows = shown.into_iter().map(|r| {
+    let rows = shown.into_iter().enumerate().map(|(i, r)| {
         let status = r.status.map_or_else(|| "—".to_owned(), |s| s.to_string());
         let style = match r.status {
+            _ if first + i == at => theme.selected,
             Some(200..=299) => theme.good,
             Some(429) | None => theme.warn,
             Some(_) => theme.bad,
@@ -217,7 +230,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             ])
             .style(theme.header),
         )
-        .block(block("Recent requests (never the key)", theme)),
+        .block(block(
+            &format!("Recent requests (never the key){}", position_text(at, len)),
+            theme,
+        )),
         log,
     );
 }

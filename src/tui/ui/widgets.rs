@@ -1,14 +1,19 @@
 //! Small shared pieces: number and money formatting, the freshness line, a titled block,
 //! right-aligned number cells, column widths and word wrapping.
 
-use chrono::NaiveDate;
 use ratatui::layout::Alignment;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Cell};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::Theme;
+use crate::metrics::plural;
 use crate::tui::model::Model;
+
+/// What a figure with no stored data shows: absent is not zero.
+pub const NO_FIGURE: &str = "—";
+/// What a pane with no stored data says.
+pub const NO_DATA: &str = "no data yet";
 
 /// `1234567` → `1,234,567`.
 pub fn count(n: u64) -> String {
@@ -21,6 +26,11 @@ pub fn count(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// `1 PR`, `1,234 PRs`: a count with separators and its noun in the right number.
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    plural(n, one, many).replacen(&n.to_string(), &count(n), 1)
 }
 
 /// Dollars with cents and thousands separators: `$1,234.57`.
@@ -66,27 +76,52 @@ pub fn freshness<'a>(model: &Model, theme: &Theme, cost: bool) -> Line<'a> {
     let Some(data) = model.data.as_ref() else {
         return Line::styled("no data yet — fetching", theme.dim);
     };
-    let day = |d: Option<NaiveDate>| {
-        d.map_or_else(|| "—".to_owned(), |d| d.format("%Y-%m-%d").to_string())
-    };
-    let mut spans = vec![Span::styled(
-        format!("activity data through {}", day(data.engagement_through)),
-        theme.dim,
-    )];
-    spans.push(Span::styled(
-        " (Anthropic publishes it 1–3 days late; normal)",
-        theme.dim,
-    ));
+    let mut spans = Vec::new();
+    match (data.engagement_through, late_days(model)) {
+        (None, _) => spans.push(Span::styled(format!("activity: {NO_DATA}"), theme.dim)),
+        (Some(through), Some(days)) => spans.push(Span::styled(
+            format!(
+                "activity data through {through} — {} behind today, past the documented \
+                 1–{DOCUMENTED_LAG_DAYS}: the data is late; if it stays late, contact \
+                 Anthropic support or your CSM",
+                plural(u64::try_from(days).unwrap_or(0), "day", "days")
+            ),
+            theme.warn,
+        )),
+        (Some(through), None) => {
+            spans.push(Span::styled(
+                format!("activity data through {through}"),
+                theme.dim,
+            ));
+            spans.push(Span::styled(
+                " (Anthropic publishes it 1–3 days late; normal)",
+                theme.dim,
+            ));
+        }
+    }
     if cost {
         spans.push(Span::styled(
-            format!(
-                " · cost through {} (revised for up to 30 days)",
-                day(data.cost_through)
+            data.cost_through.map_or_else(
+                || format!(" · cost: {NO_DATA}"),
+                |d| format!(" · cost through {d} (revised for up to 30 days)"),
             ),
             theme.dim,
         ));
     }
     Line::from(spans)
+}
+
+/// How many days behind today activity data may be and still be normal (Anthropic documents
+/// 1–3).
+pub const DOCUMENTED_LAG_DAYS: i64 = 3;
+
+/// Days the activity data trails today, when that is past the documented lag and the range
+/// asks for days the data does not reach yet; `None` when the lag is normal (or there is no
+/// data to judge: "no data yet" says that).
+pub fn late_days(model: &Model) -> Option<i64> {
+    let through = model.data.as_ref()?.engagement_through?;
+    let behind = (model.now.date_naive() - through).num_days();
+    (behind > DOCUMENTED_LAG_DAYS && through < model.range.to).then_some(behind)
 }
 
 /// Cuts `text` to `width` characters, marking the cut with `…`.
@@ -162,6 +197,10 @@ mod tests {
         assert_eq!(money("0.004".parse().unwrap_or_default()), "$0.00");
         assert_eq!(money_short("1234.5".parse().unwrap_or_default()), "$1,235");
         assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(counted(1, "PR", "PRs"), "1 PR");
+        assert_eq!(counted(1, "retry", "retries"), "1 retry");
+        assert_eq!(counted(1234, "PR", "PRs"), "1,234 PRs");
+        assert_eq!(counted(0, "day", "days"), "0 days");
     }
 
     #[test]

@@ -1,0 +1,116 @@
+//! The date range and what it needs synced: parsing a custom range, the needs of a range,
+//! the background backfill, and `r`.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::Command;
+use crate::sync::Need;
+use crate::tui::model::{Connection, DateRange, LoadState, Model};
+
+/// Parses `YYYY-MM-DD..YYYY-MM-DD` (or two dates separated by a space), inclusive.
+pub fn parse_range(text: &str, today: NaiveDate) -> Result<DateRange, String> {
+    let parts: Vec<&str> = text
+        .split([' ', '.', ','])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let [from, to] = parts.as_slice() else {
+        return Err("type two dates: YYYY-MM-DD..YYYY-MM-DD".to_owned());
+    };
+    let parse = |s: &str| {
+        s.parse::<NaiveDate>()
+            .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
+    };
+    let (from, to) = (parse(from)?, parse(to)?);
+    if from > to {
+        return Err("the first date must not be after the second".to_owned());
+    }
+    if to > today {
+        return Err(format!("{to} is in the future (today is {today} UTC)"));
+    }
+    Ok(DateRange {
+        from,
+        to,
+        label: "custom".to_owned(),
+    })
+}
+
+pub(super) fn set_range(model: &mut Model, range: DateRange) -> Vec<Command> {
+    model.overlay = None;
+    if range == model.range {
+        return Vec::new();
+    }
+    model.range = range;
+    model.coverage = None;
+    model.load = LoadState::Loading;
+    let mut commands = vec![Command::Load {
+        from: model.range.from,
+        to: model.range.to,
+        coverage: None,
+    }];
+    commands.extend(sync_commands(model));
+    commands
+}
+
+/// The needs of the current range: everything for the range, and this month's cost for the
+/// month-to-date figure when the range starts later.
+pub fn needs(range: &DateRange, today: NaiveDate) -> Vec<Need> {
+    let mut needs = vec![Need::dashboard(range.from, range.to)];
+    let month_start = today.with_day(1).unwrap_or(today);
+    if range.from > month_start {
+        needs.push(Need {
+            cost_daily: true,
+            ..Need::developers(month_start, today)
+        });
+        if let Some(need) = needs.last_mut() {
+            need.people_totals = false;
+            need.people_cost = false;
+        }
+    }
+    needs
+}
+
+/// History accumulates: every day the API still serves (the sync finds how far back that is)
+/// is fetched in the background once, then kept, so the store holds what the API has forgotten.
+pub(crate) fn backfill_command(model: &Model) -> Option<Command> {
+    if matches!(model.connection, Connection::Rejected { .. }) {
+        return None;
+    }
+    let today = model.now.date_naive();
+    Some(Command::Backfill(Need::backfill(
+        crate::sync::API_FLOOR,
+        today,
+    )))
+}
+
+/// The syncs of the current range; before any answer (at start, after a new key or a
+/// re-test) the first one proves the key with a request even when the store is complete.
+pub(crate) fn sync_commands(model: &mut Model) -> Vec<Command> {
+    let check = model.connection == Connection::Starting;
+    checked_sync_commands(model, check)
+}
+
+fn checked_sync_commands(model: &mut Model, check_key: bool) -> Vec<Command> {
+    if matches!(model.connection, Connection::Rejected { .. }) {
+        return Vec::new();
+    }
+    model.syncing = true;
+    let mut needs = needs(&model.range, model.now.date_naive());
+    if let Some(first) = needs.first_mut() {
+        first.check_key = check_key;
+    }
+    needs.into_iter().map(Command::Sync).collect()
+}
+
+pub(super) fn refresh(model: &mut Model) -> Vec<Command> {
+    // A refresh already running will answer; the state shown stays what is known.
+    if model.syncing {
+        model.say("a refresh is already running".to_owned());
+        return Vec::new();
+    }
+    // After a rejection, `r` is the re-test: try again with the same key.
+    if matches!(model.connection, Connection::Rejected { .. }) {
+        model.connection = Connection::Starting;
+    }
+    // `r` asks the API, so what the status bar says next is a real answer.
+    checked_sync_commands(model, true)
+}
