@@ -32,7 +32,7 @@ pub use error::{ApiError, UnreachableKind};
 pub use ledger::SharedBudget;
 pub use models::*;
 use pacing::{Budget, Progress};
-pub use pacing::{ProgressSnapshot, WaitReason};
+pub use pacing::{Priority, ProgressSnapshot, WaitReason, in_background};
 use params::{daily_buckets, day, grouping, q, span};
 pub use redact::mask_credentials;
 pub(crate) use redact::sanitize;
@@ -57,6 +57,9 @@ pub struct ClientConfig {
     /// Requests that may start within any `window` (every attempt counts).
     pub requests_per_window: u32,
     pub window: Duration,
+    /// The percentage of `requests_per_window` that background work (see [`in_background`])
+    /// may use: the rest stays free for screens and the organization's other tools.
+    pub background_percent: u32,
     /// Requests on the wire at once.
     pub max_concurrency: usize,
     /// Whole-request timeout; connecting is limited to 10 s (or this, if shorter).
@@ -87,6 +90,7 @@ impl Default for ClientConfig {
             base_url: "https://api.anthropic.com".to_owned(),
             requests_per_window: 60,
             window: Duration::from_secs(60),
+            background_percent: 50,
             max_concurrency: 4,
             timeout: Duration::from_secs(30),
             max_call_time: Duration::from_secs(45),
@@ -196,6 +200,7 @@ impl Client {
                 budget: Budget::new(
                     config.requests_per_window,
                     config.window,
+                    config.background_percent,
                     config.shared_budget.clone(),
                 ),
                 slots: Semaphore::new(config.max_concurrency.max(1)),
@@ -439,13 +444,10 @@ impl Client {
         self.inner.progress.add_planned(n);
     }
 
-    /// Requests started within the current window, and how many the window allows: lets
-    /// background work leave room for what a person is waiting for.
-    pub fn budget_in_use(&self) -> (usize, u32) {
-        (
-            self.inner.budget.in_use(),
-            self.inner.config.requests_per_window,
-        )
+    /// Whether background work would find room in the budget now: backfill waits for it
+    /// between chunks, so that what a person opens next never queues behind it.
+    pub fn background_has_room(&self) -> bool {
+        self.inner.budget.background_has_room()
     }
 
     /// The last 200 attempts, oldest first.
