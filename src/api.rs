@@ -36,7 +36,7 @@ pub use pacing::{Priority, ProgressSnapshot, WaitReason, in_background};
 use params::{daily_buckets, day, grouping, q, span};
 pub use redact::mask_credentials;
 pub(crate) use redact::sanitize;
-pub use transport::RequestRecord;
+pub use transport::{RequestRecord, offline_after_first_failure};
 
 /// The probe's first `/summaries` start, this many days back: past any documented lag.
 const PROBE_FIRST_DAYS: u64 = 7;

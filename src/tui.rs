@@ -253,6 +253,10 @@ fn read_store(path: Option<&std::path::Path>) -> Result<Store, crate::store::Sto
 /// Reduces a sync's end to what the screen shows.
 pub fn sync_result(result: Result<crate::sync::SyncOutcome, SyncError>) -> SyncResult {
     match result {
+        // Served from the store while the API was unreachable: the data stays, marked offline.
+        Ok(outcome) if outcome.coverage.stale.is_some() => SyncResult::Offline {
+            cause: outcome.coverage.stale.map(|s| s.cause).unwrap_or_default(),
+        },
         Ok(outcome) => SyncResult::Done {
             requests: outcome.requests,
             coverage: outcome.coverage,

@@ -39,7 +39,7 @@ fn midnight(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(NaiveTime::MIN).and_utc()
 }
 
-fn cost_floor(syncer: &Syncer) -> NaiveDate {
+pub(super) fn cost_floor(syncer: &Syncer) -> NaiveDate {
     API_FLOOR.max(today(syncer) - Duration::days(syncer.options.cost_history_days - 1))
 }
 
