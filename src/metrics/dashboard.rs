@@ -31,6 +31,9 @@ pub struct MonthToDate {
     /// when no day is complete yet (a partial day would project nonsense).
     pub projected_usd: Option<Decimal>,
     pub days_in_month: u32,
+    /// Whether any day of the month's cost is stored yet: until then the figures are not
+    /// $0 but unknown (the first sync has not brought them).
+    pub held: bool,
 }
 
 impl MonthToDate {
@@ -359,6 +362,9 @@ fn month_to_date(store: &Store, now: DateTime<Utc>) -> Result<MonthToDate, Store
         complete_days,
         projected_usd,
         days_in_month,
+        held: !store
+            .fetch_entries(Dataset::CostDaily, start, today)?
+            .is_empty(),
     })
 }
 

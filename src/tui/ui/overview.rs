@@ -135,6 +135,17 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         ]),
         Line::styled(mtd.basis_text(), theme.dim),
     ];
+    // Cost not stored yet is unknown, not $0.
+    let unknown = if model.syncing {
+        "loading…"
+    } else {
+        "not fetched yet"
+    };
+    let month = if mtd.held {
+        month
+    } else {
+        vec![Line::styled(unknown, theme.dim)]
+    };
     figures_with_trend(
         frame,
         theme,
@@ -183,7 +194,13 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             ]),
             Line::from(vec![
                 Span::styled("range cost ", theme.dim),
-                Span::styled(money(data.total_cost_usd()), theme.text),
+                Span::styled(
+                    match data.cost_through {
+                        Some(_) => money(data.total_cost_usd()),
+                        None => unknown.to_owned(),
+                    },
+                    theme.text,
+                ),
             ]),
         ])
         .block(block("Claude Code in range", theme)),
