@@ -158,3 +158,37 @@ async fn export_serves_the_store_when_the_api_is_gone_and_says_how_old_it_is() {
         "{err}"
     );
 }
+
+/// After the TTL, a 90-day export refreshes the settling cost days as one window (its pages),
+/// not as the tails of two windows tiled from the range's start (twice the pages).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_settling_cost_days_are_refreshed_as_one_window() {
+    let sim = sim::spawn(SimConfig {
+        users: 2500,
+        requests_per_window: 100_000,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("topogy.db");
+    let need = Need::developers(today() - Duration::days(90), today() - Duration::days(1));
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let start = Utc::now();
+    for clock in [start, start + Duration::hours(2)] {
+        let n = sim.request_count();
+        let mut s = Syncer::new(
+            client(sim.base_url()),
+            Store::open(&path).unwrap().0,
+            at(clock),
+        );
+        s.sync(&need, &tx).await.unwrap();
+        let windows: std::collections::BTreeSet<String> = sim.requests()[n..]
+            .iter()
+            .filter(|r| r.path.ends_with("/user_cost_report"))
+            .map(|r| r.query.split("&page").next().unwrap_or_default().to_owned())
+            .collect();
+        let expected = if clock == start { 3 } else { 1 };
+        assert_eq!(windows.len(), expected, "{windows:?}");
+    }
+}
