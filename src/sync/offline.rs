@@ -65,6 +65,18 @@ pub(super) fn serve_stored(
     Ok(())
 }
 
+/// [`serve_stored`] for a part of a sync that failed with `error`.
+pub(super) fn offline_or(
+    syncer: &mut Syncer,
+    error: SyncError,
+    held: Option<Option<DateTime<Utc>>>,
+) -> Result<(), SyncError> {
+    match error {
+        SyncError::Api(e) => serve_stored(syncer, e, held),
+        other => Err(other),
+    }
+}
+
 /// Whether every day of `[start, end]` of a per-day dataset is stored, whatever its age:
 /// `Some(oldest fetch)` then, `None` when a day is missing.
 pub(super) fn held_days(

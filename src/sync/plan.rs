@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use tokio::sync::mpsc;
 
-use super::offline::{held_days, held_windows, serve_stored};
+use super::offline::{held_days, held_windows, offline_or, serve_stored};
 use super::{Need, Staleness, SyncError, SyncEvent, Syncer, adoption, cost, rows, served};
 use crate::api::{ApiError, DaySummary};
 use crate::store::{Dataset, FetchEntry, FetchMeta, SummaryDay, next_day};
@@ -156,18 +156,6 @@ pub(super) async fn run(
         )));
     }
     Ok(coverage)
-}
-
-/// [`serve_stored`] for a part that failed with `error`.
-fn offline_or(
-    syncer: &mut Syncer,
-    error: SyncError,
-    held: Option<Option<DateTime<Utc>>>,
-) -> Result<(), SyncError> {
-    match error {
-        SyncError::Api(e) => serve_stored(syncer, e, held),
-        other => Err(other),
-    }
 }
 
 pub(super) fn now(syncer: &Syncer) -> DateTime<Utc> {
