@@ -16,6 +16,7 @@ pub mod models;
 pub mod pacing;
 mod paging;
 mod params;
+mod progress;
 mod redact;
 mod transport;
 
@@ -33,12 +34,14 @@ pub use dimension_cost::{CostActor, CostFigures, CostGroup, CostQuery, Dimension
 pub use error::{ApiError, UnreachableKind};
 pub use ledger::SharedBudget;
 pub use models::*;
-use pacing::{Budget, Progress};
-pub use pacing::{ProgressSnapshot, WaitReason};
+use pacing::Budget;
+pub use pacing::{Priority, in_background};
 use params::{daily_buckets, day, grouping, q, span};
+use progress::Progress;
+pub use progress::{ProgressSnapshot, WaitReason};
 pub use redact::mask_credentials;
 pub(crate) use redact::sanitize;
-pub use transport::RequestRecord;
+pub use transport::{RequestRecord, offline_after_first_failure};
 
 /// The probe's first `/summaries` start, this many days back: past any documented lag.
 const PROBE_FIRST_DAYS: u64 = 7;
@@ -59,6 +62,9 @@ pub struct ClientConfig {
     /// Requests that may start within any `window` (every attempt counts).
     pub requests_per_window: u32,
     pub window: Duration,
+    /// The percentage of `requests_per_window` that background work (see [`in_background`])
+    /// may use: the rest stays free for screens and the organization's other tools.
+    pub background_percent: u32,
     /// Requests on the wire at once.
     pub max_concurrency: usize,
     /// Whole-request timeout; connecting is limited to 10 s (or this, if shorter).
@@ -89,6 +95,7 @@ impl Default for ClientConfig {
             base_url: "https://api.anthropic.com".to_owned(),
             requests_per_window: 60,
             window: Duration::from_secs(60),
+            background_percent: 50,
             max_concurrency: 4,
             timeout: Duration::from_secs(30),
             max_call_time: Duration::from_secs(45),
@@ -198,6 +205,7 @@ impl Client {
                 budget: Budget::new(
                     config.requests_per_window,
                     config.window,
+                    config.background_percent,
                     config.shared_budget.clone(),
                 ),
                 slots: Semaphore::new(config.max_concurrency.max(1)),
@@ -430,13 +438,10 @@ impl Client {
         self.inner.progress.add_planned(n);
     }
 
-    /// Requests started within the current window, and how many the window allows: lets
-    /// background work leave room for what a person is waiting for.
-    pub fn budget_in_use(&self) -> (usize, u32) {
-        (
-            self.inner.budget.in_use(),
-            self.inner.config.requests_per_window,
-        )
+    /// Whether background work would find room in the budget now: backfill waits for it
+    /// between chunks, so that what a person opens next never queues behind it.
+    pub fn background_has_room(&self) -> bool {
+        self.inner.budget.background_has_room()
     }
 
     /// The last 200 attempts, oldest first.

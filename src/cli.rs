@@ -43,6 +43,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "TOPOGY_RPM", default_value_t = 60,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub rpm: u32,
+    /// The percentage of that budget background work (the history backfill) may use; the
+    /// rest stays free for what you open and for the organization's other tools
+    #[arg(long, global = true, env = "TOPOGY_BACKGROUND_SHARE", default_value_t = 50,
+          value_name = "PERCENT", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub background_share: u32,
     /// With --demo or sim: make the simulator misbehave, to rehearse a failure
     #[arg(long, global = true, value_name = "KIND")]
     pub fault: Option<Fault>,

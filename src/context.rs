@@ -143,6 +143,7 @@ pub fn client_config(global: &GlobalArgs, base_url: &str) -> ClientConfig {
     ClientConfig {
         base_url: base_url.to_owned(),
         requests_per_window: global.rpm,
+        background_percent: global.background_share,
         shared_budget,
         ..ClientConfig::default()
     }

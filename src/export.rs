@@ -90,6 +90,10 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
     {
         eprintln!("topogy: note: {note}");
     }
+    // Offline-first: the store's copy was served; say how old it is and why.
+    if let Some(stale) = &outcome.coverage.stale {
+        eprintln!("topogy: note: {}", stale.note(chrono::Utc::now()));
+    }
     match written {
         Ok(count) => {
             let through = outcome

@@ -4,6 +4,7 @@
 mod adoption;
 mod cost;
 mod cost_source;
+mod offline;
 mod org;
 mod plan;
 mod rows;
@@ -16,6 +17,7 @@ use tokio::sync::mpsc;
 use crate::api::{ApiError, Client, ProgressSnapshot};
 use crate::store::{Store, StoreError};
 
+pub use offline::Staleness;
 pub use org::{Home, Reached};
 pub use plan::{CountBasis, Coverage, Segment};
 pub use task::SyncTask;
@@ -221,6 +223,8 @@ pub struct Syncer {
     options: SyncOptions,
     /// The profile's per-organization stores; `None` for a syncer given one store to fill.
     home: Option<Home>,
+    /// Set during a sync that could not reach the API and served stored data instead.
+    served_offline: Option<Staleness>,
 }
 
 impl Syncer {
@@ -230,6 +234,7 @@ impl Syncer {
             store,
             options,
             home: None,
+            served_offline: None,
         }
     }
 
@@ -269,7 +274,12 @@ impl Syncer {
             self.client.probe_at(plan::now(self).date_naive()).await?;
         }
         let lock = org::lock(self, notices).await?;
-        let coverage = plan::run(self, need, notices).await?;
+        self.served_offline = None;
+        // Offline, the first unreachable request ends the others at once: what the store
+        // holds is served (see `offline`), and only what it lacks fails.
+        let mut coverage =
+            crate::api::offline_after_first_failure(plan::run(self, need, notices)).await?;
+        coverage.stale = self.served_offline.take();
         drop(lock);
         let after = self.client.subscribe_progress().borrow().done;
         Ok(SyncOutcome {

@@ -156,8 +156,15 @@ async fn event_loop(
     if let Some(connected) = connected {
         run_commands(&mut model, connected, sessions, &done_tx);
     }
+    // Idle means idle: a frame is drawn after an action that may change the model, and after
+    // a tick only when time shows on screen (see `tick_changes_screen`).
+    let mut redraw = true;
+    let mut drawn_at = model.now;
     loop {
-        terminal.draw(|frame| ui::render(&model, theme, frame))?;
+        if redraw {
+            terminal.draw(|frame| ui::render(&model, theme, frame))?;
+            drawn_at = model.now;
+        }
         let action = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) => keymap::action_for(&model, key),
@@ -195,13 +202,31 @@ async fn event_loop(
             Some(action) = done_rx.recv() => Some(action),
             _ = tick.tick() => Some(Action::Tick(Utc::now())),
         };
-        if let Some(action) = action {
-            run_commands(&mut model, action, sessions, &done_tx);
-        }
+        redraw = match action {
+            Some(Action::Tick(now)) => {
+                let flash = model.flash.is_some();
+                run_commands(&mut model, Action::Tick(now), sessions, &done_tx);
+                tick_changes_screen(&model, drawn_at, flash)
+            }
+            Some(action) => {
+                run_commands(&mut model, action, sessions, &done_tx);
+                true
+            }
+            None => false,
+        };
         if model.quit {
             return Ok(None);
         }
     }
+}
+
+/// Whether a tick changed what is drawn: the wizard's spinner turns every tick, a flash
+/// message expires, ages ("12m ago") and today's date change with the minute. Everything else
+/// on screen changes only through other actions.
+fn tick_changes_screen(model: &Model, drawn_at: chrono::DateTime<Utc>, flash_before: bool) -> bool {
+    model.wizard.is_some()
+        || model.flash.is_some() != flash_before
+        || model.now.timestamp().div_euclid(60) != drawn_at.timestamp().div_euclid(60)
 }
 
 /// Applies an action and starts the work it asks for.
@@ -271,6 +296,10 @@ fn read_store(path: Option<&std::path::Path>) -> Result<Store, crate::store::Sto
 /// Reduces a sync's end to what the screen shows.
 pub fn sync_result(result: Result<crate::sync::SyncOutcome, SyncError>) -> SyncResult {
     match result {
+        // Served from the store while the API was unreachable: the data stays, marked offline.
+        Ok(outcome) if outcome.coverage.stale.is_some() => SyncResult::Offline {
+            cause: outcome.coverage.stale.map(|s| s.cause).unwrap_or_default(),
+        },
         Ok(outcome) => SyncResult::Done {
             requests: outcome.requests,
             coverage: outcome.coverage,
@@ -292,5 +321,36 @@ pub fn sync_result(result: Result<crate::sync::SyncOutcome, SyncError>) -> SyncR
         Err(other) => SyncResult::Failed {
             cause: other.to_string(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn an_idle_tick_draws_nothing_until_the_minute_turns() {
+        let t = |s: i64| {
+            Utc.timestamp_opt(1_800_000_000 + s, 0)
+                .single()
+                .unwrap_or_default()
+        };
+        let at = t(0);
+        let mut model = Model::new(DateRange::from_config("30d", at.date_naive()), at);
+        model.now = t(10);
+        assert!(!tick_changes_screen(&model, at, false));
+        model.now = t(60);
+        assert!(
+            tick_changes_screen(&model, at, false),
+            "ages change with the minute"
+        );
+        model.now = t(10);
+        assert!(tick_changes_screen(&model, at, true), "a flash expired");
+        model.wizard = Some(wizard::Wizard::first_run(true, String::new()));
+        assert!(
+            tick_changes_screen(&model, at, false),
+            "the wizard's spinner turns"
+        );
     }
 }

@@ -1,173 +1,60 @@
-//! The request budget (sliding window + concurrency), retry backoff, and published progress.
+//! The request budget (sliding window, spacing, background share) and retry backoff.
 //!
 //! The Analytics API allows ~60 requests a minute per organization, shared by every key and
-//! tool. The budget counts every attempt (retries and 429s included) when it starts, and never
-//! lets more than `requests_per_window` start within any `window`.
+//! tool. The budget counts every attempt (retries and 429s included) when it starts, never
+//! lets more than `requests_per_window` start within any `window`, and spreads them over the
+//! window (one per `window / requests_per_window`, after a small burst) so that the
+//! organization's other tools always find room. Background work (see [`in_background`]) keeps
+//! to its share of the limit; a 429 that this budget did not expect (someone else is using
+//! the limit) halves the pace for a window at a time.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use rand::Rng;
 
 use super::ledger::{SharedBudget, Verdict};
-use tokio::sync::watch;
+use super::progress::Progress;
+pub use super::progress::WaitReason;
 use tokio::time::Instant;
 
-/// Why the client is currently not sending.
+/// Who is waiting for a request: a person looking at a screen, or work nobody waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WaitReason {
-    /// The per-window request budget is spent; waiting for the oldest request to age out.
-    Budget,
-    /// The server answered 429 with `retry-after` (or a 429 pushed the budget back).
-    RetryAfter,
-    /// Exponential backoff before retrying a failed attempt.
-    Backoff,
+pub enum Priority {
+    /// What a screen or a command needs now: the whole limit, paced.
+    Foreground,
+    /// Backfill: at most the background share of the limit, no burst.
+    Background,
 }
 
-/// What the client is doing, for progress bars and the status pane.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ProgressSnapshot {
-    /// Attempts finished (any outcome).
-    pub done: u64,
-    /// Attempts expected: what callers planned plus extra pages, restarts and retries.
-    pub planned: u64,
-    /// Attempts on the wire right now.
-    pub in_flight: u64,
-    /// Retries so far.
-    pub retries: u64,
-    /// Remaining time of the soonest wait in progress as of this snapshot (it is republished
-    /// whenever a wait starts or ends, not every tick); `None` when nobody is waiting.
-    pub waiting: Option<Duration>,
-    pub waiting_reason: Option<WaitReason>,
-    /// Status of the most recent answer.
-    pub last_status: Option<u16>,
+tokio::task_local! {
+    static PRIORITY: Priority;
 }
 
-impl ProgressSnapshot {
-    /// The current wait in words, for progress lines and the status bar: empty when nothing
-    /// waits.
-    pub fn wait_text(&self) -> String {
-        match (self.waiting, self.waiting_reason) {
-            (Some(wait), Some(reason)) => {
-                let why = match reason {
-                    WaitReason::Budget => "for the request budget",
-                    WaitReason::RetryAfter => "as the API asked (rate limited)",
-                    WaitReason::Backoff => "before retrying",
-                };
-                format!("(waiting {}s {why})", wait.as_secs_f32().ceil())
-            }
-            _ => String::new(),
-        }
-    }
+/// Runs `work` with every request it makes counted as background work: it keeps to the
+/// background share of the budget, leaving the rest to screens and the organization's other
+/// tools.
+pub async fn in_background<F: std::future::Future>(work: F) -> F::Output {
+    PRIORITY.scope(Priority::Background, work).await
 }
 
-/// Shared progress, published on a watch channel.
-pub(crate) struct Progress {
-    tx: watch::Sender<ProgressSnapshot>,
-    waits: Mutex<BTreeMap<u64, (Instant, WaitReason)>>,
-    next_wait: AtomicU64,
+fn current_priority() -> Priority {
+    PRIORITY.try_with(|p| *p).unwrap_or(Priority::Foreground)
 }
 
-impl Progress {
-    pub(crate) fn new() -> Self {
-        Self {
-            tx: watch::Sender::new(ProgressSnapshot::default()),
-            waits: Mutex::new(BTreeMap::new()),
-            next_wait: AtomicU64::new(0),
-        }
-    }
-
-    pub(crate) fn subscribe(&self) -> watch::Receiver<ProgressSnapshot> {
-        self.tx.subscribe()
-    }
-
-    pub(crate) fn update(&self, f: impl FnOnce(&mut ProgressSnapshot)) {
-        self.tx.send_modify(f);
-    }
-
-    pub(crate) fn add_planned(&self, n: u64) {
-        self.update(|p| p.planned += n);
-    }
-
-    /// Marks an attempt as started; the guard records it finished when dropped, even if the
-    /// caller's future is cancelled mid-request.
-    pub(crate) fn start_attempt(&self) -> AttemptGuard<'_> {
-        self.update(|p| p.in_flight += 1);
-        AttemptGuard {
-            progress: self,
-            status: None,
-        }
-    }
-
-    /// Announces a wait until `deadline`; cleared when the guard drops.
-    pub(crate) fn wait(&self, deadline: Instant, reason: WaitReason) -> WaitGuard<'_> {
-        let id = self.next_wait.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut waits) = self.waits.lock() {
-            waits.insert(id, (deadline, reason));
-        }
-        self.publish_waits();
-        WaitGuard { progress: self, id }
-    }
-
-    fn publish_waits(&self) {
-        let soonest = self.waits.lock().ok().and_then(|w| {
-            w.values()
-                .min_by_key(|(deadline, _)| *deadline)
-                .map(|(d, r)| (d.saturating_duration_since(Instant::now()), *r))
-        });
-        self.update(|p| {
-            p.waiting = soonest.map(|(d, _)| d);
-            p.waiting_reason = soonest.map(|(_, r)| r);
-        });
-    }
-}
-
-/// See [`Progress::start_attempt`].
-pub(crate) struct AttemptGuard<'a> {
-    progress: &'a Progress,
-    status: Option<u16>,
-}
-
-impl AttemptGuard<'_> {
-    pub(crate) fn set_status(&mut self, status: u16) {
-        self.status = Some(status);
-    }
-}
-
-impl Drop for AttemptGuard<'_> {
-    fn drop(&mut self) {
-        let status = self.status;
-        self.progress.update(|p| {
-            p.in_flight = p.in_flight.saturating_sub(1);
-            p.done += 1;
-            if status.is_some() {
-                p.last_status = status;
-            }
-        });
-    }
-}
-
-/// See [`Progress::wait`].
-pub(crate) struct WaitGuard<'a> {
-    progress: &'a Progress,
-    id: u64,
-}
-
-impl Drop for WaitGuard<'_> {
-    fn drop(&mut self) {
-        if let Ok(mut waits) = self.progress.waits.lock() {
-            waits.remove(&self.id);
-        }
-        self.progress.publish_waits();
-    }
-}
+/// Requests that may start at once after a quiet spell, before the spacing applies: a
+/// screen's first few requests go together, the rest one per `window / limit`.
+const BURST: u32 = 4;
+/// The most halvings of the pace after 429s that this budget did not expect.
+const MAX_SLOWDOWN: u32 = 3;
 
 /// Sliding-window request budget shared by every clone of a client and, through a
 /// [`SharedBudget`] ledger, by every topogy process of the profile.
 pub(crate) struct Budget {
     limit: usize,
+    /// How many of `limit` background work may use per window.
+    background_limit: usize,
     shared: Option<SharedBudget>,
     /// The window plus a small safety margin, so that arrival jitter at the server cannot
     /// squeeze one request too many into a window the server measures.
@@ -179,17 +66,29 @@ pub(crate) struct Budget {
 struct BudgetState {
     starts: VecDeque<Instant>,
     blocked_until: Option<Instant>,
+    /// When the next start keeps the spacing (the theoretical arrival time of a cell-rate
+    /// limiter): a start is allowed up to the burst allowance before it.
+    next_due: Option<Instant>,
+    /// Halvings of the pace: one per 429 this budget did not expect, one fewer per window
+    /// without one.
+    slowdown: u32,
+    slowdown_since: Option<Instant>,
 }
 
 impl Budget {
+    /// `background_percent` of `requests_per_window` is what background work may use.
     pub(crate) fn new(
         requests_per_window: u32,
         window: Duration,
+        background_percent: u32,
         shared: Option<SharedBudget>,
     ) -> Self {
         let margin = (window / 20).min(Duration::from_millis(250));
+        let limit = usize::try_from(requests_per_window.max(1)).unwrap_or(usize::MAX);
+        let percent = usize::try_from(background_percent.clamp(1, 100)).unwrap_or(100);
         Self {
-            limit: usize::try_from(requests_per_window.max(1)).unwrap_or(usize::MAX),
+            limit,
+            background_limit: (limit.saturating_mul(percent) / 100).max(1),
             shared,
             span: window + margin,
             state: Mutex::new(BudgetState::default()),
@@ -198,8 +97,9 @@ impl Budget {
 
     /// Waits until one more request may start, then records that it started.
     pub(crate) async fn acquire(&self, progress: &Progress) {
+        let priority = current_priority();
         loop {
-            let (deadline, reason) = match self.try_take() {
+            let (deadline, reason) = match self.try_take(priority) {
                 None => return,
                 Some(wait) => wait,
             };
@@ -208,8 +108,25 @@ impl Budget {
         }
     }
 
+    /// How many starts `priority` may have within one span now, after any slowdown.
+    fn cap(&self, state: &BudgetState, priority: Priority) -> usize {
+        let base = match priority {
+            Priority::Foreground => self.limit,
+            Priority::Background => self.background_limit,
+        };
+        (base >> state.slowdown).max(1)
+    }
+
+    /// Whether background work would find room in the budget now.
+    pub(crate) fn background_has_room(&self) -> bool {
+        let used = self.in_use();
+        self.state
+            .lock()
+            .map_or(true, |state| used < self.cap(&state, Priority::Background))
+    }
+
     /// Takes a slot now, or says until when (and why) to wait.
-    fn try_take(&self) -> Option<(Instant, WaitReason)> {
+    fn try_take(&self, priority: Priority) -> Option<(Instant, WaitReason)> {
         let now = Instant::now();
         let Ok(mut state) = self.state.lock() else {
             // A poisoned lock means another task panicked mid-update; sending anyway is
@@ -222,19 +139,41 @@ impl Budget {
             }
             state.blocked_until = None;
         }
+        // A quiet window earns back one halving of the pace.
+        if state.slowdown > 0
+            && let Some(since) = state.slowdown_since
+            && since + self.span <= now
+        {
+            state.slowdown -= 1;
+            state.slowdown_since = Some(now);
+        }
         while state.starts.front().is_some_and(|t| *t + self.span <= now) {
             state.starts.pop_front();
         }
-        if state.starts.len() >= self.limit {
+        let cap = self.cap(&state, priority);
+        if state.starts.len() >= cap {
+            // The start that must age out before one more fits under this cap.
+            let index = state.starts.len() - cap;
             return state
                 .starts
-                .front()
-                .map(|oldest| (*oldest + self.span, WaitReason::Budget));
+                .get(index)
+                .map(|t| (*t + self.span, WaitReason::Budget));
+        }
+        let spacing = self.span / u32::try_from(cap).unwrap_or(u32::MAX);
+        let burst = match priority {
+            Priority::Foreground => BURST.min(u32::try_from(cap).unwrap_or(u32::MAX)),
+            Priority::Background => 1,
+        };
+        let tolerance = spacing * burst.saturating_sub(1);
+        if let Some(due) = state.next_due
+            && due > now + tolerance
+        {
+            return Some((due - tolerance, WaitReason::Budget));
         }
         // Room in this process: the organization's other topogy processes count too. A
         // ledger that cannot be read does not stop the work (this process still paces itself).
         if let Some(shared) = &self.shared {
-            match shared.take(self.limit, self.span) {
+            match shared.take(cap, self.span) {
                 Ok(Verdict::Go) => {}
                 Ok(Verdict::Wait { for_, rate_limited }) => {
                     let reason = if rate_limited {
@@ -248,6 +187,7 @@ impl Budget {
             }
         }
         state.starts.push_back(now);
+        state.next_due = Some(state.next_due.map_or(now, |due| due.max(now)) + spacing);
         None
     }
 
@@ -267,10 +207,14 @@ impl Budget {
     }
 
     /// After a 429, no request of this client (nor of the other processes sharing its
-    /// budget) starts before `until`.
+    /// budget) starts before `until`; and since this budget had room, someone else is using
+    /// the organization's limit: the pace halves (up to [`MAX_SLOWDOWN`] times), recovering
+    /// one step per window without a 429.
     pub(crate) fn block_until(&self, until: Instant) {
         if let Ok(mut state) = self.state.lock() {
             state.blocked_until = Some(state.blocked_until.map_or(until, |b| b.max(until)));
+            state.slowdown = (state.slowdown + 1).min(MAX_SLOWDOWN);
+            state.slowdown_since = Some(until);
         }
         if let Some(shared) = &self.shared
             && let Err(e) = shared.hold(until.saturating_duration_since(Instant::now()))
@@ -309,7 +253,7 @@ mod tests {
     #[tokio::test]
     async fn budget_never_admits_more_than_the_limit_per_window() {
         let window = Duration::from_millis(100);
-        let budget = Budget::new(3, window, None);
+        let budget = Budget::new(3, window, 50, None);
         let progress = Progress::new();
         let origin = Instant::now();
         let mut starts = Vec::new();
@@ -322,5 +266,45 @@ mod tests {
             assert!(in_window <= 3, "{starts:?}");
         }
         assert_eq!(progress.subscribe().borrow().waiting, None);
+    }
+
+    #[tokio::test]
+    async fn starts_are_spaced_after_a_small_burst_and_background_keeps_to_its_share() {
+        let window = Duration::from_millis(600);
+        let budget = Budget::new(6, window, 50, None);
+        let progress = Progress::new();
+        let origin = Instant::now();
+        let mut starts = Vec::new();
+        for _ in 0..6 {
+            budget.acquire(&progress).await;
+            starts.push(Instant::now() - origin);
+        }
+        // Four at once, then one per window / limit (≈ 105 ms with the margin).
+        assert!(starts[3] < Duration::from_millis(50), "{starts:?}");
+        assert!(starts[4] >= Duration::from_millis(95), "{starts:?}");
+        assert!(
+            starts[5] - starts[4] >= Duration::from_millis(95),
+            "{starts:?}"
+        );
+        // Background work waits until fewer than half the limit started within the window.
+        let before = Instant::now();
+        in_background(budget.acquire(&progress)).await;
+        assert!(before.elapsed() >= Duration::from_millis(300));
+        assert!(budget.in_use() <= 4);
+    }
+
+    #[test]
+    fn an_unexpected_429_halves_the_pace() {
+        let budget = Budget::new(8, Duration::from_secs(60), 50, None);
+        let cap = |b: &Budget, p| b.state.lock().map(|s| b.cap(&s, p)).unwrap_or(0);
+        assert_eq!(cap(&budget, Priority::Foreground), 8);
+        assert_eq!(cap(&budget, Priority::Background), 4);
+        budget.block_until(Instant::now());
+        assert_eq!(cap(&budget, Priority::Foreground), 4);
+        assert_eq!(cap(&budget, Priority::Background), 2);
+        for _ in 0..5 {
+            budget.block_until(Instant::now());
+        }
+        assert_eq!(cap(&budget, Priority::Foreground), 1);
     }
 }

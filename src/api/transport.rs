@@ -47,6 +47,29 @@ pub(crate) struct Answer<T> {
     pub request_id: Option<String>,
 }
 
+tokio::task_local! {
+    /// Within [`offline_after_first_failure`]: the first unreachable answer, if any.
+    static UNREACHABLE: std::cell::RefCell<Option<ApiError>>;
+}
+
+/// Runs `work` so that once one of its requests finds the API unreachable (after all its
+/// retries), every later request of it fails at once with the same error instead of retrying
+/// again: a sync that serves the store offline says so in seconds, not after a minute.
+pub async fn offline_after_first_failure<F: std::future::Future>(work: F) -> F::Output {
+    UNREACHABLE.scope(std::cell::RefCell::new(None), work).await
+}
+
+/// The unreachable answer an earlier request of this [`offline_after_first_failure`] met.
+fn known_unreachable() -> Option<ApiError> {
+    UNREACHABLE.try_with(|c| c.borrow().clone()).ok().flatten()
+}
+
+fn remember_unreachable(error: &ApiError) {
+    if matches!(error, ApiError::Unreachable { .. }) {
+        let _ = UNREACHABLE.try_with(|c| *c.borrow_mut() = Some(error.clone()));
+    }
+}
+
 /// A 200 whose body is not the documented JSON is retried at most this often (a proxy or a
 /// load balancer cut it short); the API's own errors are never retried this way.
 const MAX_MALFORMED_RETRIES: u32 = 2;
@@ -65,6 +88,22 @@ impl Client {
     /// [`Client::get_json`], with `check` judging the parsed body: a body it refuses (with the
     /// reason) counts as malformed, like one that does not parse, and is retried as such.
     pub(crate) async fn get_checked<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        check: impl Fn(&T) -> Result<(), String>,
+    ) -> Result<Answer<T>, ApiError> {
+        if let Some(error) = known_unreachable() {
+            return Err(error);
+        }
+        let result = self.get_retrying(path, query, check).await;
+        if let Err(error) = &result {
+            remember_unreachable(error);
+        }
+        result
+    }
+
+    async fn get_retrying<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(String, String)],

@@ -31,9 +31,9 @@ pub struct MonthToDate {
     /// when no day is complete yet (a partial day would project nonsense).
     pub projected_usd: Option<Decimal>,
     pub days_in_month: u32,
-    /// The store holds at least one cost line of the month: without one the spend is not
-    /// known, which is not the same as zero.
-    pub has_data: bool,
+    /// Whether any day of the month's cost is stored yet: until then the figures are not
+    /// $0 but unknown (the first sync has not brought them).
+    pub held: bool,
 }
 
 impl MonthToDate {
@@ -400,7 +400,9 @@ fn month_to_date(store: &Store, now: DateTime<Utc>) -> Result<MonthToDate, Store
         complete_days,
         projected_usd,
         days_in_month,
-        has_data: !lines.is_empty(),
+        held: !store
+            .fetch_entries(Dataset::CostDaily, start, today)?
+            .is_empty(),
     })
 }
 

@@ -42,7 +42,7 @@ fn midnight(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(NaiveTime::MIN).and_utc()
 }
 
-fn cost_floor(syncer: &Syncer) -> NaiveDate {
+pub(super) fn cost_floor(syncer: &Syncer) -> NaiveDate {
     API_FLOOR.max(today(syncer) - Duration::days(syncer.options.cost_history_days - 1))
 }
 
@@ -55,17 +55,19 @@ pub(super) async fn people_cost(
     let start = need.from.max(cost_floor(syncer));
     let end_excl = next_day(need.to.min(today(syncer)));
     let mut plan = Vec::new();
-    let mut ws = start;
-    while ws < end_excl {
-        let we = (ws + Duration::days(MAX_WINDOW_DAYS)).min(end_excl);
-        coverage.cost_windows.push((ws, we));
+    // Windows end at the range's end, newest first: the settling days (the last 30) are one
+    // window, so refreshing them after the TTL is one request's pages, not two windows'.
+    let mut we = end_excl;
+    while we > start {
+        let ws = (we - Duration::days(MAX_WINDOW_DAYS)).max(start);
+        coverage.cost_windows.insert(0, (ws, we));
         let entry = syncer.store.fetch_entry(Dataset::UserCost, ws, we)?;
         if !usable(syncer, entry.as_ref(), syncer.options.cost_settle_days) {
             plan.push((ws, we));
         } else if let Some(at) = entry.and_then(|e| e.data_refreshed_at) {
             note_refreshed(coverage, at);
         }
-        ws = we;
+        we = ws;
     }
     // A window that starts within the current hour has nothing to ask for yet: it is not
     // stored (an empty copy would read as a final $0).

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use tokio::sync::mpsc;
 
-use super::{Need, SyncError, SyncEvent, Syncer, adoption, cost, rows, served};
+use super::offline::{held_days, held_windows, offline_or, serve_stored};
+use super::{Need, Staleness, SyncError, SyncEvent, Syncer, adoption, cost, rows, served};
 use crate::api::{ApiError, DaySummary};
 use crate::store::{Dataset, FetchEntry, FetchMeta, SummaryDay, next_day};
 
@@ -54,6 +55,8 @@ pub struct Coverage {
     pub cost_refreshed_at: Option<DateTime<Utc>>,
     /// Days of the range the API no longer serves and the store does not hold.
     pub missing_days: Vec<NaiveDate>,
+    /// Set when the API could not be reached and the store's copy was served instead.
+    pub stale: Option<Staleness>,
 }
 
 impl Coverage {
@@ -102,24 +105,43 @@ pub(super) async fn run(
             Err(e) => return Err(e),
         }
     }
-    if need.people_cost {
-        cost::people_cost(syncer, need, &mut coverage, notices).await?;
+    // Offline, each part is served from the store when it holds the part whole.
+    if need.people_cost
+        && let Err(e) = cost::people_cost(syncer, need, &mut coverage, notices).await
+    {
+        let held = held_windows(syncer, Dataset::UserCost, &coverage.cost_windows)?;
+        offline_or(syncer, e, held)?;
     }
-    if need.cost_daily {
-        cost::cost_daily(syncer, need, &mut coverage, notices).await?;
+    if need.cost_daily
+        && let Err(e) = cost::cost_daily(syncer, need, &mut coverage, notices).await
+    {
+        let start = need.from.max(cost::cost_floor(syncer));
+        let held = held_days(
+            syncer,
+            Dataset::CostDaily,
+            start,
+            need.to.min(today(syncer)),
+        )?;
+        offline_or(syncer, e, held)?;
     }
-    if let Some(user_id) = &need.person_cost {
-        cost::person_cost(syncer, need, user_id, notices).await?;
+    // One person's timeline and the adoption tab show what is stored, however little.
+    if let Some(user_id) = &need.person_cost
+        && let Err(e) = cost::person_cost(syncer, need, user_id, notices).await
+    {
+        offline_or(syncer, e, Some(None))?;
     }
     if need.adoption
         && let Some(day) = coverage.engagement_through
+        && let Err(e) = adoption::adoption(syncer, day, notices).await
     {
-        adoption::adoption(syncer, day, notices).await?;
+        offline_or(syncer, e, Some(None))?;
     }
     if need.people_daily
         && let Some(last) = coverage.engagement_through
+        && let Err(e) = per_day_served(syncer, need.from, last, notices).await
     {
-        per_day_served(syncer, need.from, last, notices).await?;
+        let held = held_days(syncer, Dataset::UsersDay, need.from, last)?;
+        offline_or(syncer, e, held)?;
     }
     if let (Some(first), Some(last)) = (coverage.missing_days.first(), coverage.missing_days.last())
     {
@@ -285,7 +307,13 @@ async fn engagement(
         let plan = windows(&stale);
         syncer.client.add_planned(plan.len() as u64);
         for (start, end) in plan {
-            let days = syncer.client.summaries(start, end).await?;
+            let days = match syncer.client.summaries(start, end).await {
+                Ok(days) => days,
+                Err(e) => {
+                    let held = held_days(syncer, Dataset::Summaries, served_from, last)?;
+                    return serve_stored(syncer, e, held);
+                }
+            };
             let rows: Vec<SummaryDay> = days.iter().map(summary_day).collect();
             syncer
                 .store
@@ -344,18 +372,13 @@ async fn people_totals(
             }
             // Offline: an older copy of this rollup, or every day stored, still answers.
             Err(e @ ApiError::Unreachable { .. }) => {
-                if entry.is_some() {
+                if let Some(entry) = entry {
+                    serve_stored(syncer, e, Some(Some(entry.fetched_at)))?;
                     return Ok(rollup);
                 }
-                if syncer
-                    .store
-                    .fetch_entries(Dataset::UsersDay, start, end)?
-                    .len() as i64
-                    == (end_excl - start).num_days()
-                {
-                    return Ok(days_segment);
-                }
-                return Err(e.into());
+                let held = held_days(syncer, Dataset::UsersDay, start, end)?;
+                serve_stored(syncer, e, held)?;
+                return Ok(days_segment);
             }
             Err(e) => return Err(e.into()),
         }

@@ -25,7 +25,15 @@ pub(super) async fn latest_day(syncer: &mut Syncer, force: bool) -> Result<Naive
         }
     }
     syncer.client.add_planned(1);
-    let probe = syncer.client.probe_at(today).await?;
+    let probe = match syncer.client.probe_at(today).await {
+        Ok(probe) => probe,
+        // Offline: the latest day learned before still says what the store can serve.
+        Err(e) => {
+            let known = read_pair(syncer, META_LATEST)?.and_then(|(day, _)| day.parse().ok());
+            super::offline::serve_stored(syncer, e, known.map(|_| None))?;
+            return known.ok_or(SyncError::Stopped);
+        }
+    };
     super::org::check_organization(syncer, probe.organization_id.as_deref())?;
     // Without an answer, assume the documented lag: about 13:30 UTC the following day,
     // until then two days back.

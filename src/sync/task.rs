@@ -55,10 +55,10 @@ impl SyncTask {
                         (need, true)
                     }
                     (None, Some(need)) => {
-                        // Backfill leaves half the budget to what a person opens next (and to
-                        // the organization's other tools): it waits, giving way to any job.
-                        let (used, limit) = syncer.client.budget_in_use();
-                        if used * 2 >= usize::try_from(limit).unwrap_or(usize::MAX) {
+                        // Backfill keeps to its share of the budget (half by default),
+                        // leaving the rest to what a person opens next and to the
+                        // organization's other tools: it waits, giving way to any job.
+                        if !syncer.client.background_has_room() {
                             background.push_front(need);
                             tokio::select! {
                                 job = job_rx.recv() => match job {
@@ -81,6 +81,14 @@ impl SyncTask {
                 };
                 let result = {
                     let run = syncer.sync(&need, &event_tx);
+                    // Every request of a backfill chunk is paced as background work.
+                    let run = async {
+                        if foreground {
+                            run.await
+                        } else {
+                            crate::api::in_background(run).await
+                        }
+                    };
                     tokio::pin!(run);
                     loop {
                         tokio::select! {

@@ -183,6 +183,7 @@ pub fn client(base_url: &str, tweak: impl FnOnce(&mut ClientConfig)) -> Client {
         base_url: base_url.to_owned(),
         requests_per_window: 1000,
         window: Duration::from_secs(1),
+        background_percent: 50,
         max_concurrency: 4,
         timeout: Duration::from_secs(5),
         max_call_time: Duration::from_secs(20),

@@ -123,15 +123,14 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 .map_or(0, |c| u64::try_from(c.round()).unwrap_or(0))
         })
         .collect();
-    let spent = |usd: Decimal| {
-        if mtd.has_data {
-            money(usd)
-        } else {
-            NO_FIGURE.to_owned()
-        }
+    // Cost not stored yet is unknown, not $0: loading while a sync runs, else no data.
+    let unknown = if model.syncing {
+        "loading…".to_owned()
+    } else {
+        format!("{NO_DATA} for this month")
     };
-    let month = vec![
-        if mtd.has_data {
+    let month = if mtd.held {
+        vec![
             Line::from(vec![
                 Span::styled(money(mtd.cost_usd), theme.title),
                 Span::styled(
@@ -141,32 +140,24 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                     ),
                     theme.dim,
                 ),
-            ])
-        } else {
-            Line::styled(format!("{NO_DATA} for this month"), theme.dim)
-        },
-        Line::from(vec![
-            Span::styled("at list price ", theme.dim),
-            Span::styled(spent(mtd.list_cost_usd), theme.text),
-        ]),
-        Line::from(vec![
-            Span::styled("projected month end ", theme.dim),
-            Span::styled(
-                mtd.projected_usd
-                    .filter(|_| mtd.has_data)
-                    .map_or_else(|| NO_FIGURE.to_owned(), money),
-                theme.warn,
-            ),
-        ]),
-        Line::styled(
-            if mtd.has_data {
-                mtd.basis_text()
-            } else {
-                "no projection without data".to_owned()
-            },
-            theme.dim,
-        ),
-    ];
+            ]),
+            Line::from(vec![
+                Span::styled("at list price ", theme.dim),
+                Span::styled(money(mtd.list_cost_usd), theme.text),
+            ]),
+            Line::from(vec![
+                Span::styled("projected month end ", theme.dim),
+                Span::styled(
+                    mtd.projected_usd
+                        .map_or_else(|| NO_FIGURE.to_owned(), money),
+                    theme.warn,
+                ),
+            ]),
+            Line::styled(mtd.basis_text(), theme.dim),
+        ]
+    } else {
+        vec![Line::styled(unknown.clone(), theme.dim)]
+    };
     figures_with_trend(
         frame,
         theme,
@@ -221,10 +212,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             Line::from(vec![
                 Span::styled("range cost ", theme.dim),
                 Span::styled(
-                    if data.cost_through.is_some() {
-                        money(data.total_cost_usd())
-                    } else {
-                        NO_FIGURE.to_owned()
+                    match data.cost_through {
+                        Some(_) => money(data.total_cost_usd()),
+                        None if model.syncing => unknown,
+                        None => NO_FIGURE.to_owned(),
                     },
                     theme.text,
                 ),
