@@ -158,9 +158,7 @@ pub fn write_rows<T: Serialize>(
     render(rows, format, &mut buffer).map_err(|e| format!("could not format the export: {e}"))?;
     match output {
         Some(path) => write_file(path, &buffer),
-        None => std::io::stdout()
-            .lock()
-            .write_all(&buffer)
+        None => crate::stdout::write(&buffer)
             .map_err(|e| format!("could not write to standard output: {e}")),
     }?;
     Ok(rows.len())

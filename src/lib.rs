@@ -16,6 +16,7 @@ pub mod logging;
 pub mod metrics;
 pub mod private_files;
 pub mod sim;
+pub mod stdout;
 pub mod store;
 pub mod sync;
 pub mod tui;
