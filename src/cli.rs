@@ -148,11 +148,25 @@ pub struct ExportArgs {
     /// Last day, inclusive (UTC, YYYY-MM-DD)
     #[arg(long)]
     pub to: NaiveDate,
-    #[arg(long, value_enum, default_value_t = Format::Json)]
-    pub format: Format,
+    /// json or csv; without it, an --output name ending in .csv means CSV, anything else JSON
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write to this file instead of standard output
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+}
+
+impl ExportArgs {
+    /// The format asked for, else the one the output file's name implies, else JSON.
+    pub fn format(&self) -> Format {
+        let named_csv = self
+            .output
+            .as_deref()
+            .and_then(|p| p.extension())
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        self.format
+            .unwrap_or(if named_csv { Format::Csv } else { Format::Json })
+    }
 }
 
 /// `topogy sim`.
@@ -182,5 +196,39 @@ impl SimArgs {
             ..crate::sim::SimConfig::default()
         }
         .with_variants(&global.variant)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn export(args: &[&str]) -> ExportArgs {
+        let line = [
+            "topogy",
+            "export",
+            "daily",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-02",
+        ];
+        match Cli::parse_from(line.iter().chain(args)).command {
+            Some(Command::Export(args)) => args,
+            other => panic!("not an export: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_export_format_follows_the_flag_then_the_file_name() {
+        assert_eq!(export(&[]).format(), Format::Json);
+        assert_eq!(export(&["-o", "out.csv"]).format(), Format::Csv);
+        assert_eq!(export(&["-o", "OUT.CSV"]).format(), Format::Csv);
+        assert_eq!(export(&["-o", "out.txt"]).format(), Format::Json);
+        assert_eq!(export(&["--format", "csv"]).format(), Format::Csv);
+        assert_eq!(
+            export(&["--format", "json", "-o", "x.csv"]).format(),
+            Format::Json
+        );
     }
 }

@@ -25,11 +25,13 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
         return EXIT_USAGE;
     }
     let today = chrono::Utc::now().date_naive();
-    if args.from > today {
+    if let Some((flag, day)) = [("--from", args.from), ("--to", args.to)]
+        .into_iter()
+        .find(|&(_, day)| day > today)
+    {
         eprintln!(
-            "topogy: --from {} is in the future (today is {today} UTC); analytics data exists \
-             only for past days",
-            args.from
+            "topogy: {flag} {day} is in the future (today is {today} UTC); analytics data exists \
+             only for past days: end the range at --to {today} or earlier"
         );
         return EXIT_USAGE;
     }
@@ -72,7 +74,7 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
     let written = match args.view {
         View::Developers => metrics::developers(syncer.store(), &outcome.coverage)
             .map_err(|e| e.to_string())
-            .and_then(|rows| write_rows(&rows, args.format, args.output.as_deref())),
+            .and_then(|rows| write_rows(&rows, args.format(), args.output.as_deref())),
         View::Daily => metrics::daily(syncer.store(), args.from, args.to)
             .map_err(|e| e.to_string())
             .and_then(|rows| {
@@ -83,7 +85,7 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
                 if untold > 0 {
                     eprintln!("topogy: note: {}", untold_note(untold));
                 }
-                write_rows(&rows, args.format, args.output.as_deref())
+                write_rows(&rows, args.format(), args.output.as_deref())
             }),
     };
     if let (View::Developers, Some(note)) = (args.view, basis_note(outcome.coverage.count_basis()))
