@@ -93,6 +93,9 @@ pub struct SimConfig {
     pub cost_endpoint: bool,
     /// The four legacy cost/usage reports are served; otherwise they answer 404.
     pub legacy_cost_endpoints: bool,
+    /// Mixed into request ids so that two runs never share one (`--demo` and `topogy sim`
+    /// draw it at random); the tests keep 0 for ids they can snapshot.
+    pub run: u64,
 }
 
 impl Default for SimConfig {
@@ -118,6 +121,7 @@ impl Default for SimConfig {
             plugins_artifacts_not_offered: false,
             cost_endpoint: true,
             legacy_cost_endpoints: true,
+            run: 0,
         }
     }
 }

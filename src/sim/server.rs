@@ -182,7 +182,10 @@ pub(crate) async fn handle(
     let at = shared.started.elapsed();
     let request_id = format!(
         "req_011C{}",
-        base62(&[shared.config.seed, 0x5EED, number], 20)
+        base62(
+            &[shared.config.seed, 0x5EED ^ shared.config.run, number],
+            20
+        )
     );
     let fault = *lock(&shared.fault);
     let key = headers.get("x-api-key").and_then(|v| v.to_str().ok());

@@ -35,20 +35,19 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     ]));
 
     // Titles shorten below 100 columns so the e-mails keep room at 80×24. Each number
-    // column is as wide as its title (with the sort mark) or its widest likely value.
+    // column is as wide as its title with room for the sort mark (so no column moves when the
+    // mark does) or its widest likely value.
     let wide = table_area.width >= 100;
-    let header_text = |c: SortColumn| {
-        let title = if wide { c.title() } else { short_title(c) };
-        match (c == t.sort, t.descending) {
-            (true, true) => format!("{title} ▼"),
-            (true, false) => format!("{title} ▲"),
-            (false, _) => title.to_owned(),
-        }
+    let title = |c: SortColumn| if wide { c.title() } else { short_title(c) };
+    let header_text = |c: SortColumn| match (c == t.sort, t.descending) {
+        (true, true) => format!("{}▼", title(c)),
+        (true, false) => format!("{}▲", title(c)),
+        (false, _) => title(c).to_owned(),
     };
     let numbers = &SortColumn::ALL[1..];
     let widths: Vec<u16> = numbers
         .iter()
-        .map(|&c| fit(&header_text(c), [], value_width(c)))
+        .map(|&c| fit(&format!("{}▼", title(c)), [], value_width(c)))
         .collect();
     let fixed: u16 = widths.iter().sum::<u16>() + u16::try_from(widths.len()).unwrap_or(0);
     let email_width = usize::from(table_area.width.saturating_sub(fixed)).max(8);
