@@ -7,11 +7,13 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 mod dashboard;
+mod spans;
 
 pub use dashboard::{
     Adoption, Dashboard, IdlePerson, ModelCost, MonthToDate, RangePreset, Spike,
     coverage_from_store, plural, preset_range, spikes,
 };
+pub use spans::DataSpans;
 
 use crate::store::{Activity, Store, StoreError, next_day};
 use crate::sync::{Coverage, Segment};

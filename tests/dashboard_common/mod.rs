@@ -5,6 +5,8 @@
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 use topogy::api::{Client, ClientConfig, ProgressSnapshot};
 use topogy::credentials::{ApiKey, KeySource};
@@ -14,6 +16,7 @@ use topogy::store::Store;
 use topogy::sync::{Clock, Coverage, Need, SyncOptions, SyncOutcome, Syncer};
 use topogy::tui::action::{Action, SyncResult};
 use topogy::tui::model::{DateRange, Model};
+use topogy::tui::ui::{self, Theme};
 use topogy::tui::update::{needs, update};
 
 /// The simulator's and the dashboard's "today".
@@ -107,4 +110,32 @@ pub fn loaded_model(
         ..ProgressSnapshot::default()
     };
     model
+}
+
+/// Draws `model` once at `width`×`height`, as the app loop does after a resize.
+pub fn draw(
+    model: &mut Model,
+    (width, height): (u16, u16),
+    theme: &Theme,
+) -> Terminal<TestBackend> {
+    update(model, Action::Resize(width, height));
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| ui::render(model, theme, frame))
+        .unwrap();
+    terminal
+}
+
+/// The screen text of a drawn terminal, one line per row.
+pub fn screen_text(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let (width, height) = (buffer.area.width, buffer.area.height);
+    (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
