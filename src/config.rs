@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use crate::cli::{ConfigArgs, GlobalArgs};
+use crate::metrics::PlanSetting;
 
 /// The commented default configuration, as shipped in `assets/config.toml`.
 pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
@@ -19,6 +20,9 @@ pub struct Config {
     pub default_range: String,
     /// `dark`, `light` or `mono`.
     pub theme: String,
+    /// `auto`, `seat-based` or `usage-based`: whether the cost figures are the bill or only
+    /// extra usage (the API does not say).
+    pub plan: PlanSetting,
 }
 
 impl Default for Config {
@@ -27,6 +31,7 @@ impl Default for Config {
             refresh_interval_minutes: 15,
             default_range: "30d".to_owned(),
             theme: "dark".to_owned(),
+            plan: PlanSetting::Auto,
         }
     }
 }
@@ -108,6 +113,7 @@ pub fn command(_global: &GlobalArgs, args: &ConfigArgs) -> i32 {
             );
             println!("default_range = {:?}", config.default_range);
             println!("theme = {:?}", config.theme);
+            println!("plan = {:?}", config.plan.name());
             0
         }
         Err(e) => {
@@ -134,5 +140,10 @@ mod tests {
             Some("theme \"neon\" is not one of dark, light, mono")
         );
         assert!(Config::parse("colour = 1").is_err());
+        assert!(Config::parse("plan = \"seats\"").is_err());
+        assert_eq!(
+            Config::parse("plan = \"seat-based\"").map(|c| c.plan),
+            Ok(PlanSetting::SeatBased)
+        );
     }
 }

@@ -7,12 +7,14 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 mod dashboard;
+mod plan;
 mod spans;
 
 pub use dashboard::{
     Adoption, Dashboard, IdlePerson, ModelCost, MonthToDate, RangePreset, Spike,
     coverage_from_store, plural, preset_range, spikes,
 };
+pub use plan::{CostBasis, PlanEvidence, PlanSetting};
 pub use spans::DataSpans;
 
 use crate::store::{Activity, Store, StoreError, next_day};

@@ -9,14 +9,15 @@ mod dashboard_common;
 use std::sync::OnceLock;
 
 use topogy::metrics::{Dashboard, DataSpans, RangePreset};
-use topogy::store::Store;
 use topogy::sync::Coverage;
 use topogy::tui::action::{Action, Tab};
 use topogy::tui::model::{DateRange, Model};
 use topogy::tui::ui::Theme;
 use topogy::tui::update::update;
 
-use dashboard_common::{TODAY, draw, loaded_model, now, screen_text, simulator, sync_dashboard};
+use dashboard_common::{
+    TODAY, block_on, draw, loaded_model, now, screen_text, simulator, synced_dashboard,
+};
 
 /// What the simulator's 90 days of activity and eleven months of cost come to.
 const SPANS: &str = "activity 2026-08-27 → 2026-11-23 · cost 2026-01-01 → 2026-11-25";
@@ -28,27 +29,11 @@ fn range() -> DateRange {
 fn fixture() -> &'static (Dashboard, Coverage, u64) {
     static FIXTURE: OnceLock<(Dashboard, Coverage, u64)> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
+        block_on(async {
             let sim = simulator(40, TODAY).await;
-            let mut syncer =
-                dashboard_common::syncer(&sim, Store::open_in_memory().unwrap(), now());
-            let range = range();
-            let outcome = sync_dashboard(&mut syncer, &range, TODAY).await;
-            let dashboard = Dashboard::load(
-                syncer.store(),
-                range.from,
-                range.to,
-                now(),
-                Some(&outcome.coverage),
-            )
-            .unwrap();
+            let fixture = synced_dashboard(&sim, &range()).await;
             sim.shutdown();
-            (dashboard, outcome.coverage, outcome.requests)
+            fixture
         })
     })
 }

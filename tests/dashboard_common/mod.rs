@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 use topogy::api::{Client, ClientConfig, ProgressSnapshot};
 use topogy::credentials::{ApiKey, KeySource};
 use topogy::metrics::Dashboard;
-use topogy::sim::{self, SimConfig, SimHandle};
+use topogy::sim::{self, SimConfig, SimHandle, Variant};
 use topogy::store::Store;
 use topogy::sync::{Clock, Coverage, Need, SyncOptions, SyncOutcome, Syncer};
 use topogy::tui::action::{Action, SyncResult};
@@ -32,15 +32,49 @@ pub fn now() -> DateTime<Utc> {
 
 /// A simulator of `users` people, seed 7, on `today`, with a budget no test reaches.
 pub async fn simulator(users: usize, today: NaiveDate) -> SimHandle {
-    sim::spawn(SimConfig {
-        users,
-        seed: 7,
-        today,
-        requests_per_window: 100_000,
-        ..SimConfig::default()
-    })
+    simulator_as(users, today, &[]).await
+}
+
+/// [`simulator`] behaving as `variants`.
+pub async fn simulator_as(users: usize, today: NaiveDate, variants: &[Variant]) -> SimHandle {
+    sim::spawn(
+        SimConfig {
+            users,
+            seed: 7,
+            today,
+            requests_per_window: 100_000,
+            ..SimConfig::default()
+        }
+        .with_variants(variants),
+    )
     .await
     .unwrap()
+}
+
+/// Runs `future` on a runtime of its own: for fixtures built once per test binary.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+/// What the dashboard shows for `range` after its first sync from `sim` into a fresh store:
+/// the figures, the sync's coverage and its request count.
+pub async fn synced_dashboard(sim: &SimHandle, range: &DateRange) -> (Dashboard, Coverage, u64) {
+    let mut syncer = syncer(sim, Store::open_in_memory().unwrap(), now());
+    let outcome = sync_dashboard(&mut syncer, range, range.to).await;
+    let dashboard = Dashboard::load(
+        syncer.store(),
+        range.from,
+        range.to,
+        now(),
+        Some(&outcome.coverage),
+    )
+    .unwrap();
+    (dashboard, outcome.coverage, outcome.requests)
 }
 
 /// A sync engine over `store`, talking to `sim` with a generous budget and a fixed clock.
