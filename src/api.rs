@@ -139,8 +139,8 @@ pub struct ProbeOutcome {
     pub organization_id: Option<String>,
     /// Assigned seats on the latest day the answer covered (who the key belongs to, roughly).
     pub seats: Option<u64>,
-    /// Daily active users of each day the answer covered, oldest first.
-    pub daily_active: Vec<(NaiveDate, u64)>,
+    /// Weekly active users of the latest day: people active in the 7 days ending on it.
+    pub weekly_active: Option<u64>,
 }
 
 /// The API client. Cheap to clone; clones share one connection pool, budget and progress.
@@ -392,12 +392,7 @@ impl Client {
                         outcome.latest_available = Some(newest.date);
                         outcome.seats = newest.assigned_seat_count;
                         outcome.oldest_seen = rows.iter().map(|r| r.date).min();
-                        let mut daily: Vec<(NaiveDate, u64)> = rows
-                            .iter()
-                            .map(|r| (r.date, r.daily_active_user_count))
-                            .collect();
-                        daily.sort_unstable();
-                        outcome.daily_active = daily;
+                        outcome.weekly_active = Some(newest.weekly_active_user_count);
                         return Ok(outcome);
                     }
                     // An empty series: nothing from `start` on yet; look further back.

@@ -53,6 +53,11 @@ pub fn path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "topogy").map(|d| d.config_dir().join("config.toml"))
 }
 
+/// The config's `plan`; `auto` when the file is missing or invalid (`topogy config` says why).
+pub fn plan_setting() -> PlanSetting {
+    Config::load().map(|c| c.plan).unwrap_or_default()
+}
+
 impl Config {
     /// Reads the config file; a missing file means the defaults.
     pub fn load() -> Result<Config, ConfigError> {

@@ -70,7 +70,11 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
         }
     };
     let days = metrics::daily(syncer.store(), args.from, args.to).map_err(|e| e.to_string());
-    let spans = days.as_ref().ok().map(|d| metrics::DataSpans::of(d));
+    // Per-person totals cover what their sync assembled; the daily rows, what the store holds.
+    let spans = match args.view {
+        View::Developers => Some(metrics::DataSpans::of_coverage(&outcome.coverage)),
+        View::Daily => days.as_ref().ok().map(|d| metrics::DataSpans::of(d)),
+    };
     let written = match args.view {
         View::Developers => metrics::developers(syncer.store(), &outcome.coverage)
             .map_err(|e| e.to_string())
@@ -91,6 +95,14 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
         eprintln!("topogy: note: {note}");
     }
     if let Some(note) = spans.and_then(|s| spans_note(&s, args.from, args.to)) {
+        eprintln!("topogy: note: {note}");
+    }
+    // On a seat-based plan (or one that may be) the cost columns are extra usage only.
+    let evidence = spans.and_then(|s| {
+        let people = metrics::developers(syncer.store(), &outcome.coverage).ok()?;
+        metrics::PlanEvidence::of(&people, &s)
+    });
+    if let Some(note) = metrics::CostBasis::decide(crate::config::plan_setting(), evidence).note() {
         eprintln!("topogy: note: {note}");
     }
     // Offline-first: the store's copy was served; say how old it is and why.

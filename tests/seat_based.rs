@@ -87,18 +87,16 @@ fn the_config_setting_wins_over_the_guess() {
     assert!(!text.contains("extra usage"), "{text}");
 }
 
-/// The heuristic's evidence as `verify` and `doctor` gather it: the probe's days (from a week
-/// before today to the latest available day), people active each day against people with any
-/// cost that day.
-fn person_days(org: &SyntheticOrg, today: NaiveDate, latest: NaiveDate) -> (u64, u64) {
-    let days = common::days(today - Duration::days(7), latest);
-    let active = days.iter().map(|d| org.dau(*d)).sum();
-    let with_cost = days
+/// The heuristic's evidence as `verify` and `doctor` gather it: the people active in the week
+/// to the latest available day (its weekly active users), and those of them with any cost.
+fn week(org: &SyntheticOrg, latest: NaiveDate) -> (u64, u64) {
+    let days = common::days(latest - Duration::days(6), latest);
+    let with_cost = org
+        .members()
         .iter()
-        .flat_map(|d| org.members().iter().map(move |m| (m.index, *d)))
-        .filter(|&(u, d)| !org.user_cost(u, d).is_empty())
+        .filter(|m| days.iter().any(|d| !org.user_cost(m.index, *d).is_empty()))
         .count() as u64;
-    (active, with_cost)
+    (org.wau(latest), with_cost)
 }
 
 async fn seat_based_sim() -> SimHandle {
@@ -124,11 +122,11 @@ fn write_config(dir: &Path, text: &str) {
 async fn verify_and_doctor_say_the_cost_is_extra_usage_on_a_seat_based_plan() {
     let sim = seat_based_sim().await;
     let today = common::today();
-    let (active, with_cost) = person_days(sim.org(), today, today - Duration::days(2));
+    let (active, with_cost) = week(sim.org(), today - Duration::days(2));
     assert!(with_cost * 2 < active, "{with_cost} of {active}");
     let guess = format!(
         "note: the plan may be seat-based (a heuristic, not an answer from the API: only \
-         {with_cost} of {active} person-days active have any cost); then the cost figures are \
+         {with_cost} of {active} people active have any cost); then the cost figures are \
          extra usage (usage credits) only, not the bill; set plan = \"seat-based\" or \
          \"usage-based\" in the config file to say which"
     );
@@ -166,6 +164,46 @@ async fn verify_and_doctor_say_the_cost_is_extra_usage_on_a_seat_based_plan() {
         "{text}"
     );
 
+    // The export says it too, counted over people: active in the range, and with any cost.
+    let (from, latest) = (today - Duration::days(40), today - Duration::days(2));
+    let org = sim.org();
+    let engaged: Vec<usize> = org
+        .members()
+        .iter()
+        .map(|m| m.index)
+        .filter(|&u| {
+            common::days(from, latest)
+                .iter()
+                .any(|d| org.user_day(u, *d).is_some())
+        })
+        .collect();
+    let paying = engaged
+        .iter()
+        .filter(|&&u| {
+            common::days(from, today - Duration::days(1))
+                .iter()
+                .any(|d| !org.user_cost(u, *d).is_empty())
+        })
+        .count();
+    let (_, out) = common::export_rows(
+        dir.path(),
+        &sim,
+        "developers",
+        (from, today - Duration::days(1)),
+        &["--rpm", "2000"],
+    )
+    .await;
+    let expected = format!(
+        "topogy: note: the plan may be seat-based (a heuristic, not an answer from the API: \
+         only {paying} of {} people active have any cost);",
+        engaged.len()
+    );
+    let err = common::stderr(&out);
+    assert!(
+        err.lines().any(|l| l.starts_with(&expected)),
+        "{expected}\n{err}"
+    );
+
     // Said in the config: no guess, the plan by name.
     write_config(dir.path(), "plan = \"seat-based\"\n");
     let out = common::run(dir.path(), &sim, sim::DEMO_KEY, &["verify"]).await;
@@ -189,7 +227,7 @@ async fn a_usage_based_plan_reads_as_the_bill() {
     .await
     .unwrap();
     let today = common::today();
-    let (active, with_cost) = person_days(sim.org(), today, today - Duration::days(2));
+    let (active, with_cost) = week(sim.org(), today - Duration::days(2));
     assert_eq!(
         active, with_cost,
         "everyone active spends on a usage-based plan"
@@ -203,8 +241,8 @@ async fn a_usage_based_plan_reads_as_the_bill() {
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         text.contains(&format!(
-            " Plan            no sign of a seat-based plan ({active} of {active} person-days \
-             active have cost): cost reads as the bill"
+            " Plan            no sign of a seat-based plan ({active} of {active} people active \
+             have cost): cost reads as the bill"
         )),
         "{text}"
     );

@@ -219,7 +219,7 @@ pub async fn examine(global: &GlobalArgs) -> DoctorReport {
             // Whether the cost figures are the bill or only extra usage (seat-based plans).
             if let Some(probe) = &probe {
                 checks.push(
-                    plan::examine(&api, probe, plan::setting(), today)
+                    plan::examine(&api, probe, crate::config::plan_setting(), today)
                         .await
                         .check(),
                 );

@@ -1,18 +1,18 @@
 //! Whether the cost figures are the bill, for `verify` and `doctor`: the config's `plan`, else
-//! a labelled heuristic from one request — the days the probe saw, person-days active (daily
-//! active users) against person-days with any cost (`/analytics/cost` by actor and day).
+//! a labelled heuristic from one request — the people active in the week to the latest day
+//! (the probe's weekly active users) against those with any cost that week (`/analytics/cost`
+//! by actor: one row per person who spent, one page for most organizations).
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Days, NaiveDate, NaiveTime};
 use serde_json::{Value, json};
 
 use super::Check;
 use super::CheckStatus;
 use crate::api::{ApiError, Client, CostQuery, ProbeOutcome};
-use crate::config::Config;
 use crate::metrics::{CostBasis, PlanEvidence, PlanSetting};
 
-/// The probe's newest days the heuristic looks at.
-const EVIDENCE_DAYS: usize = 7;
+/// The days weekly active users count back over, the latest one included.
+const WEEK_DAYS: u64 = 7;
 
 /// What the plan check learned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +37,6 @@ impl PlanFinding {
             "evidence": self.evidence.map(|e| json!({
                 "active": e.active,
                 "with_cost": e.with_cost,
-                "unit": e.unit,
             })),
             "note": self.basis.note(),
         })
@@ -45,12 +44,9 @@ impl PlanFinding {
 
     /// `doctor`'s check: a warning when the figures are (or may be) extra usage only.
     pub fn check(&self) -> Check {
-        let evidence = self.evidence.map(|e| {
-            format!(
-                "{} of {} {} active have cost",
-                e.with_cost, e.active, e.unit
-            )
-        });
+        let evidence = self
+            .evidence
+            .map(|e| format!("{} of {} people active have cost", e.with_cost, e.active));
         let summary = match (self.basis.note(), self.setting, evidence) {
             (Some(note), _, _) => note,
             (None, PlanSetting::UsageBased, _) => {
@@ -60,9 +56,11 @@ impl PlanFinding {
             (None, _, Some(evidence)) => {
                 format!("no sign of a seat-based plan ({evidence}): cost reads as the bill")
             }
-            (None, _, None) => "could not tell the plan (no cost by person for the probe's days); \
-                 on a seat-based plan cost is extra usage only"
-                .to_owned(),
+            (None, _, None) => {
+                "could not tell the plan (no cost by person for the latest week); on a \
+                 seat-based plan cost is extra usage only"
+                    .to_owned()
+            }
         };
         let mut check = Check::pass("plan", "Plan", &summary);
         if self.basis != CostBasis::Bill {
@@ -72,12 +70,7 @@ impl PlanFinding {
     }
 }
 
-/// The config's `plan`; `auto` when the file is missing or invalid (`topogy config` says why).
-pub fn setting() -> PlanSetting {
-    Config::load().map(|c| c.plan).unwrap_or_default()
-}
-
-/// One `/analytics/cost` request by actor and day over the probe's newest days; the legacy
+/// One `/analytics/cost` request by actor over the week to the probe's latest day; the legacy
 /// `cost_report` only to name the organization when that endpoint is not served. Never fails:
 /// what could not be learned stays `None`.
 pub async fn examine(
@@ -92,17 +85,19 @@ pub async fn examine(
         basis: CostBasis::decide(setting, None),
         organization_id: probe.organization_id.clone(),
     };
-    let days = &probe.daily_active[probe.daily_active.len().saturating_sub(EVIDENCE_DAYS)..];
-    if let (Some(first), Some(last)) = (days.first(), days.last()) {
+    if let (Some(latest), Some(weekly)) = (probe.latest_available, probe.weekly_active) {
         let midnight = |d: NaiveDate| d.and_time(NaiveTime::MIN).and_utc();
-        let end = last.0.succ_opt().unwrap_or(last.0);
+        let start = latest
+            .checked_sub_days(Days::new(WEEK_DAYS - 1))
+            .unwrap_or(latest);
+        let end = latest.succ_opt().unwrap_or(latest);
         let ask = CostQuery {
-            bucket: Some("1d"),
+            bucket: None,
             group_by: &["actor"],
             actor_ids: &[],
         };
         match api
-            .dimension_cost(midnight(first.0), midnight(end), &ask)
+            .dimension_cost(midnight(start), midnight(end), &ask)
             .await
         {
             Ok(report) => {
@@ -113,9 +108,8 @@ pub async fn examine(
                     .filter(|r| !r.amount().is_zero())
                     .count();
                 finding.evidence = Some(PlanEvidence {
-                    active: days.iter().map(|d| d.1).sum(),
+                    active: weekly,
                     with_cost: u64::try_from(with_cost).unwrap_or(u64::MAX),
-                    unit: "person-days",
                 });
                 finding.basis = CostBasis::decide(setting, finding.evidence);
                 if finding.organization_id.is_none() {

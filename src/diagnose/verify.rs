@@ -286,7 +286,7 @@ pub async fn check(global: &GlobalArgs) -> VerifyReport {
                 // Only the cost endpoints name the organization: one more request, which also
                 // tells whether the cost figures look like the bill.
                 let today = chrono::Utc::now().date_naive();
-                let plan = plan::examine(&api, &probe, plan::setting(), today).await;
+                let plan = plan::examine(&api, &probe, crate::config::plan_setting(), today).await;
                 probe.organization_id.clone_from(&plan.organization_id);
                 report.plan = Some(plan);
                 report.switched = probe.organization_id.as_deref().and_then(|org| {

@@ -32,17 +32,14 @@ impl PlanSetting {
     }
 }
 
-/// People (or person-days) active in the engagement data, and how many of them have any cost
-/// over the same days.
+/// People active in the engagement data, and how many of them have any cost over the same days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlanEvidence {
     pub active: u64,
     pub with_cost: u64,
-    /// `people` or `person-days`.
-    pub unit: &'static str,
 }
 
-/// Fewer active people (person-days) than this say nothing either way.
+/// Fewer active people than this say nothing either way.
 const MIN_ACTIVE: u64 = 5;
 
 /// What the cost figures are.
@@ -82,10 +79,10 @@ impl CostBasis {
             ),
             CostBasis::MaybeExtraUsage(e) => Some(format!(
                 "the plan may be seat-based (a heuristic, not an answer from the API: only {} \
-                 of {} {} active have any cost); then the cost figures are extra usage (usage \
-                 credits) only, not the bill; set plan = \"seat-based\" or \"usage-based\" in \
-                 the config file to say which",
-                e.with_cost, e.active, e.unit
+                 of {} people active have any cost); then the cost figures are extra usage \
+                 (usage credits) only, not the bill; set plan = \"seat-based\" or \
+                 \"usage-based\" in the config file to say which",
+                e.with_cost, e.active
             )),
         }
     }
@@ -98,9 +95,9 @@ impl CostBasis {
                 Some("seat-based plan: extra usage (usage credits) only, not the bill".to_owned())
             }
             CostBasis::MaybeExtraUsage(e) => Some(format!(
-                "seat-based plan? only {} of {} active {} have cost (a guess; set plan in the \
-                 config): then this is extra usage (usage credits) only, not the bill",
-                e.with_cost, e.active, e.unit
+                "seat-based plan? only {} of {} active people have cost (a guess; set plan in \
+                 the config): then this is extra usage (usage credits) only, not the bill",
+                e.with_cost, e.active
             )),
         }
     }
@@ -123,11 +120,7 @@ impl PlanEvidence {
         let (active, with_cost) = engaged.fold((0, 0), |(n, paid), d| {
             (n + 1, paid + u64::from(!d.cost_usd.is_zero()))
         });
-        Some(PlanEvidence {
-            active,
-            with_cost,
-            unit: "people",
-        })
+        Some(PlanEvidence { active, with_cost })
     }
 }
 
@@ -138,7 +131,6 @@ mod tests {
     const FEW_PAY: PlanEvidence = PlanEvidence {
         active: 36,
         with_cost: 4,
-        unit: "people",
     };
 
     #[test]
@@ -166,7 +158,6 @@ mod tests {
         let too_few = PlanEvidence {
             active: 4,
             with_cost: 0,
-            ..FEW_PAY
         };
         assert_eq!(
             CostBasis::decide(PlanSetting::Auto, Some(too_few)),

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use super::Day;
+use crate::sync::{Coverage, Segment};
 
 /// The first and last day of a range that hold activity data, and those that hold cost data.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -24,6 +25,26 @@ impl DataSpans {
         DataSpans {
             activity: span(|d| d.dau.is_some() || d.commits.is_some()),
             cost: span(|d| d.cost_usd.is_some()),
+        }
+    }
+
+    /// The spans of per-person totals: the engagement segments and the per-person cost windows
+    /// a sync assembled them from (`[start, end)` each).
+    pub fn of_coverage(coverage: &Coverage) -> DataSpans {
+        let span = |windows: &mut dyn Iterator<Item = (NaiveDate, NaiveDate)>| {
+            windows.fold(None, |acc: Option<(NaiveDate, NaiveDate)>, (start, end)| {
+                let last = end.pred_opt().unwrap_or(end);
+                Some(acc.map_or((start, last), |(a, b)| (a.min(start), b.max(last))))
+            })
+        };
+        let through = coverage.engagement_through;
+        let activity = span(&mut coverage.engagement.iter().map(|s| match *s {
+            Segment::Days { start, end } | Segment::Rollup { start, end } => (start, end),
+        }))
+        .map(|(first, last)| (first, through.map_or(last, |t| last.min(t))));
+        DataSpans {
+            activity,
+            cost: span(&mut coverage.cost_windows.iter().copied()),
         }
     }
 
