@@ -47,7 +47,8 @@ pub(crate) struct Shared {
 impl Shared {
     pub(crate) fn new(config: SimConfig) -> Self {
         Self {
-            org: SyntheticOrg::new(config.seed, config.users, config.today),
+            org: SyntheticOrg::new(config.seed, config.users, config.today)
+                .seat_based(config.seat_based),
             started: Instant::now(),
             fault: Mutex::new(config.fault),
             log: Mutex::new(Vec::new()),

@@ -26,7 +26,14 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             t.filter
         )
     };
-    let outer = block(&title, theme);
+    let mut outer = block(&title, theme);
+    // A range longer than one history says which days the columns cover, on the border so
+    // the hint line keeps its notes.
+    let mixed = model.data.as_ref().filter(|d| d.spans.mixed(d.from));
+    if let Some(data) = mixed {
+        outer = outer.title_bottom(Span::styled(format!(" {} ", data.spans.text()), theme.warn));
+    }
+    let mixed = mixed.is_some();
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let [table_area, foot] = inner.layout(&Layout::vertical([
@@ -131,14 +138,21 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else if let Some(note) = model.data.as_ref().and_then(|d| basis_hint(d.count_basis)) {
         Line::styled(note, theme.warn)
     } else {
-        Line::from(vec![
-            Span::styled("s/S sort · / filter · Enter timeline · ", theme.dim),
-            freshness(model, theme, true)
-                .spans
-                .into_iter()
-                .next()
-                .unwrap_or_default(),
-        ])
+        let keys = Span::styled("s/S sort · / filter · Enter timeline", theme.dim);
+        // When the border names the days covered, freshness would only repeat it.
+        if mixed {
+            Line::from(keys)
+        } else {
+            Line::from(vec![
+                keys,
+                Span::styled(" · ", theme.dim),
+                freshness(model, theme, true)
+                    .spans
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default(),
+            ])
+        }
     };
     frame.render_widget(Paragraph::new(hint), foot);
 }
