@@ -117,11 +117,17 @@ fn two_dashboards_and_an_export_on_one_profile_at_once() {
     });
     let (range_from, range_to) = range_on_tab_bar(&screen);
     let second = dashboard(dir.path(), "second", &home, &url);
-    let waiting = second.wait_for("the second dashboard waiting", |s| {
-        s.lines()
-            .last()
-            .is_some_and(|l| l.contains("another topogy is syncing: showing its results"))
-    });
+    // A loaded machine starts the second (debug) binary slowly: a longer wait than one step's.
+    let waiting = wait_long(
+        &second,
+        "the second dashboard waiting",
+        StdDuration::from_secs(60),
+        |s| {
+            s.lines()
+                .last()
+                .is_some_and(|l| l.contains("another topogy is syncing: showing its results"))
+        },
+    );
     assert!(!waiting.contains("locked"), "{waiting}");
 
     // An export beside them: it waits for the lock, then is exact.

@@ -125,6 +125,8 @@ pub enum Action {
     Back,
     SortNext,
     SortReverse,
+    /// Show or hide the Developers table's extra columns.
+    ToggleColumns,
     Refresh,
     OpenRangePicker,
     PickRange(RangePreset),

@@ -163,7 +163,7 @@ pub fn bindings() -> Vec<Binding> {
             "e",
             Action::Export,
             Scope::Global,
-            "export the current view to CSV",
+            "export this view to CSV",
         ),
         b(
             &[(Char('K'), SHIFT), (Char('K'), NONE)],
@@ -248,6 +248,13 @@ pub fn bindings() -> Vec<Binding> {
             Action::SortReverse,
             Scope::Developers,
             "reverse the sort",
+        ),
+        b(
+            &[(Char('c'), NONE)],
+            "c",
+            Action::ToggleColumns,
+            Scope::Developers,
+            "extra columns on/off",
         ),
         b(
             &[(Enter, NONE)],

@@ -67,51 +67,80 @@ pub enum LoadState {
     Failed(String),
 }
 
-/// Columns the Developers table sorts by (`s` cycles, `S` reverses).
+/// Columns of the Developers table, in their order on screen; it sorts by any shown one (`s`
+/// cycles, `S` reverses). Conversations, rejected and list price are shown on request (`c`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortColumn {
     Email,
     Messages,
+    Conversations,
     Sessions,
     Commits,
     PullRequests,
     LinesAdded,
     LinesRemoved,
     Acceptance,
+    Rejected,
     Cost,
+    ListCost,
 }
 
 impl SortColumn {
-    pub const ALL: [SortColumn; 9] = [
+    pub const ALL: [SortColumn; 12] = [
         SortColumn::Email,
         SortColumn::Messages,
+        SortColumn::Conversations,
         SortColumn::Sessions,
         SortColumn::Commits,
         SortColumn::PullRequests,
         SortColumn::LinesAdded,
         SortColumn::LinesRemoved,
         SortColumn::Acceptance,
+        SortColumn::Rejected,
         SortColumn::Cost,
+        SortColumn::ListCost,
     ];
+
+    /// Whether the column is on screen: the three extra ones only when asked for.
+    pub fn shown(self, more: bool) -> bool {
+        more || !matches!(
+            self,
+            SortColumn::Conversations | SortColumn::Rejected | SortColumn::ListCost
+        )
+    }
+
+    /// The columns on screen, Person first.
+    pub fn on_screen(more: bool) -> impl Iterator<Item = SortColumn> {
+        SortColumn::ALL.into_iter().filter(move |c| c.shown(more))
+    }
 
     pub fn title(self) -> &'static str {
         match self {
             SortColumn::Email => "Person",
             SortColumn::Messages => "Msgs",
+            SortColumn::Conversations => "Convs",
             SortColumn::Sessions => "Sessions",
             SortColumn::Commits => "Commits",
             SortColumn::PullRequests => "PRs",
             SortColumn::LinesAdded => "+Lines",
             SortColumn::LinesRemoved => "-Lines",
             SortColumn::Acceptance => "Accept%",
+            SortColumn::Rejected => "Rejected",
             SortColumn::Cost => "Cost",
+            SortColumn::ListCost => "List",
         }
     }
 
-    /// The column `s` moves to.
-    pub fn next(self) -> SortColumn {
-        let i = SortColumn::ALL.iter().position(|c| *c == self).unwrap_or(0);
-        SortColumn::ALL[(i + 1) % SortColumn::ALL.len()]
+    /// The column `s` moves to: the next of `shown` (Person first) after this one in the
+    /// table's order.
+    pub fn next(self, shown: &[SortColumn]) -> SortColumn {
+        let at = |c: SortColumn| SortColumn::ALL.iter().position(|x| *x == c).unwrap_or(0);
+        shown
+            .iter()
+            .copied()
+            .find(|&c| at(c) > at(self))
+            .or_else(|| shown.first().copied())
+            .unwrap_or(SortColumn::Email)
     }
 
     /// Orders two people by this column, ascending.
@@ -119,13 +148,16 @@ impl SortColumn {
         match self {
             SortColumn::Email => a.email.cmp(&b.email),
             SortColumn::Messages => a.messages.cmp(&b.messages),
+            SortColumn::Conversations => a.conversations.cmp(&b.conversations),
             SortColumn::Sessions => a.claude_code_sessions.cmp(&b.claude_code_sessions),
             SortColumn::Commits => a.commits.cmp(&b.commits),
             SortColumn::PullRequests => a.pull_requests.cmp(&b.pull_requests),
             SortColumn::LinesAdded => a.lines_added.cmp(&b.lines_added),
             SortColumn::LinesRemoved => a.lines_removed.cmp(&b.lines_removed),
             SortColumn::Acceptance => a.acceptance_rate().cmp(&b.acceptance_rate()),
+            SortColumn::Rejected => a.tool_rejected.cmp(&b.tool_rejected),
             SortColumn::Cost => a.cost_usd.cmp(&b.cost_usd),
+            SortColumn::ListCost => a.list_cost_usd.cmp(&b.list_cost_usd),
         }
         .then_with(|| a.email.cmp(&b.email))
     }
@@ -146,6 +178,8 @@ pub struct DeveloperTable {
     /// Indices into the dashboard's developers, filtered and sorted — computed in `update`,
     /// never while drawing.
     pub rows: Vec<usize>,
+    /// Conversations, rejected and list price shown too (`c`).
+    pub more_columns: bool,
 }
 
 impl Default for DeveloperTable {
@@ -158,6 +192,7 @@ impl Default for DeveloperTable {
             selected: 0,
             offset: 0,
             rows: Vec::new(),
+            more_columns: false,
         }
     }
 }

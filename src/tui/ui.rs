@@ -12,7 +12,7 @@ mod adoption;
 mod claude_code;
 mod cost;
 mod detail;
-mod developers;
+pub(crate) mod developers;
 mod help;
 mod messages;
 mod overview;
@@ -65,7 +65,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) {
     }
     status_bar(model, theme, frame, status);
     match &model.overlay {
-        Some(Overlay::Help) => help::render(model, theme, frame, body),
+        Some(Overlay::Help) => help::render(model, theme, frame, frame.area()),
         Some(Overlay::Messages { scroll }) => messages::render(model, theme, frame, body, *scroll),
         Some(Overlay::RangePicker { custom, error }) => {
             picker::render(

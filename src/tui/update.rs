@@ -112,7 +112,13 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
         Action::Back => back(model),
         Action::SortNext | Action::SortReverse if model.tab == Tab::Developers => {
             if action == Action::SortNext {
-                model.developers.sort = model.developers.sort.next();
+                let table_width = model.size.0.saturating_sub(2);
+                let (numbers, _, _) =
+                    crate::tui::ui::developers::columns(&model.developers, table_width);
+                let shown: Vec<_> = std::iter::once(super::model::SortColumn::Email)
+                    .chain(numbers)
+                    .collect();
+                model.developers.sort = model.developers.sort.next(&shown);
                 model.developers.descending =
                     model.developers.sort != super::model::SortColumn::Email;
             } else {
@@ -121,6 +127,17 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
             rebuild(model);
         }
         Action::SortNext | Action::SortReverse => {}
+        Action::ToggleColumns if model.tab == Tab::Developers => {
+            let table = &mut model.developers;
+            table.more_columns = !table.more_columns;
+            // A hidden column sorts nothing: back to the default order.
+            if !table.sort.shown(table.more_columns) {
+                table.sort = super::model::SortColumn::Cost;
+                table.descending = true;
+                rebuild(model);
+            }
+        }
+        Action::ToggleColumns => {}
         Action::Refresh => return refresh(model),
         Action::OpenRangePicker => {
             model.overlay = Some(Overlay::RangePicker {

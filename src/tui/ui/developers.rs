@@ -9,18 +9,26 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use super::Theme;
 use super::widgets::{NO_FIGURE, block, clip, count, fit, freshness, money, number, percent};
 use crate::sync::CountBasis;
-use crate::tui::model::{Model, SortColumn, position_text};
+use crate::tui::model::{DeveloperTable, Model, SortColumn, position_text};
 use crate::tui::update::table_height;
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let t = &model.developers;
     let total = model.data.as_ref().map_or(0, |d| d.developers.len());
     let position = position_text(t.selected, t.rows.len());
+    let table_width = area.width.saturating_sub(2);
+    let (numbers, widths, left_out) = columns(t, table_width);
+    let left_out = if left_out.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<&str> = left_out.iter().map(|c| c.title()).collect();
+        format!(" · no room for {}", names.join(", "))
+    };
     let title = if t.filter.is_empty() {
-        format!("Developers ({}){position}", count(total as u64))
+        format!("Developers ({}){position}{left_out}", count(total as u64))
     } else {
         format!(
-            "Developers ({} of {} matching “{}”){position}",
+            "Developers ({} of {} matching “{}”){position}{left_out}",
             t.rows.len(),
             total,
             t.filter
@@ -41,21 +49,11 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Length(1),
     ]));
 
-    // Titles shorten below 100 columns so the e-mails keep room at 80×24. Each number
-    // column is as wide as its title with room for the sort mark (so no column moves when the
-    // mark does) or its widest likely value.
-    let wide = table_area.width >= 100;
-    let title = |c: SortColumn| if wide { c.title() } else { short_title(c) };
     let header_text = |c: SortColumn| match (c == t.sort, t.descending) {
-        (true, true) => format!("{}▼", title(c)),
-        (true, false) => format!("{}▲", title(c)),
-        (false, _) => title(c).to_owned(),
+        (true, true) => format!("{}▼", column_title(c, table_width)),
+        (true, false) => format!("{}▲", column_title(c, table_width)),
+        (false, _) => column_title(c, table_width).to_owned(),
     };
-    let numbers = &SortColumn::ALL[1..];
-    let widths: Vec<u16> = numbers
-        .iter()
-        .map(|&c| fit(&format!("{}▼", title(c)), [], value_width(c)))
-        .collect();
     let fixed: u16 = widths.iter().sum::<u16>() + u16::try_from(widths.len()).unwrap_or(0);
     let email_width = usize::from(table_area.width.saturating_sub(fixed)).max(8);
     let header = Row::new(
@@ -87,21 +85,25 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .skip(t.offset)
         .take(height)
         .map(|(i, d)| {
-            let row = Row::new(vec![
-                Cell::from(clip(&d.email, email_width)),
-                number(known(d.messages)),
-                number(known(d.claude_code_sessions)),
-                number(known(d.commits)),
-                number(known(d.pull_requests)),
-                number(known(d.lines_added)),
-                number(known(d.lines_removed)),
-                number(percent(d.acceptance_rate())),
-                number(if costed {
-                    money(d.cost_usd)
-                } else {
-                    NO_FIGURE.to_owned()
-                }),
-            ]);
+            let value = |c: SortColumn| match c {
+                SortColumn::Email => d.email.clone(),
+                SortColumn::Messages => known(d.messages),
+                SortColumn::Conversations => known(d.conversations),
+                SortColumn::Sessions => known(d.claude_code_sessions),
+                SortColumn::Commits => known(d.commits),
+                SortColumn::PullRequests => known(d.pull_requests),
+                SortColumn::LinesAdded => known(d.lines_added),
+                SortColumn::LinesRemoved => known(d.lines_removed),
+                SortColumn::Acceptance => percent(d.acceptance_rate()),
+                SortColumn::Rejected => known(d.tool_rejected),
+                SortColumn::Cost if costed => money(d.cost_usd),
+                SortColumn::ListCost if costed => money(d.list_cost_usd),
+                SortColumn::Cost | SortColumn::ListCost => NO_FIGURE.to_owned(),
+            };
+            let row = Row::new(
+                std::iter::once(Cell::from(clip(&d.email, email_width)))
+                    .chain(numbers.iter().map(|&c| number(value(c)))),
+            );
             if i == t.selected {
                 row.style(theme.selected)
             } else {
@@ -157,6 +159,53 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(hint), foot);
 }
 
+/// Titles shorten below 100 columns so the e-mails keep room at 80×24.
+fn column_title(column: SortColumn, table_width: u16) -> &'static str {
+    if table_width >= 100 {
+        column.title()
+    } else {
+        short_title(column)
+    }
+}
+
+/// The number columns shown and their widths, and those left out for room. Each is as wide as
+/// its title with room for the sort mark (so no column moves when the mark does) or its widest
+/// likely value, never narrower: a figure is never cut. When the extra columns (`c`) leave the
+/// Person column less than [`PERSON_MIN`], the least telling default columns give way (the
+/// title names them, and `s` skips them).
+pub(crate) fn columns(
+    t: &DeveloperTable,
+    table_width: u16,
+) -> (Vec<SortColumn>, Vec<u16>, Vec<SortColumn>) {
+    let width = |c: SortColumn| {
+        fit(
+            &format!("{}▼", column_title(c, table_width)),
+            [],
+            value_width(c),
+        )
+    };
+    let room = |cols: &[SortColumn]| -> u16 { cols.iter().map(|&c| width(c) + 1).sum() };
+    let mut shown: Vec<SortColumn> = SortColumn::on_screen(t.more_columns).skip(1).collect();
+    let mut left_out = Vec::new();
+    for give_way in [
+        SortColumn::LinesRemoved,
+        SortColumn::PullRequests,
+        SortColumn::Sessions,
+        SortColumn::LinesAdded,
+    ] {
+        if room(&shown) + PERSON_MIN <= table_width {
+            break;
+        }
+        shown.retain(|&c| c != give_way);
+        left_out.push(give_way);
+    }
+    let widths = shown.iter().map(|&c| width(c)).collect();
+    (shown, widths, left_out)
+}
+
+/// The narrowest the Person column gets (an e-mail's first dozen characters).
+const PERSON_MIN: u16 = 12;
+
 /// The widest the Person column grows on a wide screen.
 const PERSON_MAX: usize = 40;
 
@@ -175,9 +224,11 @@ fn basis_hint(basis: CountBasis) -> Option<&'static str> {
 fn short_title(column: SortColumn) -> &'static str {
     match column {
         SortColumn::Messages => "Msgs",
+        SortColumn::Conversations => "Conv",
         SortColumn::Sessions => "Sess",
         SortColumn::Commits => "Cmts",
         SortColumn::Acceptance => "Acc%",
+        SortColumn::Rejected => "Rej",
         other => other.title(),
     }
 }
@@ -188,9 +239,10 @@ fn value_width(column: SortColumn) -> u16 {
     match column {
         SortColumn::Email => 12,
         SortColumn::Messages | SortColumn::Acceptance => 6,
-        SortColumn::Sessions | SortColumn::Commits => 5,
+        SortColumn::Conversations | SortColumn::Sessions | SortColumn::Commits => 5,
+        SortColumn::Rejected => 4,
         SortColumn::PullRequests => 4,
         SortColumn::LinesAdded | SortColumn::LinesRemoved => 7,
-        SortColumn::Cost => 10,
+        SortColumn::Cost | SortColumn::ListCost => 10,
     }
 }
