@@ -15,6 +15,7 @@ pub mod export;
 pub mod logging;
 pub mod metrics;
 pub mod private_files;
+pub mod signals;
 pub mod sim;
 pub mod store;
 pub mod sync;

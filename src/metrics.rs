@@ -9,7 +9,7 @@ use serde::Serialize;
 mod dashboard;
 
 pub use dashboard::{
-    Adoption, Dashboard, IdlePerson, ModelCost, MonthToDate, RangePreset, Spike,
+    Adoption, Dashboard, IdlePerson, ModelCost, MonthToDate, RangePreset, Spike, cost_by_model,
     coverage_from_store, plural, preset_range, spikes,
 };
 

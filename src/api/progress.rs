@@ -31,6 +31,8 @@ pub struct ProgressSnapshot {
     pub in_flight: u64,
     /// Retries so far.
     pub retries: u64,
+    /// Answers that were 429 (rate limited) so far.
+    pub rate_limited: u64,
     /// Remaining time of the soonest wait in progress as of this snapshot (it is republished
     /// whenever a wait starts or ends, not every tick); `None` when nobody is waiting.
     pub waiting: Option<Duration>,
@@ -138,6 +140,9 @@ impl Drop for AttemptGuard<'_> {
             p.done += 1;
             if status.is_some() {
                 p.last_status = status;
+            }
+            if status == Some(429) {
+                p.rate_limited += 1;
             }
         });
     }
