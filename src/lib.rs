@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod collect;
 pub mod config;
 pub mod context;
 pub mod credentials;
