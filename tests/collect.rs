@@ -6,140 +6,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
 use std::str::FromStr;
-use std::sync::mpsc;
-use std::time::Duration as StdDuration;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use rust_decimal::Decimal;
-use topogy::sim::{self, Fault, SimConfig, SimHandle, SyntheticOrg};
+use topogy::sim::{self, Fault, SyntheticOrg};
 
+use common::collector::{Collector, collect_once, simulator, store_path};
 use common::{assert_daily, assert_developers, expected_developers, stderr, today};
-
-/// How long a step may take before the test gives up (a hang, not a slow machine).
-const GIVE_UP: StdDuration = StdDuration::from_secs(300);
-
-async fn simulator(fault: Option<Fault>) -> SimHandle {
-    sim::spawn(SimConfig {
-        users: 40,
-        requests_per_window: 100_000,
-        fault,
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap()
-}
-
-fn env(sim: &SimHandle) -> Vec<(&'static str, String)> {
-    vec![
-        ("TOPOGY_BASE_URL", sim.base_url()),
-        ("TOPOGY_API_KEY", sim::DEMO_KEY.to_owned()),
-        ("TOPOGY_RPM", "10000".to_owned()),
-        ("TOPOGY_KEYRING", "off".to_owned()),
-    ]
-}
-
-/// A running collector whose standard error is read line by line.
-struct Collector {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    seen: Vec<String>,
-}
-
-impl Collector {
-    fn start(data: &Path, sim: &SimHandle, args: &[&str]) -> Collector {
-        let env = env(sim);
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let mut all = vec!["collect"];
-        all.extend_from_slice(args);
-        let mut child = common::topogy_command(data, &all, &env).spawn().unwrap();
-        let err = child.stderr.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(err).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Collector {
-            child,
-            lines,
-            seen: Vec::new(),
-        }
-    }
-
-    /// The first line of standard error from now on that holds `text`.
-    fn wait_for(&mut self, text: &str) -> String {
-        loop {
-            match self.lines.recv_timeout(GIVE_UP) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if line.contains(text) {
-                        return line;
-                    }
-                }
-                Err(e) => panic!(
-                    "no line with {text:?} ({e}); so far:\n{}",
-                    self.seen.join("\n")
-                ),
-            }
-        }
-    }
-
-    /// Sends SIGTERM and returns the exit status.
-    fn terminate(mut self) -> Option<i32> {
-        let sent = Command::new("kill")
-            .args(["-s", "TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(sent.success());
-        let started = std::time::Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.code();
-            }
-            if started.elapsed() > GIVE_UP {
-                self.child.kill().unwrap();
-                panic!("collect did not end after SIGTERM");
-            }
-            std::thread::sleep(StdDuration::from_millis(50));
-        }
-    }
-
-    /// The metrics address announced on standard error.
-    fn metrics_url(&mut self) -> String {
-        let line = self.wait_for("serving OpenMetrics at ");
-        let url = line.split("serving OpenMetrics at ").nth(1).unwrap();
-        url.split_whitespace().next().unwrap().to_owned()
-    }
-}
-
-/// `topogy collect --once` (plus `args`), on a blocking thread.
-async fn collect_once(data: &Path, sim: &SimHandle, args: &[&str]) -> std::process::Output {
-    let mut all = vec!["collect", "--once"];
-    all.extend_from_slice(args);
-    let (data, env) = (data.to_path_buf(), env(sim));
-    let all: Vec<String> = all.iter().map(|s| (*s).to_owned()).collect();
-    tokio::task::spawn_blocking(move || {
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let all: Vec<&str> = all.iter().map(String::as_str).collect();
-        common::topogy(&data, &all, &env, None)
-    })
-    .await
-    .unwrap()
-}
-
-/// The organization's store inside the private data directory.
-fn store_path(data: &Path, org: &SyntheticOrg) -> PathBuf {
-    data.join("data/topogy/default/orgs")
-        .join(org.organization_id())
-        .join("topogy.db")
-}
 
 /// The organization's whole cost of `day` (its members' and its automations'), in dollars.
 fn org_cost_usd(org: &SyntheticOrg, day: NaiveDate) -> Decimal {
@@ -176,10 +50,22 @@ async fn one_round_fills_the_store_and_an_export_without_the_api_is_exact() {
         "{}",
         stderr(&first)
     );
-    // A second round within the hour finds everything current: not one request.
-    let second = collect_once(dir.path(), &sim, &[]).await;
+    // A second round within the hour finds everything current: not one request. Its log
+    // goes to the file asked for, not to standard error.
+    let log = dir.path().join("logs/topogy.log");
+    let log_arg = log.display().to_string();
+    let second = collect_once(dir.path(), &sim, &["--log-file", &log_arg]).await;
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
     assert_eq!(sim.request_count(), cold, "{}", stderr(&second));
+    assert_eq!(stderr(&second), "");
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains("round ended requests=0 exit_code=0"),
+        "{logged}"
+    );
+    // The key is in no file and no output.
+    common::assert_no_file_holds(dir.path(), sim::DEMO_KEY);
+    assert!(!stderr(&first).contains(sim::DEMO_KEY));
     eprintln!("a cold round made {cold} requests; a warm one 0");
 
     // The history the API serves (90 days), filled by the backfill, day by day.
@@ -398,4 +284,45 @@ async fn the_scrape_is_openmetrics_and_equals_the_ground_truth_without_e_mails()
         );
     }
     assert_eq!(collector.terminate(), Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_collector_waits_for_the_first_and_makes_no_request_twice() {
+    // The same round, alone, on a simulator of its own: how many requests one collector makes.
+    // The dashboard's range is 7 days here, to keep the slow rounds short.
+    let alone = simulator(None).await;
+    let dir = tempfile::tempdir().unwrap();
+    seven_days(dir.path());
+    let since = (today() - Duration::days(10)).to_string();
+    let out = collect_once(dir.path(), &alone, &["--since", &since]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let one = alone.request_count();
+
+    // Two at once on one profile: the second waits for the first's lock and finds its data.
+    let sim = simulator(Some(Fault::Slow)).await;
+    let dir = tempfile::tempdir().unwrap();
+    seven_days(dir.path());
+    let mut first = Collector::start(dir.path(), &sim, &["--once", "--since", &since]);
+    first.wait_for("the key reaches this organization");
+    let second = collect_once(dir.path(), &sim, &["--since", &since]).await;
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("another topogy is syncing this organization"),
+        "{}",
+        stderr(&second)
+    );
+    first.wait_for("round ended");
+    assert_eq!(first.wait(), Some(0));
+    assert_eq!(sim.request_count(), one, "{}", stderr(&second));
+    eprintln!(
+        "one collector: {one} requests; two at once: {}",
+        sim.request_count()
+    );
+}
+
+/// A config file under the private home whose dashboard opens on the last 7 days.
+fn seven_days(home: &std::path::Path) {
+    let dir = home.join("config/topogy");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), "default_range = \"7d\"\n").unwrap();
 }
