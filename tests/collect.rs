@@ -249,6 +249,23 @@ async fn the_scrape_is_openmetrics_and_equals_the_ground_truth_without_e_mails()
     );
     assert_eq!(m.value("topogy_api_rate_limited_total", &[]), 0.0);
 
+    // The sample Grafana dashboard asks only for names the scrape has.
+    let grafana = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/grafana-topogy.json"),
+    )
+    .unwrap();
+    let names: std::collections::BTreeSet<&str> = grafana
+        .split(|c: char| !(c.is_ascii_lowercase() || c == '_'))
+        .filter(|w| w.starts_with("topogy_"))
+        .collect();
+    assert!(names.len() >= 15, "{names:?}");
+    for name in names {
+        assert!(
+            m.scrape.samples.iter().any(|s| s.metric == name),
+            "{name} is in the Grafana dashboard but not in the scrape"
+        );
+    }
+
     // No person is named without --metrics-per-person.
     assert!(!m.text.contains('@'), "{}", m.text);
     assert!(!m.text.contains("email"), "{}", m.text);
