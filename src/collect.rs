@@ -45,6 +45,8 @@ struct Round {
 /// Runs `topogy collect` until a signal (or after one round with `--once`); returns the exit
 /// status: 0 after SIGTERM/SIGINT/SIGHUP, or `--once`'s round as `export` would report it.
 pub async fn run(global: &GlobalArgs, args: &CollectArgs) -> i32 {
+    // Listening from the start: a signal during setup ends the collector in order too.
+    let mut signals = Signals::listen();
     let fatal = |message: String, code: i32| {
         tracing::error!("{message}");
         if args.log_file.is_some() {
@@ -79,7 +81,6 @@ pub async fn run(global: &GlobalArgs, args: &CollectArgs) -> i32 {
     // Under `--demo` the simulator lives as long as the collector.
     let _simulator = context.simulator;
     let mut task = SyncTask::spawn(context.syncer);
-    let mut signals = Signals::listen();
     info!(every = ?args.every, once = args.once, "collecting");
     let code = loop {
         let round = tokio::select! {
