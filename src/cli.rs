@@ -233,3 +233,20 @@ impl SimArgs {
         .with_variants(&global.variant)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::every;
+    use std::time::Duration;
+
+    #[test]
+    fn a_round_interval_is_a_number_and_a_unit_of_at_least_a_minute() {
+        assert_eq!(every("1h"), Ok(Duration::from_secs(3_600)));
+        assert_eq!(every("30m"), Ok(Duration::from_secs(1_800)));
+        assert_eq!(every("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(every("1d"), Ok(Duration::from_secs(86_400)));
+        for refused in ["10s", "0m", "1", "h", "1.5h", "-1h", "1h30m", ""] {
+            assert!(every(refused).is_err(), "{refused}");
+        }
+    }
+}

@@ -162,3 +162,20 @@ impl Drop for WaitGuard<'_> {
         self.progress.publish_waits();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_429_answer_is_counted_and_nothing_else() {
+        let progress = Progress::new();
+        for status in [200, 429, 503, 429] {
+            progress.start_attempt().set_status(status);
+        }
+        // An attempt without an answer (a timeout) is no 429.
+        drop(progress.start_attempt());
+        let snapshot = progress.subscribe().borrow().clone();
+        assert_eq!((snapshot.done, snapshot.rate_limited), (5, 2));
+    }
+}
