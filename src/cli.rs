@@ -151,11 +151,25 @@ pub struct ExportArgs {
     /// Last day, inclusive (UTC, YYYY-MM-DD)
     #[arg(long)]
     pub to: NaiveDate,
-    #[arg(long, value_enum, default_value_t = Format::Json)]
-    pub format: Format,
+    /// json or csv; without it, an --output name ending in .csv means CSV, anything else JSON
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write to this file instead of standard output
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+}
+
+impl ExportArgs {
+    /// The format asked for, else the one the output file's name implies, else JSON.
+    pub fn format(&self) -> Format {
+        let named_csv = self
+            .output
+            .as_deref()
+            .and_then(|p| p.extension())
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        self.format
+            .unwrap_or(if named_csv { Format::Csv } else { Format::Json })
+    }
 }
 
 /// `topogy collect`.
@@ -236,15 +250,43 @@ impl SimArgs {
 
 #[cfg(test)]
 mod tests {
-    use super::every;
-    use std::time::Duration;
+    use super::*;
+
+    fn export(args: &[&str]) -> ExportArgs {
+        let line = [
+            "topogy",
+            "export",
+            "daily",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-02",
+        ];
+        match Cli::parse_from(line.iter().chain(args)).command {
+            Some(Command::Export(args)) => args,
+            other => panic!("not an export: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_export_format_follows_the_flag_then_the_file_name() {
+        assert_eq!(export(&[]).format(), Format::Json);
+        assert_eq!(export(&["-o", "out.csv"]).format(), Format::Csv);
+        assert_eq!(export(&["-o", "OUT.CSV"]).format(), Format::Csv);
+        assert_eq!(export(&["-o", "out.txt"]).format(), Format::Json);
+        assert_eq!(export(&["--format", "csv"]).format(), Format::Csv);
+        assert_eq!(
+            export(&["--format", "json", "-o", "x.csv"]).format(),
+            Format::Json
+        );
+    }
 
     #[test]
     fn a_round_interval_is_a_number_and_a_unit_of_at_least_a_minute() {
-        assert_eq!(every("1h"), Ok(Duration::from_secs(3_600)));
-        assert_eq!(every("30m"), Ok(Duration::from_secs(1_800)));
-        assert_eq!(every("90s"), Ok(Duration::from_secs(90)));
-        assert_eq!(every("1d"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(every("1h"), Ok(std::time::Duration::from_secs(3_600)));
+        assert_eq!(every("30m"), Ok(std::time::Duration::from_secs(1_800)));
+        assert_eq!(every("90s"), Ok(std::time::Duration::from_secs(90)));
+        assert_eq!(every("1d"), Ok(std::time::Duration::from_secs(86_400)));
         for refused in ["10s", "0m", "1", "h", "1.5h", "-1h", "1h30m", ""] {
             assert!(every(refused).is_err(), "{refused}");
         }

@@ -92,8 +92,7 @@ impl Config {
 /// `topogy config`: prints the defaults, or where the file is and whether it is valid.
 pub fn command(_global: &GlobalArgs, args: &ConfigArgs) -> i32 {
     if args.print_default {
-        print!("{DEFAULT_CONFIG}");
-        return 0;
+        return crate::stdout::report(DEFAULT_CONFIG, 0);
     }
     let where_ = path().map_or_else(
         || "(no config directory)".to_owned(),
@@ -101,14 +100,11 @@ pub fn command(_global: &GlobalArgs, args: &ConfigArgs) -> i32 {
     );
     match Config::load() {
         Ok(config) => {
-            println!("config file: {where_}");
-            println!(
-                "refresh_interval_minutes = {}",
-                config.refresh_interval_minutes
+            let text = format!(
+                "config file: {where_}\nrefresh_interval_minutes = {}\ndefault_range = {:?}\ntheme = {:?}\n",
+                config.refresh_interval_minutes, config.default_range, config.theme
             );
-            println!("default_range = {:?}", config.default_range);
-            println!("theme = {:?}", config.theme);
-            0
+            crate::stdout::report(text, 0)
         }
         Err(e) => {
             eprintln!("topogy: {e}");

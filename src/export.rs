@@ -25,11 +25,13 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
         return EXIT_USAGE;
     }
     let today = chrono::Utc::now().date_naive();
-    if args.from > today {
+    if let Some((flag, day)) = [("--from", args.from), ("--to", args.to)]
+        .into_iter()
+        .find(|&(_, day)| day > today)
+    {
         eprintln!(
-            "topogy: --from {} is in the future (today is {today} UTC); analytics data exists \
-             only for past days",
-            args.from
+            "topogy: {flag} {day} is in the future (today is {today} UTC); analytics data exists \
+             only for past days: end the range at --to {today} or earlier"
         );
         return EXIT_USAGE;
     }
@@ -72,7 +74,7 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
     let written = match args.view {
         View::Developers => metrics::developers(syncer.store(), &outcome.coverage)
             .map_err(|e| e.to_string())
-            .and_then(|rows| write_rows(&rows, args.format, args.output.as_deref())),
+            .and_then(|rows| write_rows(&rows, args.format(), args.output.as_deref())),
         View::Daily => metrics::daily(syncer.store(), args.from, args.to)
             .map_err(|e| e.to_string())
             .and_then(|rows| {
@@ -83,7 +85,7 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
                 if untold > 0 {
                     eprintln!("topogy: note: {}", untold_note(untold));
                 }
-                write_rows(&rows, args.format, args.output.as_deref())
+                write_rows(&rows, args.format(), args.output.as_deref())
             }),
     };
     if let (View::Developers, Some(note)) = (args.view, basis_note(outcome.coverage.count_basis()))
@@ -158,9 +160,7 @@ pub fn write_rows<T: Serialize>(
     render(rows, format, &mut buffer).map_err(|e| format!("could not format the export: {e}"))?;
     match output {
         Some(path) => write_file(path, &buffer),
-        None => std::io::stdout()
-            .lock()
-            .write_all(&buffer)
+        None => crate::stdout::write(&buffer)
             .map_err(|e| format!("could not write to standard output: {e}")),
     }?;
     Ok(rows.len())
@@ -250,6 +250,49 @@ pub fn check_output(path: &Path) -> Result<(), String> {
 /// place, so a failure never leaves half a file. Refuses what [`check_output`] refuses.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
     check_output(path)?;
+    let temp = staged(path, bytes)?;
+    // A temporary file is removed when dropped, so an error here leaves nothing behind.
+    temp.persist(path)
+        .map(drop)
+        .map_err(|e| failed(path, &e.error))
+}
+
+/// Writes `bytes` to a new file at `path`, or beside it as `name-2.ext`, `name-3.ext`… when
+/// that name is taken, the same way as [`write_file`]: an export never replaces an earlier
+/// one. Returns the path written.
+pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<std::path::PathBuf, String> {
+    let mut temp = staged(path, bytes)?;
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    for n in 1..=999 {
+        let candidate = if n == 1 {
+            path.to_owned()
+        } else {
+            path.with_file_name(format!("{stem}-{n}{ext}"))
+        };
+        match temp.persist_noclobber(&candidate) {
+            Ok(_) => return Ok(candidate),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => temp = e.file,
+            Err(e) => return Err(failed(&candidate, &e.error)),
+        }
+    }
+    Err(format!(
+        "{} and 998 numbered copies exist already; move some away",
+        path.display()
+    ))
+}
+
+fn failed(path: &Path, e: &std::io::Error) -> String {
+    format!("could not write {}: {e}", path.display())
+}
+
+/// `bytes` in an exclusive, randomly named temporary file beside `path`, synced to disk.
+fn staged(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, String> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -257,7 +300,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let name = path
         .file_name()
         .map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
-    let fail = |e: std::io::Error| format!("could not write {}: {e}", path.display());
+    let fail = |e: std::io::Error| failed(path, &e);
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".topogy-tmp")
@@ -265,8 +308,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
         .map_err(fail)?;
     temp.write_all(bytes).map_err(fail)?;
     temp.as_file().sync_all().map_err(fail)?;
-    // A temporary file is removed when dropped, so an error here leaves nothing behind.
-    temp.persist(path).map(drop).map_err(|e| fail(e.error))
+    Ok(temp)
 }
 
 /// Shows sync progress on stderr once the work takes more than a moment: a bar on a terminal,

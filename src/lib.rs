@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod private_files;
 pub mod signals;
 pub mod sim;
+pub mod stdout;
 pub mod store;
 pub mod sync;
 pub mod tui;

@@ -280,7 +280,7 @@ fn run_commands(
             Command::Write { path, bytes } => {
                 let done = done.clone();
                 tokio::task::spawn_blocking(move || {
-                    let result = crate::export::write_file(&path, &bytes).map(|()| path);
+                    let result = crate::export::write_new_file(&path, &bytes);
                     let _ = done.send(Action::Exported(result));
                 });
             }

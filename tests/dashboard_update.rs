@@ -16,6 +16,10 @@ use topogy::tui::model::{Connection, DateRange, LoadState, Model, Overlay, SortC
 use topogy::tui::ui::connection_text;
 use topogy::tui::update::{Command, update};
 
+fn dec(text: &str) -> Decimal {
+    text.parse().unwrap()
+}
+
 fn day(text: &str) -> NaiveDate {
     text.parse().unwrap()
 }
@@ -958,15 +962,119 @@ fn export_writes_exactly_the_filtered_and_sorted_rows() {
     assert!(model.flash.is_some());
     update(&mut model, Action::Tick(now() + Duration::seconds(7)));
     assert_eq!(model.flash, None);
+}
 
-    // Other tabs name their file after what they hold.
-    update(&mut model, Action::GoTab(Tab::Cost));
-    let commands = update(&mut model, Action::Export);
-    assert!(
-        matches!(commands.as_slice(), [Command::Write { path, .. }]
-            if path == &PathBuf::from("/exports/topogy-cost-daily-2026-10-27-2026-11-25.csv")),
-        "{commands:?}"
+/// The CSV `e` writes on `tab`, with the file name it asks for.
+fn exported(model: &mut Model, tab: Tab) -> (PathBuf, Vec<Vec<String>>) {
+    update(model, Action::GoTab(tab));
+    let commands = update(model, Action::Export);
+    let [Command::Write { path, bytes }] = commands.as_slice() else {
+        panic!("one file write expected, got {commands:?}");
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes.as_slice());
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    (path.clone(), rows)
+}
+
+/// Cost and Claude Code write what their panes show: cost by person under the cost no person
+/// accounts for (exact decimals, adding up to the range's total), and by product and model;
+/// Claude Code's people by commits.
+#[test]
+fn cost_and_claude_code_export_what_their_panes_show() {
+    let mut model = loaded();
+    if let Some(data) = model.data.as_mut() {
+        data.days = vec![topogy::metrics::Day {
+            date: day("2026-11-20"),
+            cost_usd: Some(dec("112.35")),
+            unattributed_cost_usd: Some(dec("7.35")),
+            unattributed_list_cost_usd: Some(dec("9.1875")),
+            ..topogy::metrics::Day::default()
+        }];
+        data.cost_by_model = vec![topogy::metrics::ModelCost {
+            product: "claude_code".to_owned(),
+            model: "claude-sonnet-4-6".to_owned(),
+            cost_usd: dec("112.35"),
+            list_cost_usd: dec("140.4375"),
+        }];
+    }
+    let (path, rows) = exported(&mut model, Tab::Cost);
+    assert_eq!(
+        path,
+        PathBuf::from("/exports/topogy-cost-2026-10-27-2026-11-25.csv")
     );
+    let expected = [
+        "section,name,product,model,cost_usd,list_cost_usd",
+        "not tied to a person,\"service accounts, API keys, Slack\",,,7.35,9.1875",
+        "person,ben@x.io,,,30.00,37.5000",
+        "person,cleo@x.io,,,30.00,37.5000",
+        "person,eve@x.io,,,30.00,37.5000",
+        "person,ada@x.io,,,10.00,12.5000",
+        "person,dan@x.io,,,5.00,6.2500",
+        "product and model,,claude_code,claude-sonnet-4-6,112.35,140.4375",
+    ];
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(r).unwrap();
+            String::from_utf8(w.into_inner().unwrap())
+                .unwrap()
+                .trim_end()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(lines, expected);
+    // People plus what no person accounts for = the range's total, to the cent.
+    let sum: Decimal = rows[1..7].iter().map(|r| dec(&r[4])).sum();
+    assert_eq!(sum, model.data.as_ref().unwrap().total_cost_usd());
+
+    let (path, rows) = exported(&mut model, Tab::ClaudeCode);
+    assert_eq!(
+        path,
+        PathBuf::from("/exports/topogy-claude-code-2026-10-27-2026-11-25.csv")
+    );
+    let expected = [
+        "email,commits,pull_requests,lines_added,lines_removed,sessions,tool_accepted,tool_rejected",
+        "ben@x.io,7,2,700,70,9,8,2",
+        "cleo@x.io,7,0,500,90,9,0,0",
+        "ada@x.io,3,1,300,30,5,9,1",
+        "eve@x.io,1,1,100,10,1,3,1",
+    ];
+    assert_eq!(
+        rows.iter().map(|r| r.join(",")).collect::<Vec<_>>(),
+        expected
+    );
+}
+
+/// A second export of the same view never replaces the first: it goes beside it, numbered.
+#[test]
+fn each_export_is_a_new_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("topogy-cost-2026-10-27-2026-11-25.csv");
+    let first = topogy::export::write_new_file(&path, b"first").unwrap();
+    let second = topogy::export::write_new_file(&path, b"second").unwrap();
+    let third = topogy::export::write_new_file(&path, b"third").unwrap();
+    assert_eq!(first, path);
+    assert_eq!(
+        second,
+        dir.path().join("topogy-cost-2026-10-27-2026-11-25-2.csv")
+    );
+    assert_eq!(
+        third,
+        dir.path().join("topogy-cost-2026-10-27-2026-11-25-3.csv")
+    );
+    let read = |p: &PathBuf| std::fs::read_to_string(p).unwrap();
+    assert_eq!(
+        (read(&first), read(&second), read(&third)),
+        ("first".into(), "second".into(), "third".into())
+    );
+    // Nothing else is left in the directory (no temporary file).
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
 }
 
 #[test]

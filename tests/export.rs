@@ -362,8 +362,7 @@ async fn output_file_is_written_whole() {
             &from.to_string(),
             "--to",
             &to.to_string(),
-            "--format",
-            "csv",
+            // No --format: the .csv name asks for CSV.
             "--output",
             file.to_str().unwrap(),
         ],

@@ -127,7 +127,12 @@ async fn usage_errors_exit_2_before_any_request() {
         (
             export_args(&tomorrow, &later),
             vec![("TOPOGY_BASE_URL", &url)],
-            "in the future",
+            "--from",
+        ),
+        (
+            export_args(&from, &later),
+            vec![("TOPOGY_BASE_URL", &url)],
+            "--to",
         ),
         (
             vec![

@@ -100,12 +100,16 @@ impl DoctorReport {
 /// `topogy doctor [--json]`.
 pub async fn run(global: &GlobalArgs, args: &ReportArgs) -> i32 {
     let report = examine(global).await;
-    if args.json {
-        println!("{:#}", report.to_json());
+    let text = if args.json {
+        format!(
+            "{:#}
+",
+            report.to_json()
+        )
     } else {
-        print!("{}", report.to_text());
-    }
-    report.exit_code()
+        report.to_text()
+    };
+    crate::stdout::report(text, report.exit_code())
 }
 
 fn os_name() -> String {

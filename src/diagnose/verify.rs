@@ -297,10 +297,14 @@ pub async fn check(global: &GlobalArgs) -> VerifyReport {
 /// `topogy verify [--json]`: prints the report to standard output; returns the exit status.
 pub async fn run(global: &GlobalArgs, args: &ReportArgs) -> i32 {
     let report = check(global).await;
-    if args.json {
-        println!("{:#}", report.to_json());
+    let text = if args.json {
+        format!(
+            "{:#}
+",
+            report.to_json()
+        )
     } else {
-        print!("{}", report.to_text());
-    }
-    report.exit_code()
+        report.to_text()
+    };
+    crate::stdout::report(text, report.exit_code())
 }

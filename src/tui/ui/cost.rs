@@ -6,8 +6,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Cell, Paragraph, Row, Table};
 
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
 use super::Theme;
 use super::widgets::{block, clip, fit, freshness, money, money_short, number};
+use crate::metrics::periods::{self, Period};
 use crate::tui::model::{Model, first_shown, position_text};
 
 /// The By person row of cost that belongs to no seat user.
@@ -60,33 +64,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         head,
     );
 
-    // Cost per day: the most recent days that fit, one bar each.
-    let bars_fit = usize::from(chart.width.saturating_sub(2)) / 4;
-    let bars: Vec<Bar<'_>> = data
-        .days
-        .iter()
-        .rev()
-        .take(bars_fit)
-        .rev()
-        .map(|d| {
-            let value = d
-                .cost_usd
-                .map_or(0, |c| u64::try_from(c.round()).unwrap_or(0));
-            Bar::default()
-                .value(value)
-                .label(Line::from(d.date.format("%d").to_string()))
-                .text_value(String::new())
-                .style(theme.series)
-        })
-        .collect();
-    frame.render_widget(
-        BarChart::default()
-            .block(block("Paid per day (US$, day of month)", theme))
-            .bar_width(3)
-            .bar_gap(1)
-            .data(BarGroup::default().bars(&bars)),
-        chart,
-    );
+    paid_chart(data, theme, frame, chart);
 
     let [people, models] = tables.layout(&Layout::horizontal([
         Constraint::Fill(1),
@@ -226,5 +204,91 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         )
         .block(block("By product and model", theme)),
         models,
+    );
+}
+
+/// Paid per bar over the whole range with a scale: a bar a day when the days fit, else a week,
+/// else a month; bars thin (without labels) before the period grows.
+fn paid_chart(data: &crate::metrics::Dashboard, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let series: Vec<_> = data.days.iter().map(|d| (d.date, d.cost_usd)).collect();
+    let cents = |usd: Option<Decimal>| {
+        usd.and_then(|c| (c * Decimal::ONE_HUNDRED).round().to_u64())
+            .unwrap_or(0)
+    };
+    // The scale is as wide as the range's total, which no bar exceeds.
+    let total: Decimal = series.iter().filter_map(|d| d.1).sum();
+    let axis_w = u16::try_from(money_short(total).chars().count() + 1).unwrap_or(u16::MAX);
+    let plot_w = usize::from(area.width.saturating_sub(2 + axis_w));
+    let room = |width: usize, gap: usize| (plot_w + gap) / (width + gap);
+    let shapes = [Period::Day, Period::Week, Period::Month]
+        .into_iter()
+        .flat_map(|p| [(p, 3, 1), (p, 1, 1), (p, 1, 0)]);
+    let mut chosen = None;
+    for (period, width, gap) in shapes {
+        let bars = periods::group(period, &series);
+        let fits = bars.len() <= room(width, gap);
+        chosen = Some((period, width, gap, bars));
+        if fits {
+            break;
+        }
+    }
+    let Some((period, width, gap, buckets)) = chosen else {
+        return;
+    };
+    let labelled = width == 3;
+    let label = |b: &periods::Bucket| match period {
+        Period::Day | Period::Week => b.first.format("%d").to_string(),
+        Period::Month => b.first.format("%b").to_string(),
+    };
+    let bars: Vec<Bar<'_>> = buckets
+        .iter()
+        .map(|b| {
+            let bar = Bar::default()
+                .value(cents(b.total))
+                .text_value(String::new())
+                .style(theme.series);
+            if labelled {
+                bar.label(Line::from(label(b)))
+            } else {
+                bar
+            }
+        })
+        .collect();
+    let peak = buckets.iter().map(|b| b.total.unwrap_or_default()).max();
+    let shown = match (buckets.first(), buckets.last()) {
+        (Some(first), Some(last)) if !labelled => format!(
+            ", {} → {}",
+            first.first.format("%m-%d"),
+            last.last.format("%m-%d")
+        ),
+        _ => match period {
+            Period::Day => ", day of month".to_owned(),
+            Period::Week => ", weeks from day of month".to_owned(),
+            Period::Month => String::new(),
+        },
+    };
+    let title = format!("Paid per {} (US${shown})", period.noun());
+    let outer = block(&title, theme);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let [axis, plot] = inner.layout(&Layout::horizontal([
+        Constraint::Length(axis_w),
+        Constraint::Fill(1),
+    ]));
+    // The scale: the tallest bar's amount at the top, $0 on the bars' baseline.
+    let baseline = usize::from(axis.height.saturating_sub(if labelled { 2 } else { 1 }));
+    let mut scale = vec![Line::default(); baseline + 1];
+    if let Some(peak) = peak.filter(|_| baseline > 0) {
+        scale[0] = Line::styled(money_short(peak), theme.dim);
+    }
+    scale[baseline] = Line::styled("$0", theme.dim);
+    frame.render_widget(Paragraph::new(scale), axis);
+    frame.render_widget(
+        BarChart::default()
+            .bar_width(u16::try_from(width).unwrap_or(1))
+            .bar_gap(u16::try_from(gap).unwrap_or(0))
+            .max(cents(peak).max(1))
+            .data(BarGroup::default().bars(&bars)),
+        plot,
     );
 }

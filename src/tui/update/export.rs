@@ -1,5 +1,7 @@
-//! Export of the current view (`e`): the rows on screen, with their filter and sort, as CSV.
+//! Export of the current view (`e`): the rows on screen, with their filter and sort, as CSV,
+//! to a new file each time.
 
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::Command;
@@ -14,6 +16,34 @@ struct AdoptionRow<'a> {
     name: &'a str,
     users: u64,
     uses: u64,
+}
+
+/// A row of the Cost export: a person, the cost no person accounts for, or a product and model.
+#[derive(Serialize)]
+struct CostRow<'a> {
+    section: &'a str,
+    name: &'a str,
+    product: &'a str,
+    model: &'a str,
+    /// Exact decimal dollars; empty where the source cannot tell.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    cost_usd: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    list_cost_usd: Option<Decimal>,
+}
+
+/// A row of the Claude Code export: one person's output, most commits first (as the first
+/// leaderboard ranks them).
+#[derive(Serialize)]
+struct ClaudeCodeRow<'a> {
+    email: &'a str,
+    commits: u64,
+    pull_requests: u64,
+    lines_added: u64,
+    lines_removed: u64,
+    sessions: u64,
+    tool_accepted: u64,
+    tool_rejected: u64,
 }
 
 /// A row of the Status export.
@@ -36,8 +66,8 @@ pub(super) fn export(model: &mut Model) -> Vec<Command> {
     let slug = match model.tab {
         Tab::Developers => "developers",
         Tab::Overview => "daily",
-        Tab::ClaudeCode => "claude-code-daily",
-        Tab::Cost => "cost-daily",
+        Tab::ClaudeCode => "claude-code",
+        Tab::Cost => "cost",
         Tab::Adoption => "adoption",
         Tab::Status => "requests",
     };
@@ -46,8 +76,70 @@ pub(super) fn export(model: &mut Model) -> Vec<Command> {
             let rows: Vec<_> = model.visible_developers().cloned().collect();
             crate::export::render(&rows, Format::Csv, &mut bytes)
         }
-        Tab::Overview | Tab::ClaudeCode | Tab::Cost => {
-            crate::export::render(&data.days, Format::Csv, &mut bytes)
+        Tab::Overview => crate::export::render(&data.days, Format::Csv, &mut bytes),
+        Tab::Cost => {
+            let row = |section, name, product, model, paid, list| CostRow {
+                section,
+                name,
+                product,
+                model,
+                cost_usd: paid,
+                list_cost_usd: list,
+            };
+            let people = model.cost_ranking().into_iter().map(|d| {
+                let (paid, list) = (Some(d.cost_usd), Some(d.list_cost_usd));
+                row("person", d.email.as_str(), "", "", paid, list)
+            });
+            let nobody = row(
+                "not tied to a person",
+                "service accounts, API keys, Slack",
+                "",
+                "",
+                data.unattributed_cost_usd(),
+                data.unattributed_list_cost_usd(),
+            );
+            let models = data.cost_by_model.iter().map(|m| {
+                let (paid, list) = (Some(m.cost_usd), Some(m.list_cost_usd));
+                row(
+                    "product and model",
+                    "",
+                    m.product.as_str(),
+                    m.model.as_str(),
+                    paid,
+                    list,
+                )
+            });
+            let rows: Vec<CostRow<'_>> = std::iter::once(nobody)
+                .chain(people)
+                .chain(models)
+                .collect();
+            crate::export::render(&rows, Format::Csv, &mut bytes)
+        }
+        Tab::ClaudeCode => {
+            let mut people: Vec<_> = data
+                .developers
+                .iter()
+                .filter(|d| d.commits + d.lines_added + d.claude_code_sessions > 0)
+                .collect();
+            people.sort_by(|a, b| {
+                b.commits
+                    .cmp(&a.commits)
+                    .then_with(|| a.email.cmp(&b.email))
+            });
+            let rows: Vec<ClaudeCodeRow<'_>> = people
+                .into_iter()
+                .map(|d| ClaudeCodeRow {
+                    email: &d.email,
+                    commits: d.commits,
+                    pull_requests: d.pull_requests,
+                    lines_added: d.lines_added,
+                    lines_removed: d.lines_removed,
+                    sessions: d.claude_code_sessions,
+                    tool_accepted: d.tool_accepted,
+                    tool_rejected: d.tool_rejected,
+                })
+                .collect();
+            crate::export::render(&rows, Format::Csv, &mut bytes)
         }
         Tab::Adoption => {
             let a = &data.adoption;
