@@ -139,6 +139,8 @@ pub struct ProbeOutcome {
     pub organization_id: Option<String>,
     /// Assigned seats on the latest day the answer covered (who the key belongs to, roughly).
     pub seats: Option<u64>,
+    /// Weekly active users of the latest day: people active in the 7 days ending on it.
+    pub weekly_active: Option<u64>,
 }
 
 /// The API client. Cheap to clone; clones share one connection pool, budget and progress.
@@ -390,6 +392,7 @@ impl Client {
                         outcome.latest_available = Some(newest.date);
                         outcome.seats = newest.assigned_seat_count;
                         outcome.oldest_seen = rows.iter().map(|r| r.date).min();
+                        outcome.weekly_active = Some(newest.weekly_active_user_count);
                         return Ok(outcome);
                     }
                     // An empty series: nothing from `start` on yet; look further back.

@@ -242,6 +242,7 @@ impl SimArgs {
             requests_per_window: global.rpm,
             fault: global.fault,
             port: self.port,
+            run: rand::random(),
             ..crate::sim::SimConfig::default()
         }
         .with_variants(&global.variant)

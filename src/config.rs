@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use crate::cli::{ConfigArgs, GlobalArgs};
+use crate::metrics::PlanSetting;
 
 /// The commented default configuration, as shipped in `assets/config.toml`.
 pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
@@ -19,6 +20,9 @@ pub struct Config {
     pub default_range: String,
     /// `dark`, `light` or `mono`.
     pub theme: String,
+    /// `auto`, `seat-based` or `usage-based`: whether the cost figures are the bill or only
+    /// extra usage (the API does not say).
+    pub plan: PlanSetting,
 }
 
 impl Default for Config {
@@ -27,6 +31,7 @@ impl Default for Config {
             refresh_interval_minutes: 15,
             default_range: "30d".to_owned(),
             theme: "dark".to_owned(),
+            plan: PlanSetting::Auto,
         }
     }
 }
@@ -46,6 +51,11 @@ pub enum ConfigError {
 /// Where the config file lives: `<platform config dir>/config.toml`.
 pub fn path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "topogy").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// The config's `plan`; `auto` when the file is missing or invalid (`topogy config` says why).
+pub fn plan_setting() -> PlanSetting {
+    Config::load().map(|c| c.plan).unwrap_or_default()
 }
 
 impl Config {
@@ -101,8 +111,12 @@ pub fn command(_global: &GlobalArgs, args: &ConfigArgs) -> i32 {
     match Config::load() {
         Ok(config) => {
             let text = format!(
-                "config file: {where_}\nrefresh_interval_minutes = {}\ndefault_range = {:?}\ntheme = {:?}\n",
-                config.refresh_interval_minutes, config.default_range, config.theme
+                "config file: {where_}\nrefresh_interval_minutes = {}\ndefault_range = {:?}\n\
+                 theme = {:?}\nplan = {:?}\n",
+                config.refresh_interval_minutes,
+                config.default_range,
+                config.theme,
+                config.plan.name()
             );
             crate::stdout::report(text, 0)
         }
@@ -130,5 +144,10 @@ mod tests {
             Some("theme \"neon\" is not one of dark, light, mono")
         );
         assert!(Config::parse("colour = 1").is_err());
+        assert!(Config::parse("plan = \"seats\"").is_err());
+        assert_eq!(
+            Config::parse("plan = \"seat-based\"").map(|c| c.plan),
+            Ok(PlanSetting::SeatBased)
+        );
     }
 }

@@ -107,6 +107,7 @@ impl Endpoint {
                 users: global.demo_users,
                 fault: global.fault,
                 requests_per_window: global.rpm,
+                run: rand::random(),
                 ..SimConfig::default()
             }
             .with_variants(&global.variant),

@@ -9,6 +9,7 @@ pub mod checklist;
 mod doctor;
 pub mod identity;
 pub mod network;
+pub mod plan;
 pub mod verify;
 
 use std::time::Duration;

@@ -71,25 +71,40 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
             return e.exit_code();
         }
     };
+    let days = metrics::daily(syncer.store(), args.from, args.to).map_err(|e| e.to_string());
+    // Per-person totals cover what their sync assembled; the daily rows, what the store holds.
+    let spans = match args.view {
+        View::Developers => Some(metrics::DataSpans::of_coverage(&outcome.coverage)),
+        View::Daily => days.as_ref().ok().map(|d| metrics::DataSpans::of(d)),
+    };
     let written = match args.view {
         View::Developers => metrics::developers(syncer.store(), &outcome.coverage)
             .map_err(|e| e.to_string())
             .and_then(|rows| write_rows(&rows, args.format(), args.output.as_deref())),
-        View::Daily => metrics::daily(syncer.store(), args.from, args.to)
-            .map_err(|e| e.to_string())
-            .and_then(|rows| {
-                let untold = rows
-                    .iter()
-                    .filter(|d| d.cost_usd.is_some() && d.unattributed_cost_usd.is_none())
-                    .count();
-                if untold > 0 {
-                    eprintln!("topogy: note: {}", untold_note(untold));
-                }
-                write_rows(&rows, args.format(), args.output.as_deref())
-            }),
+        View::Daily => days.and_then(|rows| {
+            let untold = rows
+                .iter()
+                .filter(|d| d.cost_usd.is_some() && d.unattributed_cost_usd.is_none())
+                .count();
+            if untold > 0 {
+                eprintln!("topogy: note: {}", untold_note(untold));
+            }
+            write_rows(&rows, args.format(), args.output.as_deref())
+        }),
     };
     if let (View::Developers, Some(note)) = (args.view, basis_note(outcome.coverage.count_basis()))
     {
+        eprintln!("topogy: note: {note}");
+    }
+    if let Some(note) = spans.and_then(|s| spans_note(&s, args.from, args.to)) {
+        eprintln!("topogy: note: {note}");
+    }
+    // On a seat-based plan (or one that may be) the cost columns are extra usage only.
+    let evidence = spans.and_then(|s| {
+        let people = metrics::developers(syncer.store(), &outcome.coverage).ok()?;
+        metrics::PlanEvidence::of(&people, &s)
+    });
+    if let Some(note) = metrics::CostBasis::decide(crate::config::plan_setting(), evidence).note() {
         eprintln!("topogy: note: {note}");
     }
     // Offline-first: the store's copy was served; say how old it is and why.
@@ -128,6 +143,22 @@ pub fn untold_note(days: usize) -> String {
          cost reports, which do not say how much of it no person accounts for (service \
          accounts, API keys, Slack); cost_usd is still the organization's whole cost"
     )
+}
+
+/// Which days each figure covers, when the range is longer than one history (a year of cost
+/// beside three months of activity): totals over the range leave the other days out.
+pub fn spans_note(
+    spans: &metrics::DataSpans,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Option<String> {
+    spans.mixed(from).then(|| {
+        format!(
+            "the figures cover different days of {from} → {to}: {}; each total covers only \
+             its own days",
+            spans.text()
+        )
+    })
 }
 
 /// What a reader of `conversations` and `claude_code_sessions` must know when they were not

@@ -8,11 +8,15 @@ use serde::Serialize;
 
 mod dashboard;
 pub mod periods;
+mod plan;
+mod spans;
 
 pub use dashboard::{
     Adoption, Dashboard, IdlePerson, ModelCost, MonthToDate, RangePreset, Spike, cost_by_model,
     coverage_from_store, plural, preset_range, spikes,
 };
+pub use plan::{CostBasis, PlanEvidence, PlanSetting};
+pub use spans::DataSpans;
 
 use crate::store::{Activity, Store, StoreError, next_day};
 use crate::sync::{Coverage, Segment};

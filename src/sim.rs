@@ -93,6 +93,11 @@ pub struct SimConfig {
     pub cost_endpoint: bool,
     /// The four legacy cost/usage reports are served; otherwise they answer 404.
     pub legacy_cost_endpoints: bool,
+    /// A seat-based plan: cost is extra usage only ([`SyntheticOrg::seat_based`]).
+    pub seat_based: bool,
+    /// Mixed into request ids so that two runs never share one (`--demo` and `topogy sim`
+    /// draw it at random); the tests keep 0 for ids they can snapshot.
+    pub run: u64,
 }
 
 impl Default for SimConfig {
@@ -118,6 +123,8 @@ impl Default for SimConfig {
             plugins_artifacts_not_offered: false,
             cost_endpoint: true,
             legacy_cost_endpoints: true,
+            seat_based: false,
+            run: 0,
         }
     }
 }
@@ -158,6 +165,7 @@ impl fmt::Debug for SimConfig {
             )
             .field("cost_endpoint", &self.cost_endpoint)
             .field("legacy_cost_endpoints", &self.legacy_cost_endpoints)
+            .field("seat_based", &self.seat_based)
             .finish()
     }
 }

@@ -68,6 +68,7 @@ pub async fn run(global: &GlobalArgs) -> i32 {
     );
     model.refresh_every =
         chrono::Duration::minutes(i64::try_from(config.refresh_interval_minutes).unwrap_or(15));
+    model.plan = config.plan;
     model.source = if sessions.is_demo() {
         "built-in simulator (--demo)".to_owned()
     } else {

@@ -9,18 +9,18 @@ use std::sync::OnceLock;
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use topogy::api::{ProgressSnapshot, RequestRecord, WaitReason};
 use topogy::metrics::{Dashboard, RangePreset};
 use topogy::store::Store;
 use topogy::sync::{Coverage, Need};
 use topogy::tui::action::{Action, SyncResult, Tab, Timeline};
 use topogy::tui::model::{DateRange, Model};
-use topogy::tui::ui::{self, Theme};
+use topogy::tui::ui::Theme;
 use topogy::tui::update::update;
 
-use dashboard_common::{TODAY, loaded_model, now, simulator, sync, sync_dashboard, syncer};
+use dashboard_common::{
+    TODAY, draw, loaded_model, now, screen_text, simulator, sync, sync_dashboard, syncer,
+};
 
 /// The two sizes every screen is drawn at: the smallest supported, and a large one.
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
@@ -132,16 +132,6 @@ fn request_log() -> Vec<RequestRecord> {
             attempt: u32::from(i == 3 || i == 6),
         })
         .collect()
-}
-
-/// Draws `model` once at `width`×`height`, as the app loop does after a resize.
-fn draw(model: &mut Model, (width, height): (u16, u16), theme: &Theme) -> Terminal<TestBackend> {
-    update(model, Action::Resize(width, height));
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| ui::render(model, theme, frame))
-        .unwrap();
-    terminal
 }
 
 /// Snapshots the screen `setup` leads to, at both sizes.
@@ -370,20 +360,6 @@ fn status_bar_while_syncing_with_an_export_message() {
             ))),
         );
     });
-}
-
-/// The screen text of a drawn terminal, one line per row.
-fn screen_text(terminal: &Terminal<TestBackend>) -> String {
-    let buffer = terminal.backend().buffer();
-    let (width, height) = (buffer.area.width, buffer.area.height);
-    (0..height)
-        .map(|y| {
-            (0..width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]

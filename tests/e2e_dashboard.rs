@@ -173,14 +173,14 @@ fn demo_dashboard_in_tmux_tabs_filter_sort_detail_help_export_quit() {
         s.contains(&title) && !s.contains("filter: ") && listed_emails(s).len() == matching.len()
     });
     let mut listed = listed_emails(&by_cost);
-    assert!(header(&by_cost).contains("Cost ▼"), "{by_cost}");
+    assert!(header(&by_cost).contains("Cost▼"), "{by_cost}");
     let by_cost_order = listed.clone();
     listed.sort();
     assert_eq!(listed, matching, "exactly the matching people are listed");
 
     // Sort: `s` moves to the next column (from Cost round to Person, ascending) ...
     tmux.keys(&["s"]);
-    let ascending = tmux.wait_for("sort by person ▲", |s| header(s).contains("Person ▲"));
+    let ascending = tmux.wait_for("sort by person ▲", |s| header(s).contains("Person▲"));
     assert!(
         !header(&ascending).contains('▼'),
         "one marker only: {ascending}"
@@ -192,7 +192,7 @@ fn demo_dashboard_in_tmux_tabs_filter_sort_detail_help_export_quit() {
     );
     // ... and `S` reverses it.
     tmux.keys(&["S"]);
-    let descending = tmux.wait_for("sort by person ▼", |s| header(s).contains("Person ▼"));
+    let descending = tmux.wait_for("sort by person ▼", |s| header(s).contains("Person▼"));
     let mut reversed = matching.clone();
     reversed.reverse();
     assert_eq!(listed_emails(&descending), reversed);
@@ -210,7 +210,7 @@ fn demo_dashboard_in_tmux_tabs_filter_sort_detail_help_export_quit() {
     );
     tmux.keys(&["Escape"]);
     tmux.wait_for("the table again", |s| {
-        s.contains(&title) && !s.contains("Esc closes") && header(s).contains("Person ▼")
+        s.contains(&title) && !s.contains("Esc closes") && header(s).contains("Person▼")
     });
 
     // Help: `?` opens the overlay generated from the key table, `?` closes it.

@@ -152,6 +152,23 @@ async fn auth_answers_depend_on_the_endpoint_family() {
     assert_eq!(log[0].query, "date=2026-11-20");
 }
 
+/// Request ids are unique within a run and differ between runs (`run`), so two support
+/// sessions never quote the same id; a fixed `run` repeats them for snapshots.
+#[tokio::test]
+async fn request_ids_differ_between_runs() {
+    let mut ids = Vec::new();
+    for run in [0, 0, 1] {
+        let sim = start(SimConfig { run, ..config() }).await;
+        let first = get(&sim, USERS, "date=2026-11-20").await;
+        let second = get(&sim, USERS, "date=2026-11-20").await;
+        let id = |a: &Answer| a.header("request-id").unwrap().to_owned();
+        assert_ne!(id(&first), id(&second));
+        ids.push(id(&first));
+    }
+    assert_eq!(ids[0], ids[1], "the same run repeats its ids");
+    assert_ne!(ids[0], ids[2], "another run does not");
+}
+
 #[tokio::test]
 async fn engagement_date_rules() {
     let sim = start(config()).await;

@@ -232,6 +232,8 @@ variant_tests! {
     legacy_cost_reports_only: [CostLegacyOnly] lag 2;
     the_new_cost_endpoint_only: [CostNewOnly] lag 2;
     the_new_cost_endpoint_only_with_silent_errors: [CostNewOnly, ErrorsSilent] lag 2;
+    a_seat_based_plan: [SeatBased] lag 2;
+    a_seat_based_plan_with_legacy_cost_reports_only: [SeatBased, CostLegacyOnly] lag 2;
 }
 
 /// Data later than the probe's first guess, and the only too-recent error a bare "date is

@@ -402,6 +402,7 @@ async fn doctor_reports_every_check_and_tells_the_endpoint_families_apart() {
             "clock",
             "engagement_api",
             "cost_api",
+            "plan",
             "rate_limit",
             "freshness",
             "store"
@@ -442,6 +443,17 @@ async fn doctor_reports_every_check_and_tells_the_endpoint_families_apart() {
             .as_str()
             .unwrap()
             .contains("organization org_")
+    );
+    // A usage-based organization: everyone active in the latest week has cost.
+    let latest = chrono::Utc::now().date_naive() - chrono::Duration::days(2);
+    let active = good.org().wau(latest);
+    assert_eq!(check("plan")["status"], "pass");
+    assert_eq!(
+        check("plan")["summary"],
+        format!(
+            "no sign of a seat-based plan ({active} of {active} people active have cost): cost \
+             reads as the bill"
+        )
     );
     assert!(
         check("engagement_api")["request_ids"][0]

@@ -13,8 +13,9 @@ use serde_json::{Value, json};
 
 use super::checklist::{self, checklist};
 use super::network::{self, Target};
+use super::plan;
 use super::{Check, CheckStatus, client};
-use crate::api::{ApiError, Client};
+use crate::api::{ApiError, Client, ProbeOutcome};
 use crate::cli::{GlobalArgs, ReportArgs};
 use crate::context::{Endpoint, profile_dir, resolve_key};
 use crate::credentials::{self, KeyError, Resolved, Severity, display_path, storage};
@@ -214,10 +215,19 @@ pub async fn examine(global: &GlobalArgs) -> DoctorReport {
     let latest = match api {
         Some(Ok(api)) => {
             let today = now.date_naive();
-            let (engagement, latest_day) = engagement_check(&api, today, usable).await;
+            let (engagement, probe) = engagement_check(&api, today, usable).await;
+            let latest_day = probe.as_ref().and_then(|p| p.latest_available);
             let (cost, refreshed) = cost_check(&api, today).await;
             checks.push(engagement);
             checks.push(cost);
+            // Whether the cost figures are the bill or only extra usage (seat-based plans).
+            if let Some(probe) = &probe {
+                checks.push(
+                    plan::examine(&api, probe, crate::config::plan_setting(), today)
+                        .await
+                        .check(),
+                );
+            }
             checks.push(rate_limit_check(&api, global.rpm));
             Some((latest_day, refreshed))
         }
@@ -232,6 +242,7 @@ pub async fn examine(global: &GlobalArgs) -> DoctorReport {
             for (id, title) in [
                 ("engagement_api", "Engagement API"),
                 ("cost_api", "Cost API"),
+                ("plan", "Plan"),
                 ("rate_limit", "Rate limit"),
             ] {
                 checks.push(Check::skip(id, title, "skipped: no usable key"));
@@ -391,7 +402,7 @@ async fn engagement_check(
     api: &Client,
     today: NaiveDate,
     resolved: Option<&Resolved>,
-) -> (Check, Option<NaiveDate>) {
+) -> (Check, Option<ProbeOutcome>) {
     let mut check = Check::pass("engagement_api", "Engagement API", "");
     match api.probe_at(today).await {
         Ok(probe) => {
@@ -404,8 +415,8 @@ async fn engagement_check(
                 facts.push(format!("{seats} seats"));
             }
             check.summary = facts.join(" · ");
-            check.request_ids.extend(probe.request_id);
-            (check, probe.latest_available)
+            check.request_ids.extend(probe.request_id.clone());
+            (check, Some(probe))
         }
         Err(e) => {
             let findings = resolved.map_or(&[][..], |r| r.findings.as_slice());

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::checklist::{self, ChecklistItem};
 use super::client;
+use super::plan::{self, PlanFinding};
 use crate::api::{ApiError, ProbeOutcome, mask_credentials};
 use crate::cli::{GlobalArgs, ReportArgs};
 use crate::context::{Endpoint, profile_dir, resolve_key};
@@ -46,6 +47,8 @@ pub struct VerifyReport {
     /// When the key reaches another organization than the one this profile showed last: what
     /// to tell the person (that one's data stays in its own store).
     pub switched: Option<String>,
+    /// Whether the cost figures are the bill or only extra usage (seat-based plans).
+    pub plan: Option<PlanFinding>,
 }
 
 impl VerifyReport {
@@ -139,6 +142,9 @@ impl VerifyReport {
                 if let Some(switched) = &self.switched {
                     let _ = writeln!(out, "  note: {switched}");
                 }
+                if let Some(note) = self.plan.as_ref().and_then(|p| p.basis.note()) {
+                    let _ = writeln!(out, "  note: {note}");
+                }
             }
             VerifyResult::NoKey(message) => {
                 let _ = writeln!(out, "✗ no key — {message}");
@@ -205,6 +211,7 @@ impl VerifyReport {
                 "seats": p.seats,
                 "organization_id": p.organization_id,
                 "profile_switched": self.switched,
+                "plan": self.plan.as_ref().map(PlanFinding::to_json),
             }),
             _ => Value::Null,
         };
@@ -243,6 +250,7 @@ pub async fn check(global: &GlobalArgs) -> VerifyReport {
         findings: Vec::new(),
         result: VerifyResult::Blocked,
         switched: None,
+        plan: None,
     };
     let endpoint = match Endpoint::open(global).await {
         Ok(e) => e,
@@ -275,11 +283,12 @@ pub async fn check(global: &GlobalArgs) -> VerifyReport {
     report.result = match client(global, &endpoint.base_url, resolved.key) {
         Ok(api) => match api.probe().await {
             Ok(mut probe) => {
-                // Only the cost endpoints name the organization: one more request.
-                if probe.organization_id.is_none() {
-                    let today = chrono::Utc::now().date_naive();
-                    probe.organization_id = api.organization(today).await.ok().flatten();
-                }
+                // Only the cost endpoints name the organization: one more request, which also
+                // tells whether the cost figures look like the bill.
+                let today = chrono::Utc::now().date_naive();
+                let plan = plan::examine(&api, &probe, crate::config::plan_setting(), today).await;
+                probe.organization_id.clone_from(&plan.organization_id);
+                report.plan = Some(plan);
                 report.switched = probe.organization_id.as_deref().and_then(|org| {
                     let stores = OrgStores::new(profile_dir(global).ok()?);
                     stores.switch_notice(org)

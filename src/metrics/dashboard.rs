@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-use super::{Day, Developer, cents_to_usd, daily, developers};
+use super::{DataSpans, Day, Developer, PlanEvidence, cents_to_usd, daily, developers};
 use crate::store::{AdoptionItem, Dataset, FetchEntry, Store, StoreError, SummaryDay, next_day};
 use crate::sync::{CountBasis, Coverage, Segment};
 
@@ -107,6 +107,10 @@ pub struct Dashboard {
     pub engagement_through: Option<NaiveDate>,
     /// The last day with cost data in the range.
     pub cost_through: Option<NaiveDate>,
+    /// Which days of the range hold activity and which hold cost.
+    pub spans: DataSpans,
+    /// How many people active in the range have any cost (see [`crate::metrics::CostBasis`]).
+    pub plan_evidence: Option<PlanEvidence>,
     pub cost_refreshed_at: Option<DateTime<Utc>>,
     /// The newest fetch of each dataset, for the Status tab.
     pub fetches: Vec<FetchEntry>,
@@ -173,7 +177,10 @@ impl Dashboard {
             .filter(|f| matches!(f.dataset, Dataset::CostDaily | Dataset::UserCost))
             .filter_map(|f| f.data_refreshed_at)
             .max();
+        let spans = DataSpans::of(&days);
         Ok(Dashboard {
+            plan_evidence: PlanEvidence::of(&developers, &spans),
+            spans,
             from,
             to,
             now,

@@ -130,6 +130,8 @@ pub struct SyntheticOrg {
     members: Vec<Member>,
     habits: Vec<Habits>,
     by_email: Vec<usize>,
+    /// See [`SyntheticOrg::seat_based`].
+    seat_based: bool,
 }
 
 impl SyntheticOrg {
@@ -145,7 +147,22 @@ impl SyntheticOrg {
             habits: people::habits(seed, users),
             members,
             by_email,
+            seat_based: false,
         }
+    }
+
+    /// The organization on a seat-based plan: the cost endpoints reflect extra usage only,
+    /// which only the heavy members run into (past their seats' included usage); everyone
+    /// else's activity has no cost there.
+    pub fn seat_based(mut self, on: bool) -> Self {
+        self.seat_based = on;
+        self
+    }
+
+    /// True when `user` has cost on an active day: always on a usage-based plan, only past
+    /// the seat's included usage on a seat-based one.
+    pub fn has_cost(&self, user: usize) -> bool {
+        !self.seat_based || self.habits.get(user).is_some_and(|h| h.role == Role::Heavy)
     }
 
     /// The seed everything is derived from.
@@ -293,7 +310,7 @@ impl SyntheticOrg {
         if date > self.today {
             return Vec::new();
         }
-        let Some(day) = self.user_day(user, date) else {
+        let Some(day) = self.user_day(user, date).filter(|_| self.has_cost(user)) else {
             return Vec::new();
         };
         let habits = self.habits[user];

@@ -47,7 +47,8 @@ pub(crate) struct Shared {
 impl Shared {
     pub(crate) fn new(config: SimConfig) -> Self {
         Self {
-            org: SyntheticOrg::new(config.seed, config.users, config.today),
+            org: SyntheticOrg::new(config.seed, config.users, config.today)
+                .seat_based(config.seat_based),
             started: Instant::now(),
             fault: Mutex::new(config.fault),
             log: Mutex::new(Vec::new()),
@@ -182,7 +183,10 @@ pub(crate) async fn handle(
     let at = shared.started.elapsed();
     let request_id = format!(
         "req_011C{}",
-        base62(&[shared.config.seed, 0x5EED, number], 20)
+        base62(
+            &[shared.config.seed, 0x5EED ^ shared.config.run, number],
+            20
+        )
     );
     let fault = *lock(&shared.fault);
     let key = headers.get("x-api-key").and_then(|v| v.to_str().ok());

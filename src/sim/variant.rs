@@ -65,6 +65,10 @@ pub enum Variant {
     /// Only `/cost`: the four legacy cost/usage reports answer 404.
     #[value(name = "cost-new-only")]
     CostNewOnly,
+    /// A seat-based Enterprise plan: cost and usage reflect extra usage (usage credits) only,
+    /// so only the heavy members, past their seats' included usage, have any.
+    #[value(name = "seat-based")]
+    SeatBased,
 }
 
 impl Variant {
@@ -84,6 +88,7 @@ impl Variant {
             Variant::ActorEmailAddress,
             Variant::CostLegacyOnly,
             Variant::CostNewOnly,
+            Variant::SeatBased,
         ]
     }
 
@@ -103,6 +108,7 @@ impl Variant {
             Variant::ActorEmailAddress => "actor-email-address",
             Variant::CostLegacyOnly => "cost-legacy-only",
             Variant::CostNewOnly => "cost-new-only",
+            Variant::SeatBased => "seat-based",
         }
     }
 
@@ -122,6 +128,7 @@ impl Variant {
             Variant::ActorEmailAddress => config.actor_email = ActorEmail::Current,
             Variant::CostLegacyOnly => config.cost_endpoint = false,
             Variant::CostNewOnly => config.legacy_cost_endpoints = false,
+            Variant::SeatBased => config.seat_based = true,
         }
     }
 }

@@ -292,10 +292,13 @@ async fn engagement(
             coverage
                 .missing_days
                 .extend(days(need.from, old_end).filter(|d| !held.contains(d)));
-            coverage.engagement.push(Segment::Days {
-                start: need.from,
-                end: next_day(old_end),
-            });
+            // Without a stored older day there is nothing to sum: the totals are the rollup's.
+            if !held.is_empty() {
+                coverage.engagement.push(Segment::Days {
+                    start: need.from,
+                    end: next_day(old_end),
+                });
+            }
         }
         if served_from <= last {
             let segment = people_totals(syncer, served_from, last, settle, notices).await?;

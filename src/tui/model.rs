@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::action::{SyncResult, Tab, Timeline};
 use crate::api::{ProgressSnapshot, RequestRecord};
-use crate::metrics::{Dashboard, Developer, RangePreset, preset_range};
+use crate::metrics::{CostBasis, Dashboard, Developer, PlanSetting, RangePreset, preset_range};
 use crate::sync::Coverage;
 
 /// The date range every pane shows (inclusive UTC days).
@@ -288,6 +288,8 @@ pub struct Model {
     pub wizard: Option<super::wizard::Wizard>,
     /// The key in use as it may be shown (fingerprint), and how key setup works here.
     pub key: super::wizard::KeyInfo,
+    /// The config's `plan`: whether the cost figures are the bill or only extra usage.
+    pub plan: PlanSetting,
 }
 
 impl Model {
@@ -324,7 +326,13 @@ impl Model {
             requests_per_minute: 60,
             wizard: None,
             key: super::wizard::KeyInfo::default(),
+            plan: PlanSetting::Auto,
         }
+    }
+
+    /// What the cost figures are: the config's `plan`, else the heuristic over the data.
+    pub fn cost_basis(&self) -> CostBasis {
+        CostBasis::decide(self.plan, self.data.as_ref().and_then(|d| d.plan_evidence))
     }
 
     /// The people of the Developers table in display order.

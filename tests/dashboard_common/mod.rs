@@ -5,15 +5,18 @@
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 use topogy::api::{Client, ClientConfig, ProgressSnapshot};
 use topogy::credentials::{ApiKey, KeySource};
 use topogy::metrics::Dashboard;
-use topogy::sim::{self, SimConfig, SimHandle};
+use topogy::sim::{self, SimConfig, SimHandle, Variant};
 use topogy::store::Store;
 use topogy::sync::{Clock, Coverage, Need, SyncOptions, SyncOutcome, Syncer};
 use topogy::tui::action::{Action, SyncResult};
 use topogy::tui::model::{DateRange, Model};
+use topogy::tui::ui::{self, Theme};
 use topogy::tui::update::{needs, update};
 
 /// The simulator's and the dashboard's "today".
@@ -29,15 +32,49 @@ pub fn now() -> DateTime<Utc> {
 
 /// A simulator of `users` people, seed 7, on `today`, with a budget no test reaches.
 pub async fn simulator(users: usize, today: NaiveDate) -> SimHandle {
-    sim::spawn(SimConfig {
-        users,
-        seed: 7,
-        today,
-        requests_per_window: 100_000,
-        ..SimConfig::default()
-    })
+    simulator_as(users, today, &[]).await
+}
+
+/// [`simulator`] behaving as `variants`.
+pub async fn simulator_as(users: usize, today: NaiveDate, variants: &[Variant]) -> SimHandle {
+    sim::spawn(
+        SimConfig {
+            users,
+            seed: 7,
+            today,
+            requests_per_window: 100_000,
+            ..SimConfig::default()
+        }
+        .with_variants(variants),
+    )
     .await
     .unwrap()
+}
+
+/// Runs `future` on a runtime of its own: for fixtures built once per test binary.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+/// What the dashboard shows for `range` after its first sync from `sim` into a fresh store:
+/// the figures, the sync's coverage and its request count.
+pub async fn synced_dashboard(sim: &SimHandle, range: &DateRange) -> (Dashboard, Coverage, u64) {
+    let mut syncer = syncer(sim, Store::open_in_memory().unwrap(), now());
+    let outcome = sync_dashboard(&mut syncer, range, range.to).await;
+    let dashboard = Dashboard::load(
+        syncer.store(),
+        range.from,
+        range.to,
+        now(),
+        Some(&outcome.coverage),
+    )
+    .unwrap();
+    (dashboard, outcome.coverage, outcome.requests)
 }
 
 /// A sync engine over `store`, talking to `sim` with a generous budget and a fixed clock.
@@ -107,4 +144,32 @@ pub fn loaded_model(
         ..ProgressSnapshot::default()
     };
     model
+}
+
+/// Draws `model` once at `width`×`height`, as the app loop does after a resize.
+pub fn draw(
+    model: &mut Model,
+    (width, height): (u16, u16),
+    theme: &Theme,
+) -> Terminal<TestBackend> {
+    update(model, Action::Resize(width, height));
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| ui::render(model, theme, frame))
+        .unwrap();
+    terminal
+}
+
+/// The screen text of a drawn terminal, one line per row.
+pub fn screen_text(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let (width, height) = (buffer.area.width, buffer.area.height);
+    (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

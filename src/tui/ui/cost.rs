@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::Theme;
-use super::widgets::{block, clip, fit, freshness, money, money_short, number};
+use super::widgets::{block, clip, fit, freshness, money, money_short, number, wrap_words};
 use crate::metrics::periods::{self, Period};
 use crate::tui::model::{Model, first_shown, position_text};
 
@@ -18,8 +18,15 @@ use crate::tui::model::{Model, first_shown, position_text};
 const UNATTRIBUTED: &str = "not tied to a person: service accounts, API keys, Slack";
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    // On a seat-based plan (or one that may be) the figures are extra usage, not the bill.
+    let basis = model
+        .cost_basis()
+        .short()
+        .map(|text| wrap_words(&text, usize::from(area.width.saturating_sub(2))))
+        .unwrap_or_default();
+    let basis_rows = u16::try_from(basis.len()).unwrap_or(0);
     let [head, chart, tables, foot] = area.layout(&Layout::vertical([
-        Constraint::Length(4),
+        Constraint::Length(4 + basis_rows),
         Constraint::Length(9),
         Constraint::Fill(1),
         Constraint::Length(1),
@@ -33,36 +40,37 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let list = data.total_list_cost_usd();
     let saved = list - paid;
     let mtd = &data.month_to_date;
-    frame.render_widget(
-        Paragraph::new(vec![
-            Line::from(vec![
-                Span::styled("range ", theme.dim),
-                Span::styled(money(paid), theme.title),
-                Span::styled(
-                    format!(
-                        " paid · {} at list price · {} saved",
-                        money(list),
-                        money(saved)
-                    ),
-                    theme.dim,
+    let mut lines: Vec<Line<'_>> = basis
+        .into_iter()
+        .map(|l| Line::styled(l, theme.warn))
+        .collect();
+    lines.extend([
+        Line::from(vec![
+            Span::styled("range ", theme.dim),
+            Span::styled(money(paid), theme.title),
+            Span::styled(
+                format!(
+                    " paid · {} at list price · {} saved",
+                    money(list),
+                    money(saved)
                 ),
-            ]),
-            Line::from(vec![
-                Span::styled("month to date ", theme.dim),
-                Span::styled(money(mtd.cost_usd), theme.title),
-                Span::styled(" → ", theme.dim),
-                Span::styled(
-                    match mtd.projected_usd {
-                        Some(p) => format!("{} projected ({})", money(p), mtd.basis_text()),
-                        None => format!("no projection ({})", mtd.basis_text()),
-                    },
-                    theme.warn,
-                ),
-            ]),
-        ])
-        .block(block("Cost", theme)),
-        head,
-    );
+                theme.dim,
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled("month to date ", theme.dim),
+            Span::styled(money(mtd.cost_usd), theme.title),
+            Span::styled(" → ", theme.dim),
+            Span::styled(
+                match mtd.projected_usd {
+                    Some(p) => format!("{} projected ({})", money(p), mtd.basis_text()),
+                    None => format!("no projection ({})", mtd.basis_text()),
+                },
+                theme.warn,
+            ),
+        ]),
+    ]);
+    frame.render_widget(Paragraph::new(lines).block(block("Cost", theme)), head);
 
     paid_chart(data, theme, frame, chart);
 

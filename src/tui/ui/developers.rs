@@ -26,7 +26,14 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             t.filter
         )
     };
-    let outer = block(&title, theme);
+    let mut outer = block(&title, theme);
+    // A range longer than one history says which days the columns cover, on the border so
+    // the hint line keeps its notes.
+    let mixed = model.data.as_ref().filter(|d| d.spans.mixed(d.from));
+    if let Some(data) = mixed {
+        outer = outer.title_bottom(Span::styled(format!(" {} ", data.spans.text()), theme.warn));
+    }
+    let mixed = mixed.is_some();
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let [table_area, foot] = inner.layout(&Layout::vertical([
@@ -35,20 +42,19 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     ]));
 
     // Titles shorten below 100 columns so the e-mails keep room at 80×24. Each number
-    // column is as wide as its title (with the sort mark) or its widest likely value.
+    // column is as wide as its title with room for the sort mark (so no column moves when the
+    // mark does) or its widest likely value.
     let wide = table_area.width >= 100;
-    let header_text = |c: SortColumn| {
-        let title = if wide { c.title() } else { short_title(c) };
-        match (c == t.sort, t.descending) {
-            (true, true) => format!("{title} ▼"),
-            (true, false) => format!("{title} ▲"),
-            (false, _) => title.to_owned(),
-        }
+    let title = |c: SortColumn| if wide { c.title() } else { short_title(c) };
+    let header_text = |c: SortColumn| match (c == t.sort, t.descending) {
+        (true, true) => format!("{}▼", title(c)),
+        (true, false) => format!("{}▲", title(c)),
+        (false, _) => title(c).to_owned(),
     };
     let numbers = &SortColumn::ALL[1..];
     let widths: Vec<u16> = numbers
         .iter()
-        .map(|&c| fit(&header_text(c), [], value_width(c)))
+        .map(|&c| fit(&format!("{}▼", title(c)), [], value_width(c)))
         .collect();
     let fixed: u16 = widths.iter().sum::<u16>() + u16::try_from(widths.len()).unwrap_or(0);
     let email_width = usize::from(table_area.width.saturating_sub(fixed)).max(8);
@@ -132,14 +138,21 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else if let Some(note) = model.data.as_ref().and_then(|d| basis_hint(d.count_basis)) {
         Line::styled(note, theme.warn)
     } else {
-        Line::from(vec![
-            Span::styled("s/S sort · / filter · Enter timeline · ", theme.dim),
-            freshness(model, theme, true)
-                .spans
-                .into_iter()
-                .next()
-                .unwrap_or_default(),
-        ])
+        let keys = Span::styled("s/S sort · / filter · Enter timeline", theme.dim);
+        // When the border names the days covered, freshness would only repeat it.
+        if mixed {
+            Line::from(keys)
+        } else {
+            Line::from(vec![
+                keys,
+                Span::styled(" · ", theme.dim),
+                freshness(model, theme, true)
+                    .spans
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default(),
+            ])
+        }
     };
     frame.render_widget(Paragraph::new(hint), foot);
 }

@@ -76,6 +76,10 @@ pub fn freshness<'a>(model: &Model, theme: &Theme, cost: bool) -> Line<'a> {
     let Some(data) = model.data.as_ref() else {
         return Line::styled("no data yet — fetching", theme.dim);
     };
+    // A range longer than one history: which days each figure covers, never a silent mix.
+    if data.spans.mixed(data.from) {
+        return Line::styled(data.spans.text(), theme.warn);
+    }
     let mut spans = Vec::new();
     match (data.engagement_through, late_days(model)) {
         (None, _) => spans.push(Span::styled(format!("activity: {NO_DATA}"), theme.dim)),
