@@ -374,7 +374,8 @@ impl Reporter {
             | SyncEvent::BackfillFinished(_)
             | SyncEvent::Stored(_)
             | SyncEvent::Organization(_)
-            | SyncEvent::OtherSyncing(_) => {}
+            | SyncEvent::OtherSyncing(_)
+            | SyncEvent::Idle => {}
         }
     }
 

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod collect;
 pub mod config;
 pub mod context;
 pub mod credentials;
@@ -15,6 +16,7 @@ pub mod export;
 pub mod logging;
 pub mod metrics;
 pub mod private_files;
+pub mod signals;
 pub mod sim;
 pub mod stdout;
 pub mod store;

@@ -1,7 +1,9 @@
-//! Logs go to a file beside the profile's store (owner-only), never to the terminal; `TOPOGY_LOG`
-//! sets the level.
+//! Logs go to a file beside the profile's store (owner-only), never to the terminal — except for
+//! `collect`, which has no screen and logs to standard error or `--log-file`; `TOPOGY_LOG` sets
+//! the level.
 
 use std::fs::OpenOptions;
+use std::path::Path;
 use std::sync::Mutex;
 
 use tracing_subscriber::EnvFilter;
@@ -17,22 +19,36 @@ pub fn init(global: &GlobalArgs) {
     let Ok(dir) = crate::context::profile_dir(global) else {
         return;
     };
-    let path = dir.join("topogy.log");
-    if let Some(dir) = path.parent()
-        && crate::private_files::create_dir(dir).is_err()
-    {
-        return;
+    let _ = init_file(&dir.join("topogy.log"));
+}
+
+/// Appends the log to `path` (created owner-only, its directory too).
+pub fn init_file(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::private_files::create_dir(dir)?;
     }
-    if crate::private_files::ensure_file(&path).is_err() {
-        return;
-    }
-    let Ok(file) = OpenOptions::new().append(true).open(&path) else {
-        return;
-    };
+    crate::private_files::ensure_file(path)?;
+    let file = OpenOptions::new().append(true).open(path)?;
+    install(Mutex::new(file), false);
+    Ok(())
+}
+
+/// Logs to standard error (what a service manager such as systemd's journal collects).
+pub fn init_stderr() {
+    install(
+        std::io::stderr,
+        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    );
+}
+
+fn install<W>(writer: W, ansi: bool)
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_from_env(LOG_ENV).unwrap_or_else(|_| EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(false)
-        .with_writer(Mutex::new(file))
+        .with_ansi(ansi)
+        .with_writer(writer)
         .try_init();
 }

@@ -14,7 +14,15 @@ fn main() -> ExitCode {
         eprintln!("topogy: {advice}");
         return ExitCode::from(2);
     }
-    topogy::logging::init(&cli.global);
+    match &cli.command {
+        Some(Command::Collect(args)) => {
+            if let Err(message) = topogy::collect::init_logging(args) {
+                eprintln!("topogy: {message}");
+                return ExitCode::from(2);
+            }
+        }
+        _ => topogy::logging::init(&cli.global),
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -30,6 +38,7 @@ fn main() -> ExitCode {
             Some(Command::Export(args)) => topogy::export::run(&cli.global, args).await,
             Some(Command::Verify(args)) => topogy::diagnose::verify(&cli.global, args).await,
             Some(Command::Doctor(args)) => topogy::diagnose::doctor(&cli.global, args).await,
+            Some(Command::Collect(args)) => topogy::collect::run(&cli.global, args).await,
             Some(Command::Config(args)) => topogy::config::command(&cli.global, args),
             Some(Command::Sim(args)) => match topogy::sim::run(args.config(&cli.global)).await {
                 Ok(()) => 0,

@@ -12,7 +12,7 @@ mod plan;
 mod spans;
 
 pub use dashboard::{
-    Adoption, Dashboard, IdlePerson, ModelCost, MonthToDate, RangePreset, Spike,
+    Adoption, Dashboard, IdlePerson, ModelCost, MonthToDate, RangePreset, Spike, cost_by_model,
     coverage_from_store, plural, preset_range, spikes,
 };
 pub use plan::{CostBasis, PlanEvidence, PlanSetting};

@@ -11,7 +11,7 @@ mod rows;
 mod served;
 mod task;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use tokio::sync::mpsc;
 
 use crate::api::{ApiError, Client, ProgressSnapshot};
@@ -145,6 +145,23 @@ impl Need {
         }
     }
 
+    /// The needs of a range the dashboard shows (and `collect` keeps warm for it): everything
+    /// for the range, and this month's cost for the month-to-date figure when the range starts
+    /// later.
+    pub fn for_range(from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Vec<Need> {
+        let mut needs = vec![Need::dashboard(from, to)];
+        let month_start = today.with_day(1).unwrap_or(today);
+        if from > month_start {
+            needs.push(Need {
+                cost_daily: true,
+                people_totals: false,
+                people_cost: false,
+                ..Need::developers(month_start, today)
+            });
+        }
+        needs
+    }
+
     /// What the dashboard needs: everything, the range's month to date included for cost.
     pub fn dashboard(from: NaiveDate, to: NaiveDate) -> Self {
         Self {
@@ -211,6 +228,8 @@ pub enum SyncEvent {
     BackfillFinished(Result<SyncOutcome, SyncError>),
     /// The organization the key reaches is known: its store is the one to read from now on.
     Organization(Reached),
+    /// Everything asked before [`SyncTask::notify_when_idle`] has run.
+    Idle,
     /// Another process holds the store's sync lock (true: this one waits and shows its
     /// results) or let go of it (false).
     OtherSyncing(bool),

@@ -7,7 +7,6 @@ pub mod keymap;
 pub mod model;
 pub mod mouse;
 mod session;
-mod signals;
 pub mod ui;
 pub mod update;
 pub mod wizard;
@@ -133,7 +132,7 @@ pub async fn run(global: &GlobalArgs) -> i32 {
         Ok(None) => 0,
         Ok(Some(signal)) => {
             tracing::info!(signal, "ended by a signal; the terminal was restored");
-            signals::exit_status(signal)
+            crate::signals::exit_status(signal)
         }
         Err(e) => {
             eprintln!("topogy: {e}");
@@ -150,7 +149,7 @@ async fn event_loop(
     theme: &ui::Theme,
 ) -> std::io::Result<Option<i32>> {
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Action>();
-    let mut signals = signals::Signals::listen();
+    let mut signals = crate::signals::Signals::listen();
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     // A known key starts its session's first sync at once.
@@ -179,27 +178,31 @@ async fn event_loop(
             },
             // The terminal is restored by the caller, as after `q`.
             signal = signals.next() => return Ok(Some(signal)),
-            Some(event) = sessions.next_event() => Some(match event {
-                SyncEvent::Progress(p) => {
+            Some(event) = sessions.next_event() => match event {
+                // Only a headless caller asks to hear when the task is idle.
+                SyncEvent::Idle => None,
+                SyncEvent::Progress(p) => Some({
                     let _ = done_tx.send(Action::RequestLog(sessions.recent_requests()));
                     Action::SyncProgress(p)
-                }
-                SyncEvent::Notice(text) => Action::SyncNotice(text),
-                SyncEvent::OtherSyncing(elsewhere) => Action::OtherSyncing(elsewhere),
-                SyncEvent::Stored(_) => Action::Stored,
-                SyncEvent::Finished(result) => {
+                }),
+                SyncEvent::Notice(text) => Some(Action::SyncNotice(text)),
+                SyncEvent::OtherSyncing(elsewhere) => Some(Action::OtherSyncing(elsewhere)),
+                SyncEvent::Stored(_) => Some(Action::Stored),
+                SyncEvent::Finished(result) => Some({
                     let _ = done_tx.send(Action::RequestLog(sessions.recent_requests()));
                     Action::SyncFinished(sync_result(result))
-                }
+                }),
                 // A backfill chunk that worked only adds days; one that failed says why.
-                SyncEvent::BackfillFinished(Ok(_)) => Action::BackfillDone,
-                SyncEvent::BackfillFinished(result) => Action::SyncFinished(sync_result(result)),
+                SyncEvent::BackfillFinished(Ok(_)) => Some(Action::BackfillDone),
+                SyncEvent::BackfillFinished(result) => {
+                    Some(Action::SyncFinished(sync_result(result)))
+                }
                 // The key's organization is known: its store is the one to show.
                 SyncEvent::Organization(reached) => {
                     sessions.reached(reached.store);
-                    Action::Stored
+                    Some(Action::Stored)
                 }
-            }),
+            },
             Some(action) = done_rx.recv() => Some(action),
             _ = tick.tick() => Some(Action::Tick(Utc::now())),
         };

@@ -272,6 +272,7 @@ async fn progress_counts_pages_retries_and_planned_work() {
         planned: 5,
         in_flight: 0,
         retries: 1,
+        rate_limited: 0,
         waiting: None,
         waiting_reason: None,
         last_status: Some(200),

@@ -31,6 +31,8 @@ pub struct ProgressSnapshot {
     pub in_flight: u64,
     /// Retries so far.
     pub retries: u64,
+    /// Answers that were 429 (rate limited) so far.
+    pub rate_limited: u64,
     /// Remaining time of the soonest wait in progress as of this snapshot (it is republished
     /// whenever a wait starts or ends, not every tick); `None` when nobody is waiting.
     pub waiting: Option<Duration>,
@@ -139,6 +141,9 @@ impl Drop for AttemptGuard<'_> {
             if status.is_some() {
                 p.last_status = status;
             }
+            if status == Some(429) {
+                p.rate_limited += 1;
+            }
         });
     }
 }
@@ -155,5 +160,22 @@ impl Drop for WaitGuard<'_> {
             waits.remove(&self.id);
         }
         self.progress.publish_waits();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_429_answer_is_counted_and_nothing_else() {
+        let progress = Progress::new();
+        for status in [200, 429, 503, 429] {
+            progress.start_attempt().set_status(status);
+        }
+        // An attempt without an answer (a timeout) is no 429.
+        drop(progress.start_attempt());
+        let snapshot = progress.subscribe().borrow().clone();
+        assert_eq!((snapshot.done, snapshot.rate_limited), (5, 2));
     }
 }

@@ -347,7 +347,8 @@ pub fn coverage_from_store(
     })
 }
 
-fn cost_by_model(
+/// Cost per product and model over `[from, to]`, most expensive first.
+pub fn cost_by_model(
     store: &Store,
     from: NaiveDate,
     to: NaiveDate,
@@ -463,4 +464,17 @@ pub fn preset_range(preset: RangePreset, today: NaiveDate) -> (NaiveDate, NaiveD
 pub enum RangePreset {
     Days(u16),
     MonthToDate,
+}
+
+impl RangePreset {
+    /// The preset a config value names (`7d`, `30d`, `90d`, `365d`, `mtd`); 30 days otherwise.
+    pub fn from_config(text: &str) -> RangePreset {
+        match text {
+            "7d" => RangePreset::Days(7),
+            "90d" => RangePreset::Days(90),
+            "365d" => RangePreset::Days(365),
+            "mtd" => RangePreset::MonthToDate,
+            _ => RangePreset::Days(30),
+        }
+    }
 }

@@ -13,10 +13,12 @@ pub struct SyncTask {
     join: tokio::task::JoinHandle<Syncer>,
 }
 
-/// Work for the task: what a screen needs now, or backfill that yields to it.
+/// Work for the task: what a screen needs now, backfill that yields to it, or a request to
+/// say when everything asked before has run.
 enum Job {
     Now(Need),
     Background(Need),
+    NotifyIdle,
 }
 
 /// Backfill runs in chunks of this many days, so a screen's need waits for one chunk at most.
@@ -35,17 +37,20 @@ impl SyncTask {
             let mut now: std::collections::VecDeque<Need> = std::collections::VecDeque::new();
             let mut background: std::collections::VecDeque<Need> =
                 std::collections::VecDeque::new();
+            let mut notify_idle = false;
             let take = |job: Job,
                         now: &mut std::collections::VecDeque<Need>,
-                        background: &mut std::collections::VecDeque<Need>| {
+                        background: &mut std::collections::VecDeque<Need>,
+                        notify_idle: &mut bool| {
                 match job {
                     Job::Now(need) => now.push_back(need),
                     Job::Background(need) => background.extend(chunks(&need)),
+                    Job::NotifyIdle => *notify_idle = true,
                 }
             };
             loop {
                 while let Ok(job) = job_rx.try_recv() {
-                    take(job, &mut now, &mut background);
+                    take(job, &mut now, &mut background, &mut notify_idle);
                 }
                 let (need, foreground) = match (now.pop_front(), background.pop_front()) {
                     (Some(need), back) => {
@@ -62,7 +67,7 @@ impl SyncTask {
                             background.push_front(need);
                             tokio::select! {
                                 job = job_rx.recv() => match job {
-                                    Some(job) => take(job, &mut now, &mut background),
+                                    Some(job) => take(job, &mut now, &mut background, &mut notify_idle),
                                     None => break,
                                 },
                                 () = tokio::time::sleep(BACKFILL_POLL) => {}
@@ -71,13 +76,18 @@ impl SyncTask {
                         }
                         (need, false)
                     }
-                    (None, None) => match job_rx.recv().await {
-                        Some(job) => {
-                            take(job, &mut now, &mut background);
-                            continue;
+                    (None, None) => {
+                        if std::mem::take(&mut notify_idle) {
+                            let _ = event_tx.send(SyncEvent::Idle);
                         }
-                        None => break,
-                    },
+                        match job_rx.recv().await {
+                            Some(job) => {
+                                take(job, &mut now, &mut background, &mut notify_idle);
+                                continue;
+                            }
+                            None => break,
+                        }
+                    }
                 };
                 let result = {
                     let run = syncer.sync(&need, &event_tx);
@@ -133,6 +143,14 @@ impl SyncTask {
             .map_err(|_| SyncError::Stopped)
     }
 
+    /// Asks the task to send [`SyncEvent::Idle`] once everything asked before has run (the
+    /// backfill included, or ended by a failure): how a headless caller knows a round is over.
+    pub fn notify_when_idle(&self) -> Result<(), SyncError> {
+        self.jobs
+            .send(Job::NotifyIdle)
+            .map_err(|_| SyncError::Stopped)
+    }
+
     /// Runs one need to completion, passing every event on to `on_event`.
     pub async fn run(
         &mut self,
@@ -147,6 +165,13 @@ impl SyncTask {
             }
         }
         Err(SyncError::Stopped)
+    }
+
+    /// Stops at once, abandoning the request in flight: every day and window is written in one
+    /// transaction, so the store keeps only whole ones (and the sync lock is let go).
+    pub async fn abort(self) {
+        self.join.abort();
+        let _ = self.join.await;
     }
 
     /// Stops taking needs and returns the engine once the current one ends.

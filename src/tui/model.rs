@@ -31,14 +31,7 @@ impl DateRange {
 
     /// Parses a config value such as `30d` or `mtd`.
     pub fn from_config(text: &str, today: NaiveDate) -> Self {
-        let preset = match text {
-            "7d" => RangePreset::Days(7),
-            "90d" => RangePreset::Days(90),
-            "365d" => RangePreset::Days(365),
-            "mtd" => RangePreset::MonthToDate,
-            _ => RangePreset::Days(30),
-        };
-        Self::preset(preset, today)
+        Self::preset(RangePreset::from_config(text), today)
     }
 }
 

@@ -2,6 +2,7 @@
 //! and sums computed from the simulator's ground truth, independently of the client.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // each test file uses a subset
 
+pub mod collector;
 pub mod tmux;
 
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! The date range and what it needs synced: parsing a custom range, the needs of a range,
 //! the background backfill, and `r`.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::Command;
 use crate::sync::Need;
@@ -51,22 +51,9 @@ pub(super) fn set_range(model: &mut Model, range: DateRange) -> Vec<Command> {
     commands
 }
 
-/// The needs of the current range: everything for the range, and this month's cost for the
-/// month-to-date figure when the range starts later.
+/// The needs of the current range (see [`Need::for_range`]).
 pub fn needs(range: &DateRange, today: NaiveDate) -> Vec<Need> {
-    let mut needs = vec![Need::dashboard(range.from, range.to)];
-    let month_start = today.with_day(1).unwrap_or(today);
-    if range.from > month_start {
-        needs.push(Need {
-            cost_daily: true,
-            ..Need::developers(month_start, today)
-        });
-        if let Some(need) = needs.last_mut() {
-            need.people_totals = false;
-            need.people_cost = false;
-        }
-    }
-    needs
+    Need::for_range(range.from, range.to, today)
 }
 
 /// History accumulates: every day the API still serves (the sync finds how far back that is)

@@ -1,7 +1,8 @@
-//! SIGTERM, SIGHUP and SIGINT while the dashboard runs: caught so the app loop can restore the
-//! terminal (raw mode, alternate screen, cursor) exactly as `q` does, then exit 128 + signal.
+//! SIGTERM, SIGHUP and SIGINT, caught so a long-running command ends in order: the dashboard
+//! restores the terminal exactly as `q` does (then exits 128 + signal), `collect` stops between
+//! two requests (then exits 0).
 
-/// The signals that end the dashboard.
+/// The signals that end the dashboard and `collect`.
 pub struct Signals {
     #[cfg(unix)]
     streams: Vec<(i32, tokio::signal::unix::Signal)>,
