@@ -10,6 +10,9 @@
 #    instant of its first frame and quits; time to the first frame is from the spawn to that.
 #
 #   cargo build --release && benches/process.sh
+#
+# KEEP=dir keeps the filled store in dir; REUSE=dir skips the exports and measures the first
+# frame on a store an earlier run kept (the same store before and after a change).
 set -euo pipefail
 
 BIN=$(realpath "${BIN:-target/release/topogy}")
@@ -18,11 +21,12 @@ PORT=${PORT:-18787}
 RUNS=${RUNS:-10}
 KEY=sk-ant-api01-topogy-demo-key-0000000000000000000000000000000000000000000000000000000000000000-AAAAAA
 
-work=$(mktemp -d)
+work=${REUSE:-${KEEP:-$(mktemp -d)}}
+mkdir -p "$work"
 sim=
 cleanup() {
     [[ -n $sim ]] && kill "$sim" 2>/dev/null
-    rm -rf "$work"
+    [[ -n ${KEEP:-}${REUSE:-} ]] || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -48,6 +52,7 @@ measured() {
     printf '%s: %.1f MiB, %s s\n' "$label" "$(echo "$kib / 1024" | bc -l)" "$secs"
 }
 
+if [[ -z ${REUSE:-} ]]; then
 "$BIN" sim --users "$PEOPLE" --port "$PORT" 2>"$work/sim.log" &
 sim=$!
 for _ in $(seq 100); do
@@ -79,23 +84,35 @@ for table in user_day user_rollup user_cost cost_day summary_day; do
     echo "  $table: $(sqlite3 "$store" "SELECT COUNT(*) FROM $table" 2>/dev/null || echo '?') rows"
 done
 
+fi
+
 echo
 echo "## first frame of a cold process, API unreachable ($RUNS runs each)"
 # From just before the pseudo-terminal starts to the instant the first frame was drawn (the
 # dashboard writes it to the file named by TOPOGY_BENCH_FIRST_FRAME, then quits); max RSS is
 # /usr/bin/time's for the whole run.
-for range in 30d 90d 365d; do
-    printf 'default_range = "%s"\n' "$range" >"$XDG_CONFIG_HOME/topogy/config.toml"
-    times=()
+store=$(find "$XDG_DATA_HOME/" -name topogy.db -size +1M | head -1)
+# first_frame RANGE [daily]: RUNS cold starts at RANGE; with "daily", each one is the first
+# start of a UTC day (its whole-file check, PRAGMA quick_check, due).
+first_frame() {
+    printf 'default_range = "%s"\n' "$1" >"$XDG_CONFIG_HOME/topogy/config.toml"
+    local times=() t0
     for _ in $(seq "$RUNS"); do
+        if [[ ${2:-} == daily ]]; then
+            sqlite3 "$store" "DELETE FROM meta WHERE key = 'quick_check_on'"
+        fi
         rm -f "$work/drawn"
         t0=$EPOCHREALTIME
         script -qfec "stty cols 160 rows 48; TOPOGY_BENCH_FIRST_FRAME=$work/drawn /usr/bin/time -f '%M' -o $work/time $BIN" /dev/null >/dev/null
         times+=("$(echo "($(cat "$work/drawn") - $t0) * 1000" | bc -l)")
     done
+    local sorted
     sorted=$(printf '%s\n' "${times[@]}" | sort -n)
-    median=$(echo "$sorted" | sed -n "$(((RUNS + 1) / 2))p")
-    worst=$(echo "$sorted" | tail -1)
-    rss=$(($(cat "$work/time") / 1024))
-    printf '%s: median %.0f ms, slowest %.0f ms, max RSS %s MiB\n' "$range" "$median" "$worst" "$rss"
+    printf '%s%s: median %.0f ms, slowest %.0f ms, max RSS %s MiB\n' "$1" "${2:+ ($2)}" \
+        "$(echo "$sorted" | sed -n "$(((RUNS + 1) / 2))p")" "$(echo "$sorted" | tail -1)" \
+        "$(($(cat "$work/time") / 1024))"
+}
+for range in 30d 90d 365d; do
+    first_frame "$range"
 done
+first_frame 30d daily
