@@ -6,10 +6,11 @@
 //! is measured in a child process of its own, so its peak memory (`VmHWM`) is its own.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot set up should stop
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rust_decimal::Decimal;
@@ -21,7 +22,7 @@ use topogy::tui::action::{Action, Tab};
 use topogy::tui::model::{DateRange, Model};
 use topogy::tui::ui::widgets::count;
 use topogy::tui::ui::{self, Theme};
-use topogy::tui::update::update;
+use topogy::tui::update::{Command, update};
 
 const SIZES: [usize; 2] = [100, 10_000];
 const SCREEN: (u16, u16) = (160, 48);
@@ -32,6 +33,12 @@ const FRAMES: usize = 1_000;
 const FIRST_FRAMES: usize = 15;
 const KEYS: usize = 200;
 const CHILD_FLAG: &str = "--measure-one-size";
+/// Tells the child to measure range switches over [`LONGEST`] instead.
+const HISTORY_FLAG: &str = "--history";
+/// People in the organization whose longest history is measured.
+const HISTORY_PEOPLE: usize = 10_000;
+/// Rounds of 30 → 90 → 365 → 30 days.
+const SWITCH_ROUNDS: usize = 7;
 
 /// A fixed clock, so every run draws the same range.
 fn now() -> DateTime<Utc> {
@@ -43,7 +50,11 @@ fn main() {
     if let Some(i) = args.iter().position(|a| a == CHILD_FLAG) {
         let people: usize = args[i + 1].parse().unwrap();
         let rows: usize = args[i + 2].parse().unwrap();
-        measure(people, rows, Path::new(&args[i + 3]));
+        let path = Path::new(&args[i + 3]);
+        match args.get(i + 4).map(String::as_str) {
+            Some(HISTORY_FLAG) => measure_history(people, rows, path),
+            _ => measure(people, rows, path),
+        }
         return;
     }
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
@@ -57,47 +68,120 @@ fn main() {
             "optimized"
         }
     );
+    let only_history = args.iter().any(|a| a == "history");
     let mut lines = Vec::new();
-    for people in SIZES {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("topogy.db");
-        let started = Instant::now();
-        let rows = populate(&path, people);
-        eprintln!(
-            "filled a store for {people} people ({rows} rows) in {:.1?}",
-            started.elapsed()
-        );
-        let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .arg(CHILD_FLAG)
-            .arg(people.to_string())
-            .arg(rows.to_string())
-            .arg(&path)
-            .output()
-            .unwrap();
-        eprint!("{}", String::from_utf8_lossy(&out.stderr));
-        assert!(out.status.success(), "measuring {people} people failed");
-        lines.push(String::from_utf8(out.stdout).unwrap());
+    for people in SIZES.into_iter().filter(|_| !only_history) {
+        lines.push(run_child(people, &MONTH, None));
     }
+    if !lines.is_empty() {
+        println!();
+        println!(
+            "| people | store rows | first frame median | first frame p95 | frame median | frame p95 | frame, last page median | filter key median | sort key median | peak RSS |"
+        );
+        println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for line in lines {
+            print!("{line}");
+        }
+    }
+    let history = run_child(HISTORY_PEOPLE, &LONGEST, Some(HISTORY_FLAG));
     println!();
     println!(
-        "| people | store rows | first frame median | first frame p95 | frame median | frame p95 | frame, last page median | filter key median | sort key median | peak RSS |"
+        "{} people, {} days of activity and {} of cost: a range switch is the key, \
+         `Dashboard::load` of the new range from the store, `update(DataLoaded)` and a draw \
+         ({SWITCH_ROUNDS} rounds of 30 → 90 → 365 → 30 days); peak RSS is the process's after \
+         its first switch to the range.",
+        thousands(HISTORY_PEOPLE),
+        LONGEST.activity_days,
+        LONGEST.cost_days
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for line in lines {
-        print!("{line}");
-    }
+    println!();
+    println!("| range | switch median | switch p95 | peak RSS |");
+    println!("|---|---:|---:|---:|");
+    print!("{history}");
 }
 
-/// Fills a store at `path` as a finished sync of the last 30 days would leave it.
-fn populate(path: &Path, people: usize) -> usize {
+/// Fills a store of `people` with `history` and measures it in a child process of its own (so
+/// the peak memory is that child's); returns the child's table rows.
+fn run_child(people: usize, history: &History, mode: Option<&str>) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("topogy.db");
+    let started = Instant::now();
+    let rows = populate(&path, people, history);
+    eprintln!(
+        "filled a store for {people} people ({rows} rows, {} days of activity, {} of cost) in {:.1?}",
+        history.activity_days,
+        history.cost_days,
+        started.elapsed()
+    );
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .arg(CHILD_FLAG)
+        .arg(people.to_string())
+        .arg(rows.to_string())
+        .arg(&path)
+        .args(mode)
+        .output()
+        .unwrap();
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "measuring {people} people failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// How much a store holds, back from today, and which ranges its syncs covered (each leaves
+/// its range totals and per-person cost windows behind).
+struct History {
+    /// Days of per-person activity, ending `LAG` days before today.
+    activity_days: i64,
+    /// Days of organization cost, ending today.
+    cost_days: i64,
+    /// The ranges (in days, ending today) a sync has covered.
+    ranges: &'static [i64],
+}
+
+/// The store a finished sync of the last 30 days leaves.
+const MONTH: History = History {
+    activity_days: DAYS - LAG,
+    cost_days: DAYS,
+    ranges: &[DAYS],
+};
+
+/// The longest history the API serves, kept by a dashboard that has shown 30, 90 and 365 days:
+/// 88 days of activity, 335 days of cost.
+const LONGEST: History = History {
+    activity_days: 88,
+    cost_days: 335,
+    ranges: &[30, 90, 365],
+};
+
+/// Longest window the cost endpoints accept in one request (the sync's windows).
+const COST_WINDOW: i64 = 31;
+
+/// The windows `[start, end)` a sync tiles `[from, today]` with: 31 days each, counted back
+/// from the range's end.
+fn cost_windows(from: NaiveDate, today: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut windows = Vec::new();
+    let mut end = next_day(today);
+    while end > from {
+        let start = (end - chrono::Duration::days(COST_WINDOW)).max(from);
+        windows.push((start, end));
+        end = start;
+    }
+    windows
+}
+
+/// Fills a store at `path` as finished syncs of `history` would leave it: one transaction a day
+/// of per-person activity, range totals and per-person cost windows for each range, summaries,
+/// organization cost by day in 31-day windows, adoption.
+fn populate(path: &Path, people: usize, history: &History) -> usize {
     let (mut store, _) = Store::open(path).unwrap();
     let meta = FetchMeta {
         fetched_at: now(),
         data_refreshed_at: Some(now()),
     };
     let today = now().date_naive();
-    let from = today - chrono::Duration::days(DAYS - 1);
     let engagement_to = today - chrono::Duration::days(LAG);
+    let activity_from = engagement_to - chrono::Duration::days(history.activity_days - 1);
+    let cost_from = today - chrono::Duration::days(history.cost_days - 1);
+    let range_start = |days: i64| today - chrono::Duration::days(days - 1);
     let mut random = Lcg(people as u64);
     let person = |i: usize| {
         (
@@ -105,7 +189,7 @@ fn populate(path: &Path, people: usize) -> usize {
             format!("{}.{i}@acme-robotics.example", NAMES[i % NAMES.len()]),
         )
     };
-    let mut totals: Vec<Activity> = (0..people)
+    let blank: Vec<Activity> = (0..people)
         .map(|i| {
             let (user_id, email) = person(i);
             Activity {
@@ -115,15 +199,17 @@ fn populate(path: &Path, people: usize) -> usize {
             }
         })
         .collect();
+    // Each range's per-person totals over the days of it the store holds.
+    let mut totals: Vec<Vec<Activity>> = history.ranges.iter().map(|_| blank.clone()).collect();
     let mut rows = 0;
-    let mut day = from;
+    let mut day = activity_from;
     while day <= engagement_to {
         let activity: Vec<Activity> = (0..people)
             .map(|i| {
                 let commits = random.below(12);
                 let a = Activity {
-                    user_id: totals[i].user_id.clone(),
-                    email: totals[i].email.clone(),
+                    user_id: blank[i].user_id.clone(),
+                    email: blank[i].email.clone(),
                     messages: random.below(200),
                     conversations: random.below(40),
                     sessions: random.below(15),
@@ -137,7 +223,11 @@ fn populate(path: &Path, people: usize) -> usize {
                     web_searches: random.below(10),
                     ..Activity::default()
                 };
-                totals[i].add(&a);
+                for (r, &days) in history.ranges.iter().enumerate() {
+                    if day >= range_start(days) {
+                        totals[r][i].add(&a);
+                    }
+                }
                 a
             })
             .collect();
@@ -145,33 +235,43 @@ fn populate(path: &Path, people: usize) -> usize {
         store.replace_user_day(day, &activity, meta).unwrap();
         day = next_day(day);
     }
-    store
-        .replace_rollup(from, next_day(engagement_to), &totals, meta)
-        .unwrap();
-    rows += totals.len();
-    let cost: Vec<PersonCost> = totals
-        .iter()
-        .map(|a| {
-            let cents = Decimal::from(random.below(3_000_000)) / Decimal::from(100);
-            PersonCost {
-                user_id: a.user_id.clone(),
-                email: a.email.clone(),
-                name: String::new(),
-                amount_cents: cents,
-                list_amount_cents: cents * Decimal::from(5) / Decimal::from(4),
+    let mut windows: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for (r, &days) in history.ranges.iter().enumerate() {
+        // The sync's range totals cover the days of the range the API serves.
+        let start = range_start(days).max(activity_from);
+        store
+            .replace_rollup(start, next_day(engagement_to), &totals[r], meta)
+            .unwrap();
+        rows += totals[r].len();
+        for window in cost_windows(range_start(days).max(cost_from), today) {
+            if !windows.contains(&window) {
+                windows.push(window);
             }
-        })
-        .collect();
-    store
-        .replace_user_cost(from, next_day(today), &cost, meta)
-        .unwrap();
-    rows += cost.len();
+        }
+    }
+    for (start, end) in windows {
+        let cost: Vec<PersonCost> = blank
+            .iter()
+            .map(|a| {
+                let cents = Decimal::from(random.below(3_000_000)) / Decimal::from(100);
+                PersonCost {
+                    user_id: a.user_id.clone(),
+                    email: a.email.clone(),
+                    name: String::new(),
+                    amount_cents: cents,
+                    list_amount_cents: cents * Decimal::from(5) / Decimal::from(4),
+                }
+            })
+            .collect();
+        store.replace_user_cost(start, end, &cost, meta).unwrap();
+        rows += cost.len();
+    }
     let scale = people as u64;
     let mut summaries = Vec::new();
     let mut lines = Vec::new();
-    let mut day = from;
+    let mut day = activity_from.min(cost_from);
     while day <= today {
-        if day <= engagement_to {
+        if day >= activity_from && day <= engagement_to {
             summaries.push(SummaryDay {
                 date: day,
                 dau: scale * 6 / 10 + random.below(scale / 10 + 1),
@@ -181,30 +281,37 @@ fn populate(path: &Path, people: usize) -> usize {
                 pending_invites: Some(scale / 20),
             });
         }
-        for (product, model) in [
-            ("chat", "claude-sonnet-4-6"),
-            ("chat", "claude-opus-4-6"),
-            ("claude_code", "claude-sonnet-4-6"),
-            ("claude_code", "claude-opus-4-6"),
-        ] {
-            let cents = Decimal::from(random.below(scale * 2_000 + 1));
-            lines.push(CostLine {
-                date: day,
-                product: product.to_owned(),
-                model: model.to_owned(),
-                amount_cents: cents,
-                list_amount_cents: cents * Decimal::from(5) / Decimal::from(4),
-            });
+        if day >= cost_from {
+            for (product, model) in [
+                ("chat", "claude-sonnet-4-6"),
+                ("chat", "claude-opus-4-6"),
+                ("claude_code", "claude-sonnet-4-6"),
+                ("claude_code", "claude-opus-4-6"),
+            ] {
+                let cents = Decimal::from(random.below(scale * 2_000 + 1));
+                lines.push(CostLine {
+                    date: day,
+                    product: product.to_owned(),
+                    model: model.to_owned(),
+                    amount_cents: cents,
+                    list_amount_cents: cents * Decimal::from(5) / Decimal::from(4),
+                });
+            }
         }
         day = next_day(day);
     }
     rows += summaries.len() + lines.len();
     store
-        .replace_summaries(from, next_day(engagement_to), &summaries, meta)
+        .replace_summaries(activity_from, next_day(engagement_to), &summaries, meta)
         .unwrap();
-    store
-        .replace_cost_days(from, next_day(today), &lines, meta)
-        .unwrap();
+    for (start, end) in cost_windows(cost_from, today) {
+        let window: Vec<CostLine> = lines
+            .iter()
+            .filter(|l| l.date >= start && l.date < end)
+            .cloned()
+            .collect();
+        store.replace_cost_days(start, end, &window, meta).unwrap();
+    }
     for dataset in [Dataset::Skills, Dataset::Connectors, Dataset::Projects] {
         let items: Vec<AdoptionItem> = NAMES
             .iter()
@@ -275,6 +382,62 @@ fn measure(people: usize, rows: usize, path: &Path) {
         ms(median(&sort_keys)),
         peak_rss_kib() as f64 / 1024.0
     );
+}
+
+/// Runs in the child: range switches over the longest history, and the peak memory of each
+/// range, printed as table rows.
+fn measure_history(people: usize, _rows: usize, path: &Path) {
+    let theme = Theme::dark();
+    let today = now().date_naive();
+    let range = DateRange::preset(RangePreset::Days(30), today);
+    let mut terminal = Terminal::new(TestBackend::new(SCREEN.0, SCREEN.1)).unwrap();
+    let started = Instant::now();
+    let mut model = first_frame(path, &range, &theme, &mut terminal);
+    let first = started.elapsed();
+    assert_eq!(model.developers.rows.len(), people);
+    let mut peaks: Vec<(u16, u64)> = vec![(30, peak_rss_kib())];
+    eprintln!("  first frame at 30 days: {}", ms(first));
+    let mut switches: BTreeMap<u16, Vec<Duration>> = BTreeMap::new();
+    for round in 0..SWITCH_ROUNDS {
+        for days in [90u16, 365, 30] {
+            let started = Instant::now();
+            switch_range(&mut model, path, days, &theme, &mut terminal);
+            switches.entry(days).or_default().push(started.elapsed());
+            if round == 0 && days != 30 {
+                peaks.push((days, peak_rss_kib()));
+                breakdown(path, &model.range);
+            }
+        }
+    }
+    for (days, peak) in peaks {
+        let times = &switches[&days];
+        println!(
+            "| {days} days | {} | {} | {:.0} MiB |",
+            ms(median(times)),
+            ms(p95(times)),
+            peak as f64 / 1024.0
+        );
+    }
+}
+
+/// The key that picks a `days` range, the load it asks for (from the store, as the app does
+/// before its sync answers), the model's update and the redrawn frame.
+fn switch_range(
+    model: &mut Model,
+    path: &Path,
+    days: u16,
+    theme: &Theme,
+    terminal: &mut Terminal<TestBackend>,
+) {
+    let commands = update(model, Action::PickRange(RangePreset::Days(days)));
+    for command in commands {
+        if let Command::Load { from, to, coverage } = command {
+            let store = Store::open_reader(path).unwrap();
+            let data = Dashboard::load(&store, from, to, now(), coverage.as_ref()).unwrap();
+            update(model, Action::DataLoaded(Box::new(data)));
+        }
+    }
+    draw(model, theme, terminal);
 }
 
 fn first_frame(

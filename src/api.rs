@@ -15,6 +15,7 @@ mod lenient;
 pub mod models;
 pub mod pacing;
 mod paging;
+pub use paging::Collected;
 mod params;
 mod progress;
 mod redact;
@@ -221,8 +222,20 @@ impl Client {
 
     /// Per-person activity for one UTC day (`/users?date=`), every page.
     pub async fn users_day(&self, date: NaiveDate) -> Result<Vec<UserActivity>, ApiError> {
+        self.users_day_folded(date, Vec::new, |rows, page| rows.extend(page))
+            .await
+    }
+
+    /// [`Client::users_day`], each page folded into `start()` as it arrives (what a caller
+    /// keeps of 10,000 people is far smaller than their wire rows).
+    pub async fn users_day_folded<R>(
+        &self,
+        date: NaiveDate,
+        start: impl Fn() -> R,
+        fold: impl FnMut(&mut R, Vec<UserActivity>),
+    ) -> Result<R, ApiError> {
         let query = self.with_limit(vec![q("date", day(date))]);
-        Ok(self.collect("users", &query).await?.rows)
+        Ok(self.fold_pages("users", &query, start, fold).await?.rows)
     }
 
     /// Per-person totals over `[start, end_exclusive)` in one rollup (range mode). A 400 may
@@ -233,11 +246,25 @@ impl Client {
         start: NaiveDate,
         end_exclusive: NaiveDate,
     ) -> Result<Vec<UserActivity>, ApiError> {
+        self.users_range_folded(start, end_exclusive, Vec::new, |rows, page| {
+            rows.extend(page);
+        })
+        .await
+    }
+
+    /// [`Client::users_range`], each page folded into `begin()` as it arrives.
+    pub async fn users_range_folded<R>(
+        &self,
+        start: NaiveDate,
+        end_exclusive: NaiveDate,
+        begin: impl Fn() -> R,
+        fold: impl FnMut(&mut R, Vec<UserActivity>),
+    ) -> Result<R, ApiError> {
         let query = self.with_limit(vec![
             q("starting_date", day(start)),
             q("ending_date", day(end_exclusive)),
         ]);
-        Ok(self.collect("users", &query).await?.rows)
+        Ok(self.fold_pages("users", &query, begin, fold).await?.rows)
     }
 
     /// Org-wide DAU/WAU/MAU, seats and invites per day over `[start, end_exclusive)`; the

@@ -87,7 +87,7 @@ pub fn developers(store: &Store, coverage: &Coverage) -> Result<Vec<Developer>, 
         match *segment {
             Segment::Days { start, end } => {
                 let last = end.pred_opt().unwrap_or(end);
-                for (_, a) in store.user_days(start, last)? {
+                for a in store.person_totals(start, last)? {
                     person(&mut people, &a.user_id).add_activity(&a);
                 }
             }

@@ -35,6 +35,11 @@ use update::{Command, update};
 /// How often time passes for the model (clock, debounced reloads, refresh interval).
 const TICK: StdDuration = StdDuration::from_millis(250);
 
+/// Set by the benchmarks (`benches/process.sh`) to a file name: right after drawing its first
+/// frame the dashboard writes the wall-clock time (UNIX seconds) there and quits, so a whole
+/// process's time to its first frame is measured from outside, from a cold start.
+pub const FIRST_FRAME_ENV: &str = "TOPOGY_BENCH_FIRST_FRAME";
+
 /// Runs the dashboard until the user quits; returns the exit status.
 pub async fn run(global: &GlobalArgs) -> i32 {
     let config = match Config::load() {
@@ -160,10 +165,18 @@ async fn event_loop(
     // a tick only when time shows on screen (see `tick_changes_screen`).
     let mut redraw = true;
     let mut drawn_at = model.now;
+    let first_frame_file = std::env::var_os(FIRST_FRAME_ENV).map(PathBuf::from);
     loop {
         if redraw {
             terminal.draw(|frame| ui::render(&model, theme, frame))?;
             drawn_at = model.now;
+            if let Some(path) = &first_frame_file {
+                let at = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default();
+                std::fs::write(path, format!("{:.6}\n", at.as_secs_f64()))?;
+                return Ok(None);
+            }
         }
         let action = tokio::select! {
             event = events.next() => match event {

@@ -473,3 +473,16 @@ fn upgrading_a_v6_store_keeps_cost_and_asks_again_which_cost_no_person_accounts_
     assert_eq!(days[0].1.to_string(), "1.000001");
     assert_eq!(days[1].1, rust_decimal::Decimal::ZERO);
 }
+
+#[test]
+fn the_whole_file_check_is_remembered_for_the_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("topogy.db");
+    drop(Store::open(&path).unwrap());
+    let today = Utc::now().date_naive().to_string();
+    // The first open of a UTC day checks every page; later ones that day read the schema only.
+    let (store, notice) = Store::open(&path).unwrap();
+    assert!(notice.is_none());
+    assert_eq!(store.meta("quick_check_on").unwrap(), Some(today));
+    assert_eq!(store.quick_check().unwrap(), "ok");
+}

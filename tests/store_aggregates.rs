@@ -1,5 +1,6 @@
 //! The store's aggregate readers that the dashboard's first frame leans on: the organization's
-//! day totals (summed in SQLite) and everyone's last active day (an index seek per person).
+//! day totals and each person's totals over a range (summed in SQLite), everyone's last active day
+//! (an index seek per person), and the range totals found however far into a range they start.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -140,4 +141,77 @@ fn known_people_have_their_last_active_day_and_that_days_email_once_each() {
     ]
     .map(|(id, email, last)| (id.to_owned(), email.to_owned(), day(last)));
     assert_eq!(known, expected);
+}
+
+#[test]
+fn person_totals_are_each_persons_days_summed_with_their_earliest_email() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut renamed = person("user_a", "old@example.com", 2);
+    renamed.email = String::new();
+    store
+        .replace_user_day(
+            day("2026-11-01"),
+            &[renamed, person("user_b", "b@example.com", 5)],
+            meta(),
+        )
+        .unwrap();
+    store
+        .replace_user_day(
+            day("2026-11-02"),
+            &[person("user_a", "a@example.com", 30)],
+            meta(),
+        )
+        .unwrap();
+    store
+        .replace_user_day(
+            day("2026-11-03"),
+            &[person("user_a", "a.new@example.com", 400)],
+            meta(),
+        )
+        .unwrap();
+    // Outside the range: left out.
+    store
+        .replace_user_day(
+            day("2026-11-04"),
+            &[person("user_b", "b@example.com", 7_000)],
+            meta(),
+        )
+        .unwrap();
+
+    let totals = store
+        .person_totals(day("2026-11-01"), day("2026-11-03"))
+        .unwrap();
+
+    // The sums of every stored row, one row per person in user-id order; the e-mail is that
+    // of the earliest day that names one (the first day's is blank).
+    let mut expected_a = Activity {
+        user_id: "user_a".into(),
+        email: "a@example.com".into(),
+        ..Activity::default()
+    };
+    for n in [2, 30, 400] {
+        expected_a.add(&person("user_a", "", n));
+    }
+    assert_eq!(
+        totals,
+        vec![expected_a, person("user_b", "b@example.com", 5)]
+    );
+    assert_eq!(totals[0].messages, 2 + 30 + 400);
+}
+
+#[test]
+fn range_totals_are_found_however_far_into_a_long_range_they_start() {
+    use topogy::metrics::coverage_from_store;
+    use topogy::sync::Segment;
+    let mut store = Store::open_in_memory().unwrap();
+    // A year's range whose stored totals cover only the API's last 88 days.
+    let (from, to) = (day("2025-12-04"), day("2026-12-03"));
+    let (start, end) = (day("2026-09-05"), day("2026-12-02"));
+    store
+        .replace_rollup(start, end, &[person("user_a", "a@example.com", 3)], meta())
+        .unwrap();
+
+    let coverage = coverage_from_store(&store, from, to).unwrap();
+
+    assert_eq!(coverage.engagement, vec![Segment::Rollup { start, end }]);
 }

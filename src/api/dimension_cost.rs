@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::lenient;
 use super::params::{day_bucket_span, instant, q};
-use super::{Client, Report};
+use super::{Client, Collected, Report};
 use crate::api::ApiError;
 
 /// The path under `/v1/organizations/analytics/`; only requests to it carry [`BETA`].
@@ -137,6 +137,26 @@ impl Client {
         end: DateTime<Utc>,
         ask: &CostQuery<'_>,
     ) -> Result<Report<DimensionCostRow>, ApiError> {
+        let collected = self
+            .dimension_cost_folded(start, end, ask, Vec::new, |rows, page| rows.extend(page))
+            .await?;
+        Ok(Report {
+            data: collected.rows,
+            data_refreshed_at: collected.data_refreshed_at,
+            organization_id: collected.organization_id,
+        })
+    }
+
+    /// [`Client::dimension_cost`], each page folded into `begin()` as it arrives (10,000
+    /// people's cost rows need not be held at once to be summed per person).
+    pub async fn dimension_cost_folded<R>(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        ask: &CostQuery<'_>,
+        begin: impl Fn() -> R,
+        fold: impl FnMut(&mut R, Vec<DimensionCostRow>),
+    ) -> Result<Collected<R>, ApiError> {
         let mut query = match ask.bucket {
             // An end inside a day may be floored onto the start of a day bucket and refused:
             // then the API's default end (now) ends the partial day.
@@ -160,7 +180,7 @@ impl Client {
                 .map(|a| q("actor_ids[]", (*a).to_owned())),
         );
         let query = self.with_limit(query);
-        self.report(PATH, &query).await
+        self.fold_pages(PATH, &query, begin, fold).await
     }
 
     /// The organization the key reaches. Only the cost endpoints name it, so this is the

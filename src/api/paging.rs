@@ -64,40 +64,50 @@ fn check_page<T: PageRow>(envelope: &ListEnvelope<T>) -> Result<(), String> {
     Ok(())
 }
 
-/// Everything one paginated call yields.
-pub(crate) struct Collected<T> {
-    pub rows: Vec<T>,
+/// Everything one paginated call yields: its rows (every row, or what a caller folded them
+/// into) and what the pages said about themselves.
+pub struct Collected<R> {
+    pub rows: R,
     /// The earliest watermark any page reported (the conservative one).
     pub data_refreshed_at: Option<DateTime<Utc>>,
     pub organization_id: Option<String>,
 }
 
-impl<T> Default for Collected<T> {
-    fn default() -> Self {
-        Self {
-            rows: Vec::new(),
-            data_refreshed_at: None,
-            organization_id: None,
-        }
-    }
-}
-
 impl Client {
-    /// Fetches every page of `path`. A 404 on the first page of an endpoint other than
-    /// `/summaries` is settled by probing `/summaries`: if that accepts the key, the endpoint
-    /// is missing ([`ApiError::EndpointMissing`]), not the key rejected.
+    /// Fetches every page of `path`, every row kept (see [`Client::fold_pages`]).
     pub(crate) async fn collect<T: DeserializeOwned + PageRow>(
         &self,
         path: &str,
         query: &[(String, String)],
-    ) -> Result<Collected<T>, ApiError> {
+    ) -> Result<Collected<Vec<T>>, ApiError> {
+        self.fold_pages(path, query, Vec::new, |rows, page| rows.extend(page))
+            .await
+    }
+
+    /// Fetches every page of `path` and folds each page's rows into what `start` returns as
+    /// soon as the page arrives, so a caller that keeps less than the wire rows (one row per
+    /// person of 10,000) never holds every page at once. A refused cursor starts over from
+    /// page 1 and from a fresh `start()`. A 404 on the first page of an endpoint other than
+    /// `/summaries` is settled by probing `/summaries`: if that accepts the key, the endpoint
+    /// is missing ([`ApiError::EndpointMissing`]), not the key rejected.
+    pub(crate) async fn fold_pages<T: DeserializeOwned + PageRow, R>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        start: impl Fn() -> R,
+        mut fold: impl FnMut(&mut R, Vec<T>),
+    ) -> Result<Collected<R>, ApiError> {
         let mut restarts = 0u32;
         'restart: loop {
             if restarts > 0 {
                 // Page 1 again: one more request than the caller planned.
                 self.add_planned(1);
             }
-            let mut out = Collected::default();
+            let mut out = Collected {
+                rows: start(),
+                data_refreshed_at: None,
+                organization_id: None,
+            };
             let mut cursor: Option<String> = None;
             let mut pages = 0u32;
             loop {
@@ -132,7 +142,7 @@ impl Client {
                 let mut envelope: ListEnvelope<T> = answer.body;
                 // `check_page` made sure the list is there.
                 let rows = envelope.rows().unwrap_or_default();
-                out.rows.extend(rows);
+                fold(&mut out.rows, rows);
                 if let Some(at) = envelope.data_refreshed_at {
                     out.data_refreshed_at = Some(out.data_refreshed_at.map_or(at, |o| o.min(at)));
                 }

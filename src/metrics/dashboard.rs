@@ -304,25 +304,18 @@ pub fn coverage_from_store(
     let mut engagement = Vec::new();
     let mut start = from;
     // A rollup may start later than `from` when older days were outside the API's window.
-    let mut probe = from;
-    while probe < end && engagement.is_empty() {
-        if let Some(entry) = store.best_rollup(probe, end)? {
-            if probe > from && holds_days(store, from, probe)? {
-                engagement.push(Segment::Days {
-                    start: from,
-                    end: probe,
-                });
-            }
-            engagement.push(Segment::Rollup {
-                start: entry.start,
-                end: entry.end,
+    if let Some(entry) = store.best_rollup(from, end)? {
+        if entry.start > from && holds_days(store, from, entry.start)? {
+            engagement.push(Segment::Days {
+                start: from,
+                end: entry.start,
             });
-            start = entry.end;
         }
-        probe = next_day(probe);
-        if (probe - from).num_days() > 120 {
-            break;
-        }
+        engagement.push(Segment::Rollup {
+            start: entry.start,
+            end: entry.end,
+        });
+        start = entry.end;
     }
     // Days with nothing stored (past the latest engagement day) are not a segment: they would
     // label a whole rollup's counts as mixed.

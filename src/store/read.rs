@@ -122,11 +122,13 @@ impl Store {
         )
     }
 
-    /// The newest stored range-mode totals that start at `start` and end within `(start, end]`.
+    /// The stored range-mode totals within `[start, end)` that start earliest; of those, the
+    /// one reaching furthest, then the newest. One query however far into the range they
+    /// start (a year's range holds the API's last ~90 days as totals).
     pub fn best_rollup(&self, start: NaiveDate, end: NaiveDate) -> Result<Option<FetchEntry>> {
         let entries = self.query_fetch_log(
-            "fetch_log WHERE dataset = ?1 AND start = ?2 AND end > ?2 AND end <= ?3
-             ORDER BY end DESC, fetched_at DESC LIMIT 1",
+            "fetch_log WHERE dataset = ?1 AND start >= ?2 AND start < ?3 AND end > start
+             AND end <= ?3 ORDER BY start, end DESC, fetched_at DESC LIMIT 1",
             params![Dataset::UsersRange.key(), start, end],
         )?;
         Ok(entries.into_iter().next())
@@ -165,6 +167,29 @@ impl Store {
             .collect())
     }
 
+    /// Each person's engagement summed over the stored days of `[from, to]`, one row per person
+    /// in user-id order, with the e-mail of their earliest day that names one. Summed inside
+    /// SQLite: a long range never holds every person's every day in memory (a year of 10,000
+    /// people is millions of rows).
+    pub fn person_totals(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Activity>> {
+        // With exactly one MIN() in the query, SQLite takes the bare `email` from the row that
+        // has it: the earliest day with an e-mail ('' only if no day has one).
+        let sums: Vec<String> = Activity::COLUMNS
+            .iter()
+            .map(|c| format!("SUM({c})"))
+            .collect();
+        Ok(self
+            .read_counters(
+                "MIN(CASE WHEN email <> '' THEN date ELSE '9999-12-31' END), user_id, email",
+                &sums.join(", "),
+                "user_day WHERE date >= ?1 AND date <= ?2 GROUP BY user_id ORDER BY user_id",
+                params![from, to],
+            )?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect())
+    }
+
     /// Reads activity rows: `keys` selects the day, user id and e-mail, `source` is
     /// `table WHERE … ORDER BY …`; the counters are [`Activity::COLUMNS`].
     fn read_activity(
@@ -173,10 +198,19 @@ impl Store {
         source: &str,
         args: impl rusqlite::Params,
     ) -> Result<Vec<(NaiveDate, Activity)>> {
-        let sql = format!(
-            "SELECT {keys}, {} FROM {source}",
-            Activity::COLUMNS.join(", ")
-        );
+        self.read_counters(keys, &Activity::COLUMNS.join(", "), source, args)
+    }
+
+    /// [`Store::read_activity`] with the counters' expressions given (in
+    /// [`Activity::COLUMNS`] order), e.g. their sums.
+    fn read_counters(
+        &self,
+        keys: &str,
+        counters: &str,
+        source: &str,
+        args: impl rusqlite::Params,
+    ) -> Result<Vec<(NaiveDate, Activity)>> {
+        let sql = format!("SELECT {keys}, {counters} FROM {source}");
         self.rows(&sql, args, |r| {
             let mut counts = [0u64; Activity::COLUMNS.len()];
             for (i, c) in counts.iter_mut().enumerate() {

@@ -80,11 +80,22 @@ pub(super) async fn people_cost(
                 group_by: &["actor"],
                 ..CostQuery::default()
             };
-            match syncer.client.dimension_cost(start, end, &ask).await {
-                Ok(report) => {
+            // Each page is summed per person as it arrives: 10,000 people's rows are never
+            // held at once, and the window is still replaced in one transaction.
+            let folded = syncer
+                .client
+                .dimension_cost_folded(start, end, &ask, BTreeMap::new, add_people)
+                .await;
+            match folded {
+                Ok(collected) => {
                     cost_source::served(syncer)?;
-                    let fetched = received(syncer, coverage, &report)?;
-                    let rows = people_of(&report.data);
+                    let fetched = received(
+                        syncer,
+                        coverage,
+                        collected.data_refreshed_at,
+                        collected.organization_id.as_deref(),
+                    )?;
+                    let rows: Vec<PersonCost> = collected.rows.into_values().collect();
                     syncer.store.replace_user_cost(ws, we, &rows, fetched)?;
                     stored(notices, Dataset::UserCost);
                     continue;
@@ -93,7 +104,7 @@ pub(super) async fn people_cost(
             }
         }
         let report = syncer.client.user_cost_report(start, end, &[]).await?;
-        let fetched = received(syncer, coverage, &report)?;
+        let fetched = received_report(syncer, coverage, &report)?;
         let rows = merge_cost(&report.data);
         syncer.store.replace_user_cost(ws, we, &rows, fetched)?;
         stored(notices, Dataset::UserCost);
@@ -101,11 +112,10 @@ pub(super) async fn people_cost(
     Ok(())
 }
 
-/// One row per seat user from `/analytics/cost` rows grouped by actor; the rest (service
-/// accounts, API keys) is the org cost by day's to tell.
-fn people_of(rows: &[DimensionCostRow]) -> Vec<PersonCost> {
-    let mut by_id: BTreeMap<String, PersonCost> = BTreeMap::new();
-    for row in rows {
+/// Adds one page of `/analytics/cost` rows grouped by actor into one row per seat user; the
+/// rest (service accounts, API keys) is the org cost by day's to tell.
+fn add_people(by_id: &mut BTreeMap<String, PersonCost>, rows: Vec<DimensionCostRow>) {
+    for row in &rows {
         let Some(actor) = &row.group.actor else {
             continue;
         };
@@ -126,24 +136,34 @@ fn people_of(rows: &[DimensionCostRow]) -> Vec<PersonCost> {
         entry.amount_cents += row.amount();
         entry.list_amount_cents += row.list_amount();
     }
-    by_id.into_values().collect()
 }
 
-/// Notes what a cost report says about itself (its freshness watermark and organization) and
+/// Notes what a cost answer says about itself (its freshness watermark and organization) and
 /// returns the fetch facts to store with its rows.
-fn received<T>(
+fn received(
+    syncer: &mut Syncer,
+    coverage: &mut Coverage,
+    data_refreshed_at: Option<DateTime<Utc>>,
+    organization_id: Option<&str>,
+) -> Result<FetchMeta, SyncError> {
+    if let Some(at) = data_refreshed_at {
+        note_refreshed(coverage, at);
+    }
+    super::org::check_organization(syncer, organization_id)?;
+    Ok(FetchMeta {
+        data_refreshed_at,
+        ..meta(syncer)
+    })
+}
+
+/// [`received`] for a report of every row.
+fn received_report<T>(
     syncer: &mut Syncer,
     coverage: &mut Coverage,
     report: &Report<T>,
 ) -> Result<FetchMeta, SyncError> {
-    if let Some(at) = report.data_refreshed_at {
-        note_refreshed(coverage, at);
-    }
-    super::org::check_organization(syncer, report.organization_id.as_deref())?;
-    Ok(FetchMeta {
-        data_refreshed_at: report.data_refreshed_at,
-        ..meta(syncer)
-    })
+    let organization = report.organization_id.as_deref();
+    received(syncer, coverage, report.data_refreshed_at, organization)
 }
 
 /// One person's cost per day, one request per 31-day window that is missing or stale.
@@ -274,7 +294,7 @@ pub(super) async fn cost_daily(
             match syncer.client.dimension_cost(start, end, &ask).await {
                 Ok(report) => {
                     cost_source::served(syncer)?;
-                    let fetched = received(syncer, coverage, &report)?;
+                    let fetched = received_report(syncer, coverage, &report)?;
                     let (lines, unattributed) = split_lines(&report.data, ws);
                     syncer.store.replace_org_cost_days(
                         ws,
@@ -293,7 +313,7 @@ pub(super) async fn cost_daily(
             .client
             .cost_report(start, end, &["product", "model"])
             .await?;
-        let fetched = received(syncer, coverage, &report)?;
+        let fetched = received_report(syncer, coverage, &report)?;
         let lines = cost_lines(&report.data);
         syncer
             .store

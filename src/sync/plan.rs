@@ -357,10 +357,15 @@ async fn people_totals(
     }
     if !range_mode_refused(syncer)? {
         syncer.client.add_planned(1);
-        match syncer.client.users_range(start, end_excl).await {
-            Ok(users) => {
+        // Each page is merged into one row per person as it arrives.
+        let folded = syncer
+            .client
+            .users_range_folded(start, end_excl, rows::Merged::default, rows::Merged::add)
+            .await;
+        match folded {
+            Ok(merged) => {
                 let what = format!("{start} to {end}");
-                let rows = rows::one_per_person(&users, &what, notices);
+                let rows = rows::one_per_person(merged, &what, notices);
                 syncer
                     .store
                     .replace_rollup(start, end_excl, &rows, meta(syncer))?;
@@ -417,8 +422,11 @@ async fn per_day(
     stale.reverse();
     syncer.client.add_planned(stale.len() as u64);
     for day in stale {
-        let users = syncer.client.users_day(day).await?;
-        let rows = rows::one_per_person(&users, &day.to_string(), notices);
+        let merged = syncer
+            .client
+            .users_day_folded(day, rows::Merged::default, rows::Merged::add)
+            .await?;
+        let rows = rows::one_per_person(merged, &day.to_string(), notices);
         syncer.store.replace_user_day(day, &rows, meta(syncer))?;
         stored(notices, Dataset::UsersDay);
     }
