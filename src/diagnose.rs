@@ -8,6 +8,7 @@
 pub mod checklist;
 mod doctor;
 pub mod identity;
+mod key_file;
 pub mod network;
 pub mod plan;
 pub mod verify;

@@ -12,6 +12,7 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde_json::{Value, json};
 
 use super::checklist::{self, checklist};
+use super::key_file::{KeyFile, describe_key_file};
 use super::network::{self, Target};
 use super::plan;
 use super::{Check, CheckStatus, client};
@@ -306,41 +307,18 @@ fn storage_check(global: &GlobalArgs) -> Check {
     };
     let file = match storage::key_file_path(&global.profile) {
         Ok(path) => describe_key_file(&path),
-        Err(e) => e.to_string(),
+        Err(e) => KeyFile::Unknown(e.to_string()),
     };
     let mut check = Check::pass(
         "key_storage",
         "Key storage",
-        &format!("{keychain} · {file}"),
+        &format!("{keychain} · {}", file.describe()),
     );
-    if file.contains("readable by others") {
+    if matches!(file, KeyFile::ReadableByOthers { .. }) {
         check.status = CheckStatus::Fail;
         check.exit_code = 1;
     }
     check
-}
-
-fn describe_key_file(path: &std::path::Path) -> String {
-    let shown = display_path(path);
-    match std::fs::metadata(path) {
-        Err(_) => format!("no key file ({shown})"),
-        Ok(meta) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let mode = meta.permissions().mode() & 0o777;
-                if mode & 0o077 != 0 {
-                    return format!("key file {shown} is mode {mode:04o}, readable by others");
-                }
-                format!("key file {shown} (mode {mode:04o})")
-            }
-            #[cfg(not(unix))]
-            {
-                let _ = meta;
-                format!("key file {shown}")
-            }
-        }
-    }
 }
 
 fn shape_check(key: Option<&Resolved>) -> Check {
