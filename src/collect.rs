@@ -15,7 +15,7 @@ pub use serve::Exposed;
 use crate::cli::{CollectArgs, GlobalArgs};
 use crate::config::Config;
 use crate::context::Context;
-use crate::metrics::{RangePreset, preset_range};
+use crate::metrics::preset_range;
 use crate::signals::Signals;
 use crate::sync::{API_FLOOR, Need, SyncError, SyncEvent, SyncOptions, SyncTask};
 
@@ -69,7 +69,7 @@ pub async fn run(global: &GlobalArgs, args: &CollectArgs) -> i32 {
         client: context.syncer.client().clone(),
         store: Mutex::new(context.syncer.store().path().map(Into::into)),
         last_success: Mutex::new(None),
-        range: RangePreset::from_config(&config.default_range),
+        range: config.default_range,
         per_person: args.metrics_per_person,
     });
     if let Some(addr) = args.metrics {

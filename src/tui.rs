@@ -44,6 +44,14 @@ pub async fn run(global: &GlobalArgs) -> i32 {
             return 1;
         }
     };
+    // Checked when the config was read; a refused override never reaches the screen.
+    let keys = match keymap::KeyTable::with_overrides(&config.keys) {
+        Ok(keys) => keys,
+        Err(e) => {
+            eprintln!("topogy: {e}");
+            return 1;
+        }
+    };
     let endpoint = match Endpoint::open(global).await {
         Ok(e) => e,
         Err(e) => {
@@ -63,12 +71,13 @@ pub async fn run(global: &GlobalArgs) -> i32 {
     let mut sessions = session::Sessions::new(global, endpoint);
     let now = Utc::now();
     let mut model = Model::new(
-        DateRange::from_config(&config.default_range, now.date_naive()),
+        DateRange::preset(config.default_range, now.date_naive()),
         now,
     );
     model.refresh_every =
         chrono::Duration::minutes(i64::try_from(config.refresh_interval_minutes).unwrap_or(15));
     model.plan = config.plan;
+    model.keys = keys;
     model.source = if sessions.is_demo() {
         "built-in simulator (--demo)".to_owned()
     } else {
@@ -109,7 +118,7 @@ pub async fn run(global: &GlobalArgs) -> i32 {
             Err(e) => model.load = model::LoadState::Failed(e.to_string()),
         }
     }
-    let theme = ui::Theme::from_config(&config.theme);
+    let theme = ui::Theme::from_config(config.theme);
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(
         std::io::stdout(),
@@ -341,7 +350,10 @@ mod tests {
                 .unwrap_or_default()
         };
         let at = t(0);
-        let mut model = Model::new(DateRange::from_config("30d", at.date_naive()), at);
+        let mut model = Model::new(
+            DateRange::preset(crate::metrics::RangePreset::default(), at.date_naive()),
+            at,
+        );
         model.now = t(10);
         assert!(!tick_changes_screen(&model, at, false));
         model.now = t(60);
