@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use crate::cli::{ConfigArgs, GlobalArgs};
+use crate::exit::ExitCode;
 use crate::metrics::{PlanSetting, RangePreset};
 use crate::tui::keymap::{KeyOverrides, KeySpec, KeyTable};
 
@@ -132,9 +133,9 @@ impl Config {
 }
 
 /// `topogy config`: prints the defaults, or where the file is and whether it is valid.
-pub fn command(_global: &GlobalArgs, args: &ConfigArgs) -> i32 {
+pub fn command(_global: &GlobalArgs, args: &ConfigArgs) -> ExitCode {
     if args.print_default {
-        return crate::stdout::report(DEFAULT_CONFIG, 0);
+        return crate::stdout::report(DEFAULT_CONFIG, ExitCode::Ok);
     }
     let where_ = path().map_or_else(
         || "(no config directory)".to_owned(),
@@ -159,11 +160,11 @@ pub fn command(_global: &GlobalArgs, args: &ConfigArgs) -> i32 {
                     };
                 }
             }
-            crate::stdout::report(text, 0)
+            crate::stdout::report(text, ExitCode::Ok)
         }
         Err(e) => {
             eprintln!("topogy: {e}");
-            1
+            ExitCode::Other
         }
     }
 }

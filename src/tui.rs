@@ -25,6 +25,7 @@ use crate::config::Config;
 use crate::context::{Endpoint, resolve_key};
 use crate::credentials::storage::key_file_path;
 use crate::credentials::{KeyError, SecretText, display_path};
+use crate::exit::ExitCode;
 use crate::metrics::Dashboard;
 use crate::store::Store;
 use crate::sync::{SyncError, SyncEvent};
@@ -36,12 +37,12 @@ use update::{Command, update};
 const TICK: StdDuration = StdDuration::from_millis(250);
 
 /// Runs the dashboard until the user quits; returns the exit status.
-pub async fn run(global: &GlobalArgs) -> i32 {
+pub async fn run(global: &GlobalArgs) -> ExitCode {
     let config = match Config::load() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("topogy: {e}");
-            return 1;
+            return ExitCode::Other;
         }
     };
     // Checked when the config was read; a refused override never reaches the screen.
@@ -49,7 +50,7 @@ pub async fn run(global: &GlobalArgs) -> i32 {
         Ok(keys) => keys,
         Err(e) => {
             eprintln!("topogy: {e}");
-            return 1;
+            return ExitCode::Other;
         }
     };
     let endpoint = match Endpoint::open(global).await {
@@ -65,7 +66,7 @@ pub async fn run(global: &GlobalArgs) -> i32 {
         Err(KeyError::Missing) => None,
         Err(e) => {
             eprintln!("topogy: {e}");
-            return 1;
+            return ExitCode::Other;
         }
     };
     let mut sessions = session::Sessions::new(global, endpoint);
@@ -138,14 +139,14 @@ pub async fn run(global: &GlobalArgs) -> i32 {
     // Keep the simulator alive until the very end.
     drop(sessions);
     match result {
-        Ok(None) => 0,
+        Ok(None) => ExitCode::Ok,
         Ok(Some(signal)) => {
             tracing::info!(signal, "ended by a signal; the terminal was restored");
-            crate::signals::exit_status(signal)
+            ExitCode::Signal(signal)
         }
         Err(e) => {
             eprintln!("topogy: {e}");
-            1
+            ExitCode::Other
         }
     }
 }

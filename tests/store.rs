@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
-use topogy::store::{Activity, CostLine, Dataset, FetchMeta, SCHEMA_VERSION, Store};
+use topogy::store::{Activity, CostLine, Dataset, FetchMeta, Integrity, SCHEMA_VERSION, Store};
 
 fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -424,7 +424,7 @@ fn writers_and_readers_on_one_file_at_once_never_see_it_locked_and_lose_nothing(
         .unwrap();
     assert_eq!(days.len(), 160, "every write is there");
     assert!(days.iter().all(|e| e.rows == 30));
-    assert_eq!(store.quick_check().unwrap(), "ok");
+    assert_eq!(store.quick_check().unwrap(), Integrity::Intact);
 }
 
 #[test]

@@ -196,7 +196,7 @@ impl Dashboard {
             cost_through,
             cost_refreshed_at,
             fetches,
-            organization_id: store.meta(crate::store::orgs::META_ORGANIZATION)?,
+            organization_id: store.meta(crate::store::MetaKey::Organization)?,
             count_basis: coverage.count_basis(),
         })
     }

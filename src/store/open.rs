@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use rusqlite::Connection;
 
-use super::{BUSY_TIMEOUT, OpenNotice, Result, SCHEMA_VERSION, Store, StoreError};
+use super::{BUSY_TIMEOUT, Integrity, OpenNotice, Result, SCHEMA_VERSION, Store, StoreError};
 
 impl Store {
     /// Opens (creating if needed) the store at `path`, in WAL mode, migrated to the current
@@ -69,9 +69,9 @@ impl Store {
         if version > SCHEMA_VERSION {
             return Err(Unusable::MoveAside(AsideReason::Newer(version)));
         }
-        match conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)) {
-            Ok(ok) if ok == "ok" => {}
-            Ok(_) => return Err(Unusable::MoveAside(AsideReason::Corrupt)),
+        match super::fetch_log::quick_check(&conn) {
+            Ok(Integrity::Intact) => {}
+            Ok(Integrity::Damaged(_)) => return Err(Unusable::MoveAside(AsideReason::Corrupt)),
             Err(e) if is_not_a_database(&e) => {
                 return Err(Unusable::MoveAside(AsideReason::Corrupt));
             }
