@@ -15,7 +15,8 @@ pub use serve::Exposed;
 use crate::cli::{CollectArgs, GlobalArgs};
 use crate::config::Config;
 use crate::context::Context;
-use crate::metrics::{RangePreset, preset_range};
+use crate::exit::ExitCode;
+use crate::metrics::preset_range;
 use crate::signals::Signals;
 use crate::sync::{API_FLOOR, Need, SyncError, SyncEvent, SyncOptions, SyncTask};
 
@@ -31,23 +32,20 @@ pub fn init_logging(args: &CollectArgs) -> Result<(), String> {
     }
 }
 
-/// The exit status of an unreachable API (the command-line contract's 4).
-const EXIT_UNREACHABLE: i32 = 4;
-
 /// How one round ended.
 struct Round {
     /// Requests the round made (attempts, retries included).
     requests: u64,
-    /// The exit status of its first failure; 0 when it worked.
-    exit_code: i32,
+    /// The exit status of its first failure; `Ok` when it worked.
+    exit_code: ExitCode,
 }
 
 /// Runs `topogy collect` until a signal (or after one round with `--once`); returns the exit
 /// status: 0 after SIGTERM/SIGINT/SIGHUP, or `--once`'s round as `export` would report it.
-pub async fn run(global: &GlobalArgs, args: &CollectArgs) -> i32 {
+pub async fn run(global: &GlobalArgs, args: &CollectArgs) -> ExitCode {
     // Listening from the start: a signal during setup ends the collector in order too.
     let mut signals = Signals::listen();
-    let fatal = |message: String, code: i32| {
+    let fatal = |message: String, code: ExitCode| {
         tracing::error!("{message}");
         if args.log_file.is_some() {
             eprintln!("topogy: {message}");
@@ -69,13 +67,18 @@ pub async fn run(global: &GlobalArgs, args: &CollectArgs) -> i32 {
         client: context.syncer.client().clone(),
         store: Mutex::new(context.syncer.store().path().map(Into::into)),
         last_success: Mutex::new(None),
-        range: RangePreset::from_config(&config.default_range),
+        range: config.default_range,
         per_person: args.metrics_per_person,
     });
     if let Some(addr) = args.metrics {
         match serve::start(addr, Arc::clone(&exposed)).await {
             Ok(bound) => info!("serving OpenMetrics at http://{bound}/metrics"),
-            Err(e) => return fatal(format!("cannot serve metrics on {addr}: {e}"), 1),
+            Err(e) => {
+                return fatal(
+                    format!("cannot serve metrics on {addr}: {e}"),
+                    ExitCode::Other,
+                );
+            }
         }
     }
     // Under `--demo` the simulator lives as long as the collector.
@@ -89,10 +92,10 @@ pub async fn run(global: &GlobalArgs, args: &CollectArgs) -> i32 {
         };
         info!(
             requests = round.requests,
-            exit_code = round.exit_code,
+            exit_code = round.exit_code.code(),
             "round ended"
         );
-        if round.exit_code == 0
+        if round.exit_code == ExitCode::Ok
             && let Ok(mut last) = exposed.last_success.lock()
         {
             *last = Some(Utc::now());
@@ -111,12 +114,12 @@ pub async fn run(global: &GlobalArgs, args: &CollectArgs) -> i32 {
 
 /// A signal ends the collector with status 0: the request in flight is abandoned, and every
 /// day and window written so far was written whole.
-fn stopped(signal: i32) -> i32 {
+fn stopped(signal: i32) -> ExitCode {
     info!(
         signal,
         "stopping on a signal; the store keeps every day and window written whole"
     );
-    0
+    ExitCode::Ok
 }
 
 /// One round: what the dashboard opens with (so a viewer starts warm), then the history from
@@ -169,8 +172,8 @@ async fn round(task: &mut SyncTask, exposed: &Exposed, args: &CollectArgs) -> Ro
     let exit_code = match failures.first() {
         Some(e) => e.exit_code(),
         // Served from the store because the API could not be reached: not current.
-        None if offline => EXIT_UNREACHABLE,
-        None => 0,
+        None if offline => ExitCode::Unreachable,
+        None => ExitCode::Ok,
     };
     Round {
         requests: after.saturating_sub(before),

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use crate::api::{Client, ClientConfig, SharedBudget};
 use crate::cli::GlobalArgs;
 use crate::credentials::{self, ApiKey, KeySource, Resolved};
+use crate::exit::ExitCode;
 use crate::sim::{self, SimConfig, SimHandle};
 use crate::store::orgs::{self, OrgStores};
 use crate::store::{OpenNotice, Store};
@@ -43,12 +44,12 @@ pub enum ContextError {
 
 impl ContextError {
     /// The exit status of the command-line contract.
-    pub fn exit_code(&self) -> i32 {
+    pub fn exit_code(&self) -> ExitCode {
         match self {
             ContextError::Api(e) => e.exit_code(),
             // A profile name is a command-line value: a usage error.
-            ContextError::Profile(_) => 2,
-            _ => 1,
+            ContextError::Profile(_) => ExitCode::Usage,
+            _ => ExitCode::Other,
         }
     }
 }

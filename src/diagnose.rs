@@ -8,6 +8,7 @@
 pub mod checklist;
 mod doctor;
 pub mod identity;
+mod key_file;
 pub mod network;
 pub mod plan;
 pub mod verify;
@@ -20,6 +21,7 @@ use crate::api::{ApiError, Client, ClientConfig};
 use crate::cli::{GlobalArgs, ReportArgs};
 use crate::context::client_config;
 use crate::credentials::ApiKey;
+use crate::exit::ExitCode;
 
 pub use checklist::{ChecklistItem, Step, Verdict};
 pub use doctor::{DoctorReport, examine};
@@ -45,12 +47,12 @@ pub fn client(global: &GlobalArgs, base_url: &str, key: ApiKey) -> Result<Client
 }
 
 /// `topogy verify`: local checks and one live request; returns the exit status.
-pub async fn verify(global: &GlobalArgs, args: &ReportArgs) -> i32 {
+pub async fn verify(global: &GlobalArgs, args: &ReportArgs) -> ExitCode {
     verify::run(global, args).await
 }
 
 /// `topogy doctor`: the whole setup, as a report to paste into a ticket.
-pub async fn doctor(global: &GlobalArgs, args: &ReportArgs) -> i32 {
+pub async fn doctor(global: &GlobalArgs, args: &ReportArgs) -> ExitCode {
     doctor::run(global, args).await
 }
 
@@ -89,7 +91,7 @@ pub struct Check {
     pub request_ids: Vec<String>,
     /// The exit status this check alone would give (0 unless it failed).
     #[serde(skip)]
-    pub exit_code: i32,
+    pub exit_code: ExitCode,
 }
 
 impl Check {
@@ -103,7 +105,7 @@ impl Check {
             cause: None,
             fixes: Vec::new(),
             request_ids: Vec::new(),
-            exit_code: 0,
+            exit_code: ExitCode::Ok,
         }
     }
 
@@ -116,7 +118,7 @@ impl Check {
     }
 
     /// Marks the check failed by `error`, with its cause, fixes and request id.
-    pub fn fail(&mut self, error: &ApiError, exit_code: i32) {
+    pub fn fail(&mut self, error: &ApiError, exit_code: ExitCode) {
         self.status = CheckStatus::Fail;
         self.cause = Some(error.to_string());
         self.fixes = error.fixes().into_iter().map(str::to_owned).collect();

@@ -9,20 +9,18 @@ use serde::Serialize;
 use crate::api::ProgressSnapshot;
 use crate::cli::{ExportArgs, Format, GlobalArgs, View};
 use crate::context::Context;
+use crate::exit::ExitCode;
 use crate::metrics;
 use crate::sync::{CountBasis, Need, SyncEvent, SyncOptions, SyncTask};
 
-/// Exit status for a usage error (bad dates), as clap uses for bad arguments.
-pub const EXIT_USAGE: i32 = 2;
-
 /// Runs `topogy export` and returns the process exit status.
-pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
+pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> ExitCode {
     if args.from > args.to {
         eprintln!(
             "topogy: --from {} is after --to {}; both dates are inclusive, give the earlier one first",
             args.from, args.to
         );
-        return EXIT_USAGE;
+        return ExitCode::Usage;
     }
     let today = chrono::Utc::now().date_naive();
     if let Some((flag, day)) = [("--from", args.from), ("--to", args.to)]
@@ -33,11 +31,11 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
             "topogy: {flag} {day} is in the future (today is {today} UTC); analytics data exists \
              only for past days: end the range at --to {today} or earlier"
         );
-        return EXIT_USAGE;
+        return ExitCode::Usage;
     }
     if let Some(Err(advice)) = args.output.as_deref().map(check_output) {
         eprintln!("topogy: {advice}");
-        return EXIT_USAGE;
+        return ExitCode::Usage;
     }
     let context = match Context::open(global, SyncOptions::default()).await {
         Ok(c) => c,
@@ -126,11 +124,11 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> i32 {
                  (it trails by 1–3 days; cost may be revised for 30 days); {} request(s) made",
                 outcome.requests
             );
-            0
+            ExitCode::Ok
         }
         Err(message) => {
             eprintln!("topogy: {message}");
-            1
+            ExitCode::Other
         }
     }
 }

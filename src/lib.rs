@@ -12,6 +12,7 @@ pub mod config;
 pub mod context;
 pub mod credentials;
 pub mod diagnose;
+pub mod exit;
 pub mod export;
 pub mod logging;
 pub mod metrics;

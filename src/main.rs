@@ -1,24 +1,23 @@
 //! The `topogy` binary: parse the command line, set up logging, dispatch.
 
-use std::process::ExitCode;
-
 use clap::Parser;
 use topogy::cli::{Cli, Command};
+use topogy::exit::ExitCode;
 
-fn main() -> ExitCode {
+fn main() -> std::process::ExitCode {
     if let Err(report) = color_eyre::install() {
         eprintln!("topogy: {report}");
     }
     let mut cli = Cli::parse();
     if let Err(advice) = cli.global.check() {
         eprintln!("topogy: {advice}");
-        return ExitCode::from(2);
+        return ExitCode::Usage.into();
     }
     match &cli.command {
         Some(Command::Collect(args)) => {
             if let Err(message) = topogy::collect::init_logging(args) {
                 eprintln!("topogy: {message}");
-                return ExitCode::from(2);
+                return ExitCode::Usage.into();
             }
         }
         _ => topogy::logging::init(&cli.global),
@@ -30,7 +29,7 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("topogy: could not start the async runtime: {e}");
-            return ExitCode::from(1);
+            return ExitCode::Other.into();
         }
     };
     let code = runtime.block_on(async {
@@ -41,14 +40,14 @@ fn main() -> ExitCode {
             Some(Command::Collect(args)) => topogy::collect::run(&cli.global, args).await,
             Some(Command::Config(args)) => topogy::config::command(&cli.global, args),
             Some(Command::Sim(args)) => match topogy::sim::run(args.config(&cli.global)).await {
-                Ok(()) => 0,
+                Ok(()) => ExitCode::Ok,
                 Err(e) => {
                     eprintln!("topogy: the simulator stopped: {e}");
-                    1
+                    ExitCode::Other
                 }
             },
             None => topogy::tui::run(&cli.global).await,
         }
     });
-    ExitCode::from(u8::try_from(code).unwrap_or(1))
+    code.into()
 }

@@ -9,13 +9,15 @@ use serde::Serialize;
 mod dashboard;
 pub mod periods;
 mod plan;
+mod range;
 mod spans;
 
 pub use dashboard::{
-    Adoption, Dashboard, IdlePerson, ModelCost, MonthToDate, RangePreset, Spike, cost_by_model,
-    coverage_from_store, plural, preset_range, spikes,
+    Adoption, Dashboard, IdlePerson, ModelCost, MonthToDate, Spike, cost_by_model,
+    coverage_from_store, plural, spikes,
 };
 pub use plan::{CostBasis, PlanEvidence, PlanSetting};
+pub use range::{RangePreset, preset_range};
 pub use spans::DataSpans;
 
 use crate::store::{Activity, Store, StoreError, next_day};

@@ -50,8 +50,3 @@ impl Signals {
         std::future::pending().await
     }
 }
-
-/// The exit status after `signal`: 128 + its number, as a shell reports a process it ended.
-pub fn exit_status(signal: i32) -> i32 {
-    128 + signal
-}

@@ -3,6 +3,8 @@
 
 use std::io::{ErrorKind, Write};
 
+use crate::exit::ExitCode;
+
 /// Writes `text` to standard output and flushes it. A closed pipe is not a failure: the reader
 /// has what it wanted. Any other failure (a full disk behind a redirect) is returned.
 pub fn write(text: impl AsRef<[u8]>) -> std::io::Result<()> {
@@ -15,12 +17,12 @@ pub fn write(text: impl AsRef<[u8]>) -> std::io::Result<()> {
 
 /// Prints a command's report and returns its exit status, or 1 (with the cause on standard
 /// error) when standard output cannot take it.
-pub fn report(text: impl AsRef<[u8]>, status: i32) -> i32 {
+pub fn report(text: impl AsRef<[u8]>, status: ExitCode) -> ExitCode {
     match write(text) {
         Ok(()) => status,
         Err(e) => {
             eprintln!("topogy: could not write to standard output: {e}");
-            1
+            ExitCode::Other
         }
     }
 }

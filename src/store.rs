@@ -2,6 +2,7 @@
 
 mod fetch_log;
 pub mod lock;
+mod meta;
 mod open;
 pub mod orgs;
 mod read;
@@ -12,9 +13,11 @@ mod write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+pub use fetch_log::Integrity;
 pub use lock::SyncLock;
+pub use meta::MetaKey;
 pub use orgs::OrgStores;
 pub use rows::{Activity, AdoptionItem, CostLine, PersonCost, SummaryDay};
 pub use schema::SCHEMA_VERSION;
@@ -257,36 +260,6 @@ impl Store {
             }
         }
     }
-
-    // ----- meta -------------------------------------------------------------------------------
-
-    /// Reads a small named value (e.g. the latest available engagement day).
-    pub fn meta(&self, key: &str) -> Result<Option<String>> {
-        self.conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()
-            .map_err(|e| self.err(e))
-    }
-
-    /// Stores a small named value.
-    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO meta(key, value) VALUES (?1, ?2)
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                params![key, value],
-            )?;
-            Ok(())
-        })
-    }
-
-    /// Removes a small named value.
-    pub fn delete_meta(&mut self, key: &str) -> Result<()> {
-        self.write(|tx| {
-            tx.execute("DELETE FROM meta WHERE key = ?1", [key])
-                .map(drop)
-        })
-    }
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {
@@ -307,9 +280,4 @@ fn to_i64(n: u64) -> i64 {
 
 fn to_u64(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
-}
-
-/// The meta key that marks `dataset` as not offered to the organization.
-fn not_offered_key(dataset: Dataset) -> String {
-    format!("not_offered.{}", dataset.key())
 }

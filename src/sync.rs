@@ -197,10 +197,12 @@ pub enum SyncError {
 
 impl SyncError {
     /// The process exit status for this failure (see the command-line contract).
-    pub fn exit_code(&self) -> i32 {
+    pub fn exit_code(&self) -> crate::exit::ExitCode {
         match self {
             SyncError::Api(e) => e.exit_code(),
-            SyncError::Store(_) | SyncError::Stopped | SyncError::OtherOrganization { .. } => 1,
+            SyncError::Store(_) | SyncError::Stopped | SyncError::OtherOrganization { .. } => {
+                crate::exit::ExitCode::Other
+            }
         }
     }
 }

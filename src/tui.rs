@@ -25,6 +25,7 @@ use crate::config::Config;
 use crate::context::{Endpoint, resolve_key};
 use crate::credentials::storage::key_file_path;
 use crate::credentials::{KeyError, SecretText, display_path};
+use crate::exit::ExitCode;
 use crate::metrics::Dashboard;
 use crate::store::Store;
 use crate::sync::{SyncError, SyncEvent};
@@ -41,12 +42,20 @@ const TICK: StdDuration = StdDuration::from_millis(250);
 pub const FIRST_FRAME_ENV: &str = "TOPOGY_BENCH_FIRST_FRAME";
 
 /// Runs the dashboard until the user quits; returns the exit status.
-pub async fn run(global: &GlobalArgs) -> i32 {
+pub async fn run(global: &GlobalArgs) -> ExitCode {
     let config = match Config::load() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("topogy: {e}");
-            return 1;
+            return ExitCode::Other;
+        }
+    };
+    // Checked when the config was read; a refused override never reaches the screen.
+    let keys = match keymap::KeyTable::with_overrides(&config.keys) {
+        Ok(keys) => keys,
+        Err(e) => {
+            eprintln!("topogy: {e}");
+            return ExitCode::Other;
         }
     };
     let endpoint = match Endpoint::open(global).await {
@@ -62,18 +71,19 @@ pub async fn run(global: &GlobalArgs) -> i32 {
         Err(KeyError::Missing) => None,
         Err(e) => {
             eprintln!("topogy: {e}");
-            return 1;
+            return ExitCode::Other;
         }
     };
     let mut sessions = session::Sessions::new(global, endpoint);
     let now = Utc::now();
     let mut model = Model::new(
-        DateRange::from_config(&config.default_range, now.date_naive()),
+        DateRange::preset(config.default_range, now.date_naive()),
         now,
     );
     model.refresh_every =
         chrono::Duration::minutes(i64::try_from(config.refresh_interval_minutes).unwrap_or(15));
     model.plan = config.plan;
+    model.keys = keys;
     model.source = if sessions.is_demo() {
         "built-in simulator (--demo)".to_owned()
     } else {
@@ -114,7 +124,7 @@ pub async fn run(global: &GlobalArgs) -> i32 {
             Err(e) => model.load = model::LoadState::Failed(e.to_string()),
         }
     }
-    let theme = ui::Theme::from_config(&config.theme);
+    let theme = ui::Theme::from_config(config.theme);
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(
         std::io::stdout(),
@@ -134,14 +144,14 @@ pub async fn run(global: &GlobalArgs) -> i32 {
     // Keep the simulator alive until the very end.
     drop(sessions);
     match result {
-        Ok(None) => 0,
+        Ok(None) => ExitCode::Ok,
         Ok(Some(signal)) => {
             tracing::info!(signal, "ended by a signal; the terminal was restored");
-            crate::signals::exit_status(signal)
+            ExitCode::Signal(signal)
         }
         Err(e) => {
             eprintln!("topogy: {e}");
-            1
+            ExitCode::Other
         }
     }
 }
@@ -354,7 +364,10 @@ mod tests {
                 .unwrap_or_default()
         };
         let at = t(0);
-        let mut model = Model::new(DateRange::from_config("30d", at.date_naive()), at);
+        let mut model = Model::new(
+            DateRange::preset(crate::metrics::RangePreset::default(), at.date_naive()),
+            at,
+        );
         model.now = t(10);
         assert!(!tick_changes_screen(&model, at, false));
         model.now = t(60);

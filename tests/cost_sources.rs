@@ -13,7 +13,7 @@ use topogy::api::{Client, ClientConfig};
 use topogy::credentials::ApiKey;
 use topogy::metrics;
 use topogy::sim::{self, SimConfig, SimHandle, Variant};
-use topogy::store::Store;
+use topogy::store::{MetaKey, Store};
 use topogy::sync::{Need, SyncOptions, Syncer};
 
 const RPM: u32 = 100_000;
@@ -144,7 +144,7 @@ async fn a_server_without_the_new_endpoint_is_remembered_for_a_week() {
     store = second.into_store();
     let checked = (Utc::now() - Duration::days(8)).to_rfc3339();
     store
-        .set_meta("cost_source", &format!("legacy {checked}"))
+        .set_meta(MetaKey::CostSource, &format!("legacy {checked}"))
         .unwrap();
     sim.clear_log();
     let mut third = syncer(&sim, store);

@@ -6,7 +6,7 @@ use chrono::{TimeZone, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rust_decimal::Decimal;
-use topogy::metrics::{Dashboard, Developer};
+use topogy::metrics::{Dashboard, Developer, RangePreset};
 use topogy::tui::action::{Action, Tab};
 use topogy::tui::model::{DateRange, Model, SortColumn};
 use topogy::tui::ui::{self, Theme};
@@ -15,7 +15,7 @@ use topogy::tui::update::update;
 #[test]
 fn no_column_moves_when_the_sort_mark_does() {
     let now = Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap();
-    let range = DateRange::from_config("30d", now.date_naive());
+    let range = DateRange::preset(RangePreset::Days(30), now.date_naive());
     let data = Dashboard {
         from: range.from,
         to: range.to,
@@ -119,7 +119,7 @@ fn no_column_moves_when_the_sort_mark_does() {
 #[test]
 fn hiding_the_sorting_column_restores_the_default_sort() {
     let now = Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap();
-    let range = DateRange::from_config("30d", now.date_naive());
+    let range = DateRange::preset(RangePreset::Days(30), now.date_naive());
     let mut model = Model::new(range, now);
     update(&mut model, Action::DataLoaded(Box::default()));
     update(&mut model, Action::GoTab(Tab::Developers));

@@ -5,7 +5,7 @@
 use chrono::{TimeZone, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use topogy::metrics::Dashboard;
+use topogy::metrics::{Dashboard, RangePreset};
 use topogy::store::Store;
 use topogy::tui::action::{Action, Tab};
 use topogy::tui::model::{DateRange, Model};
@@ -15,7 +15,7 @@ use topogy::tui::update::update;
 #[test]
 fn cost_not_stored_yet_shows_loading_not_zero() {
     let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap();
-    let range = DateRange::from_config("30d", now.date_naive());
+    let range = DateRange::preset(RangePreset::Days(30), now.date_naive());
     let mut model = Model::new(range.clone(), now);
     let store = Store::open_in_memory().unwrap();
     let empty = Dashboard::load(&store, range.from, range.to, now, None).unwrap();

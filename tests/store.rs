@@ -3,7 +3,9 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
-use topogy::store::{Activity, CostLine, Dataset, FetchMeta, SCHEMA_VERSION, Store};
+use topogy::store::{
+    Activity, CostLine, Dataset, FetchMeta, Integrity, MetaKey, SCHEMA_VERSION, Store,
+};
 
 fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -424,7 +426,7 @@ fn writers_and_readers_on_one_file_at_once_never_see_it_locked_and_lose_nothing(
         .unwrap();
     assert_eq!(days.len(), 160, "every write is there");
     assert!(days.iter().all(|e| e.rows == 30));
-    assert_eq!(store.quick_check().unwrap(), "ok");
+    assert_eq!(store.quick_check().unwrap(), Integrity::Intact);
 }
 
 #[test]
@@ -483,6 +485,6 @@ fn the_whole_file_check_is_remembered_for_the_day() {
     // The first open of a UTC day checks every page; later ones that day read the schema only.
     let (store, notice) = Store::open(&path).unwrap();
     assert!(notice.is_none());
-    assert_eq!(store.meta("quick_check_on").unwrap(), Some(today));
-    assert_eq!(store.quick_check().unwrap(), "ok");
+    assert_eq!(store.meta(MetaKey::QuickCheckOn).unwrap(), Some(today));
+    assert_eq!(store.quick_check().unwrap(), Integrity::Intact);
 }

@@ -12,7 +12,7 @@ use topogy::api::{ApiError, Client, ClientConfig};
 use topogy::credentials::ApiKey;
 use topogy::metrics;
 use topogy::sim::{self, Fault, SimConfig, SimHandle};
-use topogy::store::{Activity, Dataset, FetchMeta, Store};
+use topogy::store::{Activity, Dataset, FetchMeta, MetaKey, Store};
 use topogy::sync::{Clock, Need, SyncError, SyncOptions, Syncer};
 
 fn today() -> NaiveDate {
@@ -366,8 +366,8 @@ fn reopen(s: &Syncer) -> Store {
         dst.replace_cost_days(entry.start, entry.end, &lines, meta)
             .unwrap();
     }
-    if let Some(latest) = src.meta("engagement_latest").unwrap() {
-        dst.set_meta("engagement_latest", &latest).unwrap();
+    if let Some(latest) = src.meta(MetaKey::EngagementLatest).unwrap() {
+        dst.set_meta(MetaKey::EngagementLatest, &latest).unwrap();
     }
     dst
 }

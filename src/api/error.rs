@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 
+use crate::exit::ExitCode;
+
 /// Why the API could not be reached at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnreachableKind {
@@ -233,23 +235,23 @@ fn unreachable_text(kind: UnreachableKind) -> &'static str {
 
 impl ApiError {
     /// Process exit status for `verify`/`doctor`/`export` (see PRODUCT.md).
-    pub fn exit_code(&self) -> i32 {
+    pub fn exit_code(&self) -> ExitCode {
         match self {
             Self::KeyRejected { .. }
             | Self::MissingScope { .. }
             | Self::AccessDisabled { .. }
-            | Self::KeyNotSendable => 3,
-            Self::Unreachable { .. } => 4,
+            | Self::KeyNotSendable => ExitCode::KeyRejected,
+            Self::Unreachable { .. } => ExitCode::Unreachable,
             Self::RateLimited { .. }
             | Self::Server { .. }
             | Self::Malformed { .. }
-            | Self::EndpointMissing { .. } => 5,
-            Self::InvalidConfig { .. } => 2,
+            | Self::EndpointMissing { .. } => ExitCode::ApiError,
+            Self::InvalidConfig { .. } => ExitCode::Usage,
             Self::DateNotYetAvailable { .. }
             | Self::DateOutOfRange { .. }
             | Self::CursorInvalid { .. }
             | Self::RangeModeRefused { .. }
-            | Self::InvalidRequest { .. } => 1,
+            | Self::InvalidRequest { .. } => ExitCode::Other,
         }
     }
 

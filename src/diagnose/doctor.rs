@@ -12,6 +12,7 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde_json::{Value, json};
 
 use super::checklist::{self, checklist};
+use super::key_file::{KeyFile, describe_key_file};
 use super::network::{self, Target};
 use super::plan;
 use super::{Check, CheckStatus, client};
@@ -19,7 +20,8 @@ use crate::api::{ApiError, Client, ProbeOutcome};
 use crate::cli::{GlobalArgs, ReportArgs};
 use crate::context::{Endpoint, profile_dir, resolve_key};
 use crate::credentials::{self, KeyError, Resolved, Severity, display_path, storage};
-use crate::store::{OrgStores, Store};
+use crate::exit::ExitCode;
+use crate::store::{Integrity, OrgStores, Store};
 
 /// The whole report: facts about the machine, then the checks in order.
 #[derive(Debug, Clone)]
@@ -30,11 +32,11 @@ pub struct DoctorReport {
 
 impl DoctorReport {
     /// The exit status: that of the first failed check (0 when none failed).
-    pub fn exit_code(&self) -> i32 {
+    pub fn exit_code(&self) -> ExitCode {
         self.checks
             .iter()
             .find(|c| c.status == CheckStatus::Fail)
-            .map_or(0, |c| c.exit_code.max(1))
+            .map_or(ExitCode::Ok, |c| c.exit_code.max(ExitCode::Other))
     }
 
     /// Plain text, ready to paste into a ticket.
@@ -99,7 +101,7 @@ impl DoctorReport {
 }
 
 /// `topogy doctor [--json]`.
-pub async fn run(global: &GlobalArgs, args: &ReportArgs) -> i32 {
+pub async fn run(global: &GlobalArgs, args: &ReportArgs) -> ExitCode {
     let report = examine(global).await;
     let text = if args.json {
         format!(
@@ -197,7 +199,7 @@ pub async fn examine(global: &GlobalArgs) -> DoctorReport {
         Err(message) => {
             let mut check = Check::skip("base_url", "Base URL", &message);
             check.status = CheckStatus::Fail;
-            check.exit_code = 2;
+            check.exit_code = ExitCode::Usage;
             check.fixes = vec![
                 "Set --base-url / TOPOGY_BASE_URL to an http(s) URL such as \
                  https://api.anthropic.com."
@@ -267,7 +269,7 @@ fn key_check(resolved: &Result<Resolved, KeyError>) -> Check {
         Err(e) => {
             let mut check = Check::skip("key_source", "Key", "no usable key");
             check.status = CheckStatus::Fail;
-            check.exit_code = 1;
+            check.exit_code = ExitCode::Other;
             check.cause = Some(e.to_string());
             check.fixes = match e {
                 KeyError::InsecureKeyFile { path, .. } => {
@@ -306,41 +308,18 @@ fn storage_check(global: &GlobalArgs) -> Check {
     };
     let file = match storage::key_file_path(&global.profile) {
         Ok(path) => describe_key_file(&path),
-        Err(e) => e.to_string(),
+        Err(e) => KeyFile::Unknown(e.to_string()),
     };
     let mut check = Check::pass(
         "key_storage",
         "Key storage",
-        &format!("{keychain} · {file}"),
+        &format!("{keychain} · {}", file.describe()),
     );
-    if file.contains("readable by others") {
+    if matches!(file, KeyFile::ReadableByOthers { .. }) {
         check.status = CheckStatus::Fail;
-        check.exit_code = 1;
+        check.exit_code = ExitCode::Other;
     }
     check
-}
-
-fn describe_key_file(path: &std::path::Path) -> String {
-    let shown = display_path(path);
-    match std::fs::metadata(path) {
-        Err(_) => format!("no key file ({shown})"),
-        Ok(meta) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let mode = meta.permissions().mode() & 0o777;
-                if mode & 0o077 != 0 {
-                    return format!("key file {shown} is mode {mode:04o}, readable by others");
-                }
-                format!("key file {shown} (mode {mode:04o})")
-            }
-            #[cfg(not(unix))]
-            {
-                let _ = meta;
-                format!("key file {shown}")
-            }
-        }
-    }
 }
 
 fn shape_check(key: Option<&Resolved>) -> Check {
@@ -368,7 +347,7 @@ fn shape_check(key: Option<&Resolved>) -> Check {
             Severity::Warning => check.status = CheckStatus::Warn,
             Severity::Blocking => {
                 check.status = CheckStatus::Fail;
-                check.exit_code = 3;
+                check.exit_code = ExitCode::KeyRejected;
                 check.fixes = checklist(None, &resolved.findings)
                     .into_iter()
                     .map(|i| format!("[{}] {}: {}", i.verdict.mark(), i.step.title(), i.note))
@@ -475,7 +454,7 @@ fn rate_limit_check(api: &Client, rpm: u32) -> Check {
     );
     if !refused.is_empty() {
         check.status = CheckStatus::Fail;
-        check.exit_code = 5;
+        check.exit_code = ExitCode::ApiError;
         check.summary = format!(
             "{} of {} request(s) refused with 429: no headroom right now",
             refused.len(),
@@ -527,7 +506,7 @@ fn store_check(global: &GlobalArgs) -> (Check, Held) {
     let size = std::fs::metadata(&path).map_or(0, |m| m.len());
     let opened = Store::open_reader(&path).and_then(|s| Ok((s.quick_check()?, s.last_fetches()?)));
     match opened {
-        Ok((verdict, fetches)) if verdict == "ok" => {
+        Ok((Integrity::Intact, fetches)) => {
             let held = fetches
                 .iter()
                 .map(|f| (f.dataset.label(), f.end.pred_opt().unwrap_or(f.end)))
@@ -542,10 +521,10 @@ fn store_check(global: &GlobalArgs) -> (Check, Held) {
             );
             (Check::pass("store", "Local store", &summary), held)
         }
-        Ok((verdict, _)) => {
+        Ok((Integrity::Damaged(verdict), _)) => {
             let mut check = Check::pass("store", "Local store", &format!("{shown}: damaged"));
             check.status = CheckStatus::Fail;
-            check.exit_code = 1;
+            check.exit_code = ExitCode::Other;
             check.cause = Some(format!("SQLite quick_check: {verdict}"));
             check.fixes = vec![format!(
                 "Move {shown} aside; topogy rebuilds it from the API (engagement history older \
@@ -556,7 +535,7 @@ fn store_check(global: &GlobalArgs) -> (Check, Held) {
         Err(e) => {
             let mut check = Check::pass("store", "Local store", &format!("{shown}: unreadable"));
             check.status = CheckStatus::Fail;
-            check.exit_code = 1;
+            check.exit_code = ExitCode::Other;
             check.cause = Some(e.to_string());
             check.fixes = vec!["Check the file's permissions and free disk space.".to_owned()];
             (check, Vec::new())

@@ -13,6 +13,7 @@ use super::{Check, CheckStatus};
 use crate::api::ApiError;
 use crate::api::classify::classify_transport;
 use crate::api::sanitize;
+use crate::exit::ExitCode;
 
 /// How long each network step may take.
 const STEP_TIMEOUT: Duration = Duration::from_secs(8);
@@ -180,7 +181,7 @@ pub async fn dns_check(target: &Target) -> (Check, Vec<SocketAddr>) {
 fn soften_if_proxied(check: &mut Check, target: &Target) {
     if proxied(target) {
         check.status = CheckStatus::Warn;
-        check.exit_code = 0;
+        check.exit_code = ExitCode::Ok;
         check
             .summary
             .push_str(" directly (requests go through the proxy, which may resolve it)");
@@ -248,7 +249,7 @@ pub async fn http_check(target: &Target, base_url: &str) -> HttpAnswer {
         Ok(c) => c,
         Err(e) => {
             check.status = CheckStatus::Fail;
-            check.exit_code = 1;
+            check.exit_code = ExitCode::Other;
             check.summary = format!("cannot set up HTTP: {e}");
             return HttpAnswer {
                 check,
@@ -331,7 +332,7 @@ pub fn clock_check(clocks: Option<(DateTime<Utc>, DateTime<Utc>)>) -> Check {
     let mut check = Check::pass("clock", "Clock", &summary);
     if skew.abs() > SKEW_WARN_SECS {
         check.status = if skew.abs() > SKEW_FAIL_SECS {
-            check.exit_code = 1;
+            check.exit_code = ExitCode::Other;
             CheckStatus::Fail
         } else {
             CheckStatus::Warn

@@ -11,6 +11,7 @@ use crate::api::{ApiError, ProbeOutcome, mask_credentials};
 use crate::cli::{GlobalArgs, ReportArgs};
 use crate::context::{Endpoint, profile_dir, resolve_key};
 use crate::credentials::{Finding, KeySource, Severity};
+use crate::exit::ExitCode;
 use crate::store::OrgStores;
 
 /// The key as it may be shown: never its text.
@@ -53,11 +54,11 @@ pub struct VerifyReport {
 
 impl VerifyReport {
     /// The exit status of the command-line contract.
-    pub fn exit_code(&self) -> i32 {
+    pub fn exit_code(&self) -> ExitCode {
         match &self.result {
-            VerifyResult::Works(_) => 0,
-            VerifyResult::NoKey(_) | VerifyResult::Setup(_) => 1,
-            VerifyResult::Blocked => 3,
+            VerifyResult::Works(_) => ExitCode::Ok,
+            VerifyResult::NoKey(_) | VerifyResult::Setup(_) => ExitCode::Other,
+            VerifyResult::Blocked => ExitCode::KeyRejected,
             VerifyResult::Failed(e) => e.exit_code(),
         }
     }
@@ -304,7 +305,7 @@ pub async fn check(global: &GlobalArgs) -> VerifyReport {
 }
 
 /// `topogy verify [--json]`: prints the report to standard output; returns the exit status.
-pub async fn run(global: &GlobalArgs, args: &ReportArgs) -> i32 {
+pub async fn run(global: &GlobalArgs, args: &ReportArgs) -> ExitCode {
     let report = check(global).await;
     let text = if args.json {
         format!(

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use super::{DataSpans, Day, Developer, PlanEvidence, cents_to_usd, daily, developers};
@@ -196,7 +196,7 @@ impl Dashboard {
             cost_through,
             cost_refreshed_at,
             fetches,
-            organization_id: store.meta(crate::store::orgs::META_ORGANIZATION)?,
+            organization_id: store.meta(crate::store::MetaKey::Organization)?,
             count_basis: coverage.count_basis(),
         })
     }
@@ -442,32 +442,4 @@ pub fn spikes(days: &[Day]) -> Vec<Spike> {
     }
     out.sort_by_key(|s| s.date);
     out
-}
-
-/// The default ranges the date picker offers.
-pub fn preset_range(preset: RangePreset, today: NaiveDate) -> (NaiveDate, NaiveDate) {
-    match preset {
-        RangePreset::Days(n) => (today - Duration::days(i64::from(n) - 1), today),
-        RangePreset::MonthToDate => (today.with_day(1).unwrap_or(today), today),
-    }
-}
-
-/// A date range the picker offers in one key press.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RangePreset {
-    Days(u16),
-    MonthToDate,
-}
-
-impl RangePreset {
-    /// The preset a config value names (`7d`, `30d`, `90d`, `365d`, `mtd`); 30 days otherwise.
-    pub fn from_config(text: &str) -> RangePreset {
-        match text {
-            "7d" => RangePreset::Days(7),
-            "90d" => RangePreset::Days(90),
-            "365d" => RangePreset::Days(365),
-            "mtd" => RangePreset::MonthToDate,
-            _ => RangePreset::Days(30),
-        }
-    }
 }

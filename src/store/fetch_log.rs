@@ -5,6 +5,26 @@ use rusqlite::params;
 
 use super::{Dataset, FetchEntry, Result, Store, StoreError};
 
+/// What SQLite's `PRAGMA quick_check` found: callers decide on this, not on its wording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Integrity {
+    Intact,
+    /// What SQLite found damaged, in its words (for `topogy doctor`).
+    Damaged(String),
+}
+
+/// Runs `PRAGMA quick_check` on a connection (a store being opened, or an open one).
+pub(super) fn quick_check(conn: &rusqlite::Connection) -> rusqlite::Result<Integrity> {
+    conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0))
+        .map(|verdict| {
+            if verdict == "ok" {
+                Integrity::Intact
+            } else {
+                Integrity::Damaged(verdict)
+            }
+        })
+}
+
 impl Store {
     /// The fetch-log entry for exactly this unit, if it was ever fetched.
     pub fn fetch_entry(
@@ -45,11 +65,9 @@ impl Store {
         )
     }
 
-    /// SQLite's `PRAGMA quick_check`: `"ok"`, or what it found damaged (for `topogy doctor`).
-    pub fn quick_check(&self) -> Result<String> {
-        self.conn
-            .query_row("PRAGMA quick_check", [], |r| r.get(0))
-            .map_err(|e| self.err(e))
+    /// Whether SQLite finds the store intact (`PRAGMA quick_check`), for `topogy doctor`.
+    pub fn quick_check(&self) -> Result<Integrity> {
+        quick_check(&self.conn).map_err(|e| self.err(e))
     }
 
     /// Reads fetch-log entries; `source` is `fetch_log WHERE …` or a subquery with its columns.

@@ -6,10 +6,9 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use rusqlite::Connection;
 
-use super::{BUSY_TIMEOUT, OpenNotice, Result, SCHEMA_VERSION, Store, StoreError};
-
-/// The UTC day the whole file was last checked (`PRAGMA quick_check`) at open.
-const META_CHECKED_ON: &str = "quick_check_on";
+use super::{
+    BUSY_TIMEOUT, Integrity, MetaKey, OpenNotice, Result, SCHEMA_VERSION, Store, StoreError,
+};
 
 impl Store {
     /// Opens (creating if needed) the store at `path`, in WAL mode, migrated to the current
@@ -80,19 +79,21 @@ impl Store {
         let checked_on: Option<String> = conn
             .query_row(
                 "SELECT value FROM meta WHERE key = ?1",
-                [META_CHECKED_ON],
+                [MetaKey::QuickCheckOn.name()],
                 |r| r.get(0),
             )
             .ok();
-        let check = if checked_on.as_deref() == Some(today.as_str()) {
-            "SELECT 'ok' FROM sqlite_master LIMIT 1"
+        let verdict = if checked_on.as_deref() == Some(today.as_str()) {
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|_| Integrity::Intact)
         } else {
-            "PRAGMA quick_check"
+            super::fetch_log::quick_check(&conn)
         };
-        match conn.query_row(check, [], |r| r.get::<_, String>(0)) {
-            Ok(ok) if ok == "ok" => {}
-            Err(rusqlite::Error::QueryReturnedNoRows) => {}
-            Ok(_) => return Err(Unusable::MoveAside(AsideReason::Corrupt)),
+        match verdict {
+            Ok(Integrity::Intact) => {}
+            Ok(Integrity::Damaged(_)) => return Err(Unusable::MoveAside(AsideReason::Corrupt)),
             Err(e) if is_not_a_database(&e) => {
                 return Err(Unusable::MoveAside(AsideReason::Corrupt));
             }
@@ -105,7 +106,7 @@ impl Store {
         store.prepare_connection().map_err(Unusable::Error)?;
         if checked_on.as_deref() != Some(today.as_str()) {
             store
-                .set_meta(META_CHECKED_ON, &today)
+                .set_meta(MetaKey::QuickCheckOn, &today)
                 .map_err(Unusable::Error)?;
         }
         Ok(store)

@@ -6,14 +6,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::open::{checkpoint, move_files};
-use super::{OpenNotice, Result, Store, SyncLock};
+use super::{MetaKey, OpenNotice, Result, Store, SyncLock};
 
-/// Store key of the organization a store belongs to, written when the store is created.
-pub const META_ORGANIZATION: &str = "organization_id";
-/// Store key of the last time a process showed (or exported) this organization.
-const META_SHOWN: &str = "shown_at";
-/// Store key prefix naming a key (fingerprint and base URL, never the key) known to reach it.
-const META_REACHED_BY: &str = "reached_by:";
 const STORE_FILE: &str = "topogy.db";
 
 /// The stores of one profile: `<profile dir>/orgs/<organization id>/topogy.db`, each with its
@@ -66,9 +60,9 @@ impl OrgStores {
             .filter(|p| p.exists())
             .filter_map(|path| {
                 let store = Store::open_reader(&path).ok()?;
-                let org = store.meta(META_ORGANIZATION).ok()??;
+                let org = store.meta(MetaKey::Organization).ok()??;
                 let shown = store
-                    .meta(META_SHOWN)
+                    .meta(MetaKey::ShownAt)
                     .ok()
                     .flatten()
                     .and_then(|t| t.parse::<DateTime<Utc>>().ok());
@@ -81,10 +75,9 @@ impl OrgStores {
 
     /// The organization a key (see [`key_tag`]) reached before, if any store says so.
     pub fn reached_by(&self, key_tag: &str) -> Option<String> {
-        let name = format!("{META_REACHED_BY}{key_tag}");
         self.organizations().into_iter().find_map(|(org, path, _)| {
             let store = Store::open_reader(&path).ok()?;
-            store.meta(&name).ok()?.map(|_| org)
+            store.meta(MetaKey::ReachedBy(key_tag)).ok()?.map(|_| org)
         })
     }
 
@@ -114,14 +107,14 @@ impl OrgStores {
     ) -> Result<(Store, Option<OpenNotice>)> {
         let switched = self.switch_notice(organization);
         let (mut store, notice) = Store::open(&self.path(organization))?;
-        if store.meta(META_ORGANIZATION)?.is_none() {
-            store.set_meta(META_ORGANIZATION, organization)?;
+        if store.meta(MetaKey::Organization)?.is_none() {
+            store.set_meta(MetaKey::Organization, organization)?;
         }
-        let reached = format!("{META_REACHED_BY}{key_tag}");
-        if store.meta(&reached)?.is_none() {
-            store.set_meta(&reached, &now.to_rfc3339())?;
+        let reached = MetaKey::ReachedBy(key_tag);
+        if store.meta(reached)?.is_none() {
+            store.set_meta(reached, &now.to_rfc3339())?;
         }
-        store.set_meta(META_SHOWN, &now.to_rfc3339())?;
+        store.set_meta(MetaKey::ShownAt, &now.to_rfc3339())?;
         Ok((store, OpenNotice::join(switched.map(OpenNotice), notice)))
     }
 
@@ -130,7 +123,7 @@ impl OrgStores {
         let path = self.path(organization);
         if path.exists() {
             let (mut store, _) = Store::open(&path)?;
-            store.delete_meta(&format!("{META_REACHED_BY}{key_tag}"))?;
+            store.delete_meta(MetaKey::ReachedBy(key_tag))?;
         }
         Ok(())
     }
@@ -150,7 +143,7 @@ impl OrgStores {
         }
         let organization = Store::open_reader(&single)
             .ok()
-            .and_then(|s| s.meta(META_ORGANIZATION).ok().flatten());
+            .and_then(|s| s.meta(MetaKey::Organization).ok().flatten());
         let target = organization
             .as_deref()
             .map(|org| self.path(org))

@@ -6,8 +6,10 @@ use rust_decimal::Decimal;
 
 use super::{
     Activity, AdoptionItem, CostLine, Dataset, FetchEntry, PersonCost, Result, Store, SummaryDay,
-    not_offered_key, to_u64,
+    to_u64,
 };
+
+use super::MetaKey;
 
 impl Store {
     /// When one person's daily cost over exactly `[start, end)` was last fetched.
@@ -85,7 +87,7 @@ impl Store {
 
     /// True when the newest answer of `dataset` (plugins, artifacts) was "not offered" (404).
     pub fn not_offered(&self, dataset: Dataset) -> Result<bool> {
-        Ok(self.meta(&not_offered_key(dataset))?.is_some())
+        Ok(self.meta(MetaKey::NotOffered(dataset))?.is_some())
     }
 
     /// Everyone the store has seen in per-day data, with their last active day and the e-mail

@@ -8,8 +8,10 @@ use rust_decimal::Decimal;
 
 use super::{
     Activity, AdoptionItem, CostLine, Dataset, FetchMeta, PersonCost, Result, Store, SummaryDay,
-    next_day, not_offered_key, to_i64,
+    next_day, to_i64,
 };
+
+use super::meta::{self, MetaKey};
 
 impl Store {
     // ----- writers: one unit, one transaction ------------------------------------------------
@@ -235,10 +237,7 @@ impl Store {
                 ])?;
             }
             log_fetch(tx, dataset, date, end, meta, items.len())?;
-            tx.execute(
-                "DELETE FROM meta WHERE key = ?1",
-                [not_offered_key(dataset)],
-            )?;
+            meta::delete_in(tx, MetaKey::NotOffered(dataset))?;
             Ok(())
         })
     }
@@ -259,11 +258,7 @@ impl Store {
                 params![dataset.key(), date, end],
             )?;
             log_fetch(tx, dataset, date, end, meta, 0)?;
-            tx.execute(
-                "INSERT INTO meta(key, value) VALUES (?1, ?2)
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                params![not_offered_key(dataset), date.to_string()],
-            )?;
+            meta::set_in(tx, MetaKey::NotOffered(dataset), &date.to_string())?;
             Ok(())
         })
     }

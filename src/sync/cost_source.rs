@@ -11,9 +11,10 @@ use chrono::{DateTime, Duration, Utc};
 use super::plan::now;
 use super::{SyncError, Syncer};
 use crate::api::ApiError;
+use crate::store::MetaKey;
 
 /// The store's meta key; its value is `legacy <RFC 3339 instant of the check>`.
-const META_KEY: &str = "cost_source";
+const META_KEY: MetaKey<'static> = MetaKey::CostSource;
 const LEGACY: &str = "legacy";
 /// How long the legacy reports are used before `/analytics/cost` is tried again.
 const RECHECK_DAYS: i64 = 7;

@@ -85,10 +85,12 @@ pub(super) fn check_organization(syncer: &mut Syncer, id: Option<&str>) -> Resul
     let Some(id) = id.filter(|id| !id.is_empty()) else {
         return Ok(());
     };
-    let recorded = syncer.store.meta(super::plan::META_ORGANIZATION)?;
+    let recorded = syncer.store.meta(crate::store::MetaKey::Organization)?;
     match recorded {
         None => {
-            syncer.store.set_meta(super::plan::META_ORGANIZATION, id)?;
+            syncer
+                .store
+                .set_meta(crate::store::MetaKey::Organization, id)?;
             Ok(())
         }
         Some(recorded) if recorded == id => Ok(()),

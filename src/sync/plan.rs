@@ -8,15 +8,14 @@ use tokio::sync::mpsc;
 use super::offline::{held_days, held_windows, offline_or, serve_stored};
 use super::{Need, Staleness, SyncError, SyncEvent, Syncer, adoption, cost, rows, served};
 use crate::api::{ApiError, DaySummary};
-use crate::store::{Dataset, FetchEntry, FetchMeta, SummaryDay, next_day};
+use crate::store::{Dataset, FetchEntry, FetchMeta, MetaKey, SummaryDay, next_day};
 
 /// Longest window the cost and summaries endpoints accept in one request.
 pub(super) const MAX_WINDOW_DAYS: i64 = 31;
 /// How often the engagement plan may be redone after the server refuses dates it was believed
 /// to serve (each time the latest and oldest served days are learned again).
 const LATEST_DAY_ATTEMPTS: usize = 3;
-const META_RANGE_REFUSED: &str = "users_range_refused_on";
-pub(super) use crate::store::orgs::META_ORGANIZATION;
+const META_RANGE_REFUSED: MetaKey<'static> = MetaKey::UsersRangeRefusedOn;
 
 /// How per-person totals over a range are assembled from the store.
 #[derive(Debug, Clone, PartialEq, Eq)]

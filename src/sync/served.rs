@@ -6,10 +6,11 @@ use chrono::{Duration, NaiveDate, Timelike};
 
 use super::plan::{now, today};
 use super::{API_FLOOR, SyncError, Syncer};
+use crate::store::MetaKey;
 
-const META_LATEST: &str = "engagement_latest";
 /// `<days served back>@<day learned>`: the history is a length, so it moves with the calendar.
-const META_HISTORY: &str = "engagement_history_days";
+const META_HISTORY: MetaKey<'static> = MetaKey::EngagementHistoryDays;
+const META_LATEST: MetaKey<'static> = MetaKey::EngagementLatest;
 /// How long a discovered history length is trusted before it is looked for again.
 const HISTORY_RECHECK_DAYS: i64 = 7;
 
@@ -102,7 +103,7 @@ async fn serves(syncer: &mut Syncer, day: NaiveDate) -> Result<bool, SyncError> 
 }
 
 /// A `<value>@<YYYY-MM-DD>` meta entry.
-fn read_pair(syncer: &Syncer, key: &str) -> Result<Option<(String, NaiveDate)>, SyncError> {
+fn read_pair(syncer: &Syncer, key: MetaKey<'_>) -> Result<Option<(String, NaiveDate)>, SyncError> {
     Ok(syncer.store.meta(key)?.and_then(|text| {
         let (value, learned) = text.split_once('@')?;
         Some((value.to_owned(), learned.parse::<NaiveDate>().ok()?))

@@ -1,14 +1,21 @@
-//! The one key table: it maps key presses to actions and generates the help overlay.
+//! The one key table: it maps key presses to actions and generates the help overlay. The
+//! defaults are static data (`table`); the config's `[keys]` overrides apply over them
+//! (`overrides`).
+
+use std::borrow::Cow;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+mod overrides;
+mod table;
 mod wizard;
 
 use super::action::{Action, Tab};
 use super::model::{Model, Overlay};
 use super::wizard::Panel;
-use crate::metrics::RangePreset;
-use wizard::{wizard_action, wizard_bindings};
+pub use overrides::{KeyOverrideError, KeyOverrides, KeySpec};
+pub use table::bindings;
+use wizard::wizard_action;
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,11 +47,14 @@ impl Scope {
 }
 
 /// One line of the key table.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Binding {
-    pub keys: &'static [(KeyCode, KeyModifiers)],
+    /// The action's name in the config's `[keys]` table (`quit`, `export`); empty for the
+    /// wizard's keys, which are not overridable.
+    pub name: &'static str,
+    pub keys: Cow<'static, [(KeyCode, KeyModifiers)]>,
     /// How the help overlay names the keys.
-    pub label: &'static str,
+    pub label: Cow<'static, str>,
     pub action: Action,
     pub scope: Scope,
     pub help: &'static str,
@@ -54,260 +64,39 @@ const NONE: KeyModifiers = KeyModifiers::NONE;
 const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 
-/// The key table, in the order the help overlay lists it.
-pub fn bindings() -> Vec<Binding> {
-    use KeyCode::{
-        BackTab, Char, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab as TabKey, Up,
-    };
-    let b = |keys, label, action, scope, help| Binding {
-        keys,
-        label,
-        action,
-        scope,
-        help,
-    };
-    let mut table = vec![
-        b(
-            &[(Char('q'), NONE), (Char('c'), CTRL)],
-            "q  Ctrl-C",
-            Action::Quit,
-            Scope::Global,
-            "quit",
-        ),
-        b(
-            &[(Char('?'), NONE), (Char('?'), SHIFT)],
-            "?",
-            Action::ToggleHelp,
-            Scope::Global,
-            "show or hide this help",
-        ),
-        b(
-            &[(Char('m'), NONE)],
-            "m",
-            Action::ToggleMessages,
-            Scope::Global,
-            "message log",
-        ),
-        b(
-            &[(Char('1'), NONE)],
-            "1",
-            Action::GoTab(Tab::Overview),
-            Scope::Global,
-            "Overview",
-        ),
-        b(
-            &[(Char('2'), NONE)],
-            "2",
-            Action::GoTab(Tab::Developers),
-            Scope::Global,
-            "Developers",
-        ),
-        b(
-            &[(Char('3'), NONE)],
-            "3",
-            Action::GoTab(Tab::ClaudeCode),
-            Scope::Global,
-            "Claude Code",
-        ),
-        b(
-            &[(Char('4'), NONE)],
-            "4",
-            Action::GoTab(Tab::Cost),
-            Scope::Global,
-            "Cost",
-        ),
-        b(
-            &[(Char('5'), NONE)],
-            "5",
-            Action::GoTab(Tab::Adoption),
-            Scope::Global,
-            "Adoption",
-        ),
-        b(
-            &[(Char('6'), NONE)],
-            "6",
-            Action::GoTab(Tab::Status),
-            Scope::Global,
-            "Status",
-        ),
-        b(
-            &[(TabKey, NONE)],
-            "Tab",
-            Action::NextTab,
-            Scope::Global,
-            "next tab",
-        ),
-        b(
-            &[(BackTab, NONE), (BackTab, SHIFT)],
-            "Shift-Tab",
-            Action::PrevTab,
-            Scope::Global,
-            "previous tab",
-        ),
-        b(
-            &[(Char('d'), NONE)],
-            "d",
-            Action::OpenRangePicker,
-            Scope::Global,
-            "pick the date range",
-        ),
-        b(
-            &[(Char('r'), NONE)],
-            "r",
-            Action::Refresh,
-            Scope::Global,
-            "refresh now (re-test a refused key)",
-        ),
-        b(
-            &[(Char('e'), NONE)],
-            "e",
-            Action::Export,
-            Scope::Global,
-            "export this view to CSV",
-        ),
-        b(
-            &[(Char('K'), SHIFT), (Char('K'), NONE)],
-            "K",
-            Action::OpenWizard,
-            Scope::Global,
-            "replace or remove the key",
-        ),
-        b(
-            &[(Esc, NONE)],
-            "Esc",
-            Action::Back,
-            Scope::Global,
-            "close / clear",
-        ),
-        b(
-            &[(Char('j'), NONE), (Down, NONE)],
-            "j  ↓",
-            Action::Down,
-            Scope::Lists,
-            "next row",
-        ),
-        b(
-            &[(Char('k'), NONE), (Up, NONE)],
-            "k  ↑",
-            Action::Up,
-            Scope::Lists,
-            "previous row",
-        ),
-        b(
-            &[(PageDown, NONE)],
-            "PgDn",
-            Action::PageDown,
-            Scope::Lists,
-            "page down",
-        ),
-        b(
-            &[(PageUp, NONE)],
-            "PgUp",
-            Action::PageUp,
-            Scope::Lists,
-            "page up",
-        ),
-        b(
-            &[(Char('g'), NONE), (Home, NONE)],
-            "g  Home",
-            Action::Top,
-            Scope::Lists,
-            "first row",
-        ),
-        b(
-            &[(Char('G'), SHIFT), (Char('G'), NONE), (End, NONE)],
-            "G  End",
-            Action::Bottom,
-            Scope::Lists,
-            "last row",
-        ),
-        b(
-            &[(Char('y'), NONE)],
-            "y",
-            Action::Copy,
-            Scope::Lists,
-            "copy e-mail or request id",
-        ),
-        b(
-            &[(Char('/'), NONE)],
-            "/",
-            Action::StartFilter,
-            Scope::Developers,
-            "filter by e-mail",
-        ),
-        b(
-            &[(Char('s'), NONE)],
-            "s",
-            Action::SortNext,
-            Scope::Developers,
-            "sort by the next column",
-        ),
-        b(
-            &[(Char('S'), SHIFT), (Char('S'), NONE)],
-            "S",
-            Action::SortReverse,
-            Scope::Developers,
-            "reverse the sort",
-        ),
-        b(
-            &[(Char('c'), NONE)],
-            "c",
-            Action::ToggleColumns,
-            Scope::Developers,
-            "extra columns on/off",
-        ),
-        b(
-            &[(Enter, NONE)],
-            "Enter",
-            Action::Confirm,
-            Scope::Lists,
-            "open the person's timeline",
-        ),
-        b(
-            &[(Char('7'), NONE)],
-            "7",
-            Action::PickRange(RangePreset::Days(7)),
-            Scope::Picker,
-            "last 7 days",
-        ),
-        b(
-            &[(Char('3'), NONE)],
-            "3",
-            Action::PickRange(RangePreset::Days(30)),
-            Scope::Picker,
-            "last 30 days",
-        ),
-        b(
-            &[(Char('9'), NONE)],
-            "9",
-            Action::PickRange(RangePreset::Days(90)),
-            Scope::Picker,
-            "last 90 days",
-        ),
-        b(
-            &[(Char('y'), NONE)],
-            "y",
-            Action::PickRange(RangePreset::Days(365)),
-            Scope::Picker,
-            "last 365 days",
-        ),
-        b(
-            &[(Char('m'), NONE)],
-            "m",
-            Action::PickRange(RangePreset::MonthToDate),
-            Scope::Picker,
-            "month to date",
-        ),
-        b(
-            &[(Char('c'), NONE)],
-            "c",
-            Action::CustomRange,
-            Scope::Picker,
-            "custom: type two dates",
-        ),
-    ];
-    table.extend(wizard_bindings());
-    table
+/// The key table in use: the built-in defaults with the config's `[keys]` overrides applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyTable {
+    bindings: Vec<Binding>,
+}
+
+impl Default for KeyTable {
+    fn default() -> Self {
+        KeyTable {
+            bindings: bindings(),
+        }
+    }
+}
+
+impl KeyTable {
+    /// The defaults with `overrides` applied; a bad or conflicting override is refused, never
+    /// dropped.
+    pub fn with_overrides(overrides: &KeyOverrides) -> Result<KeyTable, KeyOverrideError> {
+        overrides::apply(bindings(), overrides).map(|bindings| KeyTable { bindings })
+    }
+
+    /// Every binding, in the order the help overlay lists them.
+    pub fn bindings(&self) -> &[Binding] {
+        &self.bindings
+    }
+}
+
+/// Whether a key press is one of a binding's keys.
+fn matches(binding: &Binding, key: &KeyEvent) -> bool {
+    binding
+        .keys
+        .iter()
+        .any(|&(code, mods)| code == key.code && mods == key.modifiers)
 }
 
 /// The action for a key press in the model's current state, if any. Text being typed (the
@@ -359,16 +148,12 @@ pub fn action_for(model: &Model, key: KeyEvent) -> Option<Action> {
         scopes.push(Scope::Developers);
     }
     scopes.push(Scope::Global);
-    let table = bindings();
+    let table = model.keys.bindings();
     scopes.iter().find_map(|scope| {
         table
             .iter()
             .filter(|b| b.scope == *scope)
-            .find(|b| {
-                b.keys
-                    .iter()
-                    .any(|&(code, mods)| code == key.code && mods == key.modifiers)
-            })
+            .find(|b| matches(b, &key))
             .map(|b| b.action.clone())
     })
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::action::{SyncResult, Tab, Timeline};
+use super::keymap::KeyTable;
 use crate::api::{ProgressSnapshot, RequestRecord};
 use crate::metrics::{CostBasis, Dashboard, Developer, PlanSetting, RangePreset, preset_range};
 use crate::sync::Coverage;
@@ -27,11 +28,6 @@ impl DateRange {
             RangePreset::MonthToDate => "month to date".to_owned(),
         };
         Self { from, to, label }
-    }
-
-    /// Parses a config value such as `30d` or `mtd`.
-    pub fn from_config(text: &str, today: NaiveDate) -> Self {
-        Self::preset(RangePreset::from_config(text), today)
     }
 }
 
@@ -325,6 +321,8 @@ pub struct Model {
     pub key: super::wizard::KeyInfo,
     /// The config's `plan`: whether the cost figures are the bill or only extra usage.
     pub plan: PlanSetting,
+    /// The key table in use (the defaults with the config's `[keys]` overrides).
+    pub keys: KeyTable,
 }
 
 impl Model {
@@ -362,6 +360,7 @@ impl Model {
             wizard: None,
             key: super::wizard::KeyInfo::default(),
             plan: PlanSetting::Auto,
+            keys: KeyTable::default(),
         }
     }
 

@@ -2,7 +2,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{Binding, CTRL, NONE, Scope, bindings};
+use std::borrow::Cow;
+
+use super::{Binding, CTRL, NONE, Scope, bindings, matches};
 use crate::tui::action::Action;
 use crate::tui::wizard::{Panel, WizardAction};
 
@@ -10,8 +12,9 @@ use crate::tui::wizard::{Panel, WizardAction};
 pub(super) fn wizard_bindings() -> Vec<Binding> {
     use KeyCode::{Char, Enter, Esc};
     let b = |keys, label, action, panel, help| Binding {
-        keys,
-        label,
+        name: "",
+        keys: Cow::Borrowed(keys),
+        label: Cow::Borrowed(label),
         action,
         scope: Scope::Wizard(panel),
         help,
@@ -108,12 +111,9 @@ pub(super) fn wizard_bindings() -> Vec<Binding> {
 /// The wizard takes every key while it is open: its panel's bindings, typing in the key
 /// field, and `q` to quit elsewhere.
 pub(super) fn wizard_action(panel: Panel, key: KeyEvent) -> Option<Action> {
-    let found = bindings().into_iter().find(|b| {
-        b.scope == Scope::Wizard(panel)
-            && b.keys
-                .iter()
-                .any(|&(code, mods)| code == key.code && mods == key.modifiers)
-    });
+    let found = bindings()
+        .into_iter()
+        .find(|b| b.scope == Scope::Wizard(panel) && matches(b, &key));
     if let Some(binding) = found {
         return Some(binding.action);
     }

@@ -7,15 +7,15 @@ use ratatui::widgets::Paragraph;
 
 use super::widgets::{block, wrap_words};
 use super::{Theme, centred, clear};
-use crate::tui::keymap::{Binding, Scope, bindings};
+use crate::tui::keymap::{Binding, Scope};
 use crate::tui::model::Model;
 
 /// The overlay's widest; at 80 columns it covers the screen edge to edge.
 const WIDTH: u16 = 80;
 const FOOTER: &str = "While filtering: type, Backspace, Enter keeps, Esc clears";
 
-pub fn render(_model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let table = bindings();
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let table = model.keys.bindings();
     let sections: Vec<(Scope, Vec<&Binding>)> = [
         Scope::Global,
         Scope::Lists,
@@ -100,7 +100,7 @@ fn section<'a>(
     for b in keys {
         let text = wrap_words(b.help, width.saturating_sub(indent + label_width));
         for (i, part) in text.into_iter().enumerate() {
-            let label = if i == 0 { b.label } else { "" };
+            let label = if i == 0 { &*b.label } else { "" };
             lines.push(Line::from(vec![
                 Span::styled(format!("{:indent$}{label:<label_width$}", ""), theme.accent),
                 Span::styled(part, theme.text),

@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use super::widgets::{block, wrap_words};
 use super::{Theme, centred, clear};
-use crate::tui::keymap::{Scope, bindings};
+use crate::tui::keymap::Scope;
 use crate::tui::model::Model;
 
 /// The box's width, borders included.
@@ -32,7 +32,12 @@ pub fn render(
         ),
     ])];
     lines.push(Line::raw(""));
-    for b in bindings().iter().filter(|b| b.scope == Scope::Picker) {
+    for b in model
+        .keys
+        .bindings()
+        .iter()
+        .filter(|b| b.scope == Scope::Picker)
+    {
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<3}", b.label), theme.accent),
             Span::styled(b.help, theme.text),

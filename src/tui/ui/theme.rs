@@ -2,6 +2,8 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::config::ThemeName;
+
 /// Semantic styles used by every pane.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Theme {
@@ -26,18 +28,18 @@ pub struct Theme {
 
 impl Theme {
     /// The theme named in the config (`dark`, `light`, `mono`); `NO_COLOR` forces mono.
-    pub fn from_config(name: &str) -> Theme {
+    pub fn from_config(name: ThemeName) -> Theme {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Theme::choose(name, no_color)
     }
 
     /// The theme for a config name when `NO_COLOR` is (or is not) set.
-    pub fn choose(name: &str, no_color: bool) -> Theme {
+    pub fn choose(name: ThemeName, no_color: bool) -> Theme {
         match name {
             _ if no_color => Theme::mono(),
-            "light" => Theme::light(),
-            "mono" => Theme::mono(),
-            _ => Theme::dark(),
+            ThemeName::Light => Theme::light(),
+            ThemeName::Mono => Theme::mono(),
+            ThemeName::Dark => Theme::dark(),
         }
     }
 
@@ -118,10 +120,10 @@ mod tests {
 
     #[test]
     fn no_color_wins_over_the_configured_theme() {
-        assert_eq!(Theme::choose("dark", true), Theme::mono());
-        assert_eq!(Theme::choose("light", true), Theme::mono());
-        assert_eq!(Theme::choose("light", false), Theme::light());
-        assert_eq!(Theme::choose("anything", false), Theme::dark());
+        assert_eq!(Theme::choose(ThemeName::Dark, true), Theme::mono());
+        assert_eq!(Theme::choose(ThemeName::Light, true), Theme::mono());
+        assert_eq!(Theme::choose(ThemeName::Light, false), Theme::light());
+        assert_eq!(Theme::choose(ThemeName::Dark, false), Theme::dark());
     }
 
     #[test]
