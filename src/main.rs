@@ -1,6 +1,5 @@
 //! The `topogy` binary: parse the command line, set up logging, dispatch.
 
-use clap::Parser;
 use topogy::cli::{Cli, Command};
 use topogy::exit::ExitCode;
 
@@ -8,7 +7,7 @@ fn main() -> std::process::ExitCode {
     if let Err(report) = color_eyre::install() {
         eprintln!("topogy: {report}");
     }
-    let mut cli = Cli::parse();
+    let mut cli = Cli::from_command_line();
     if let Err(advice) = cli.global.check() {
         eprintln!("topogy: {advice}");
         return ExitCode::Usage.into();
