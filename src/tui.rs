@@ -301,6 +301,7 @@ fn run_commands(
                     .write_all(&clipboard::osc52(&text))
                     .and_then(|()| out.flush());
             }
+            Command::DoctorReport => sessions.doctor_report(done),
             Command::Write { path, bytes } => {
                 let done = done.clone();
                 tokio::task::spawn_blocking(move || {

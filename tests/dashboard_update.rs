@@ -1207,6 +1207,24 @@ fn the_mouse_clicks_tabs_and_rows_and_its_wheel_scrolls() {
 }
 
 #[test]
+fn shift_y_runs_doctor_and_copies_its_report() {
+    let mut model = loaded();
+    let commands = press(&mut model, key(KeyCode::Char('Y')));
+    assert_eq!(commands, vec![Command::DoctorReport]);
+    assert_eq!(
+        model.flash.as_ref().map(|f| f.0.as_str()),
+        Some("running topogy doctor for the clipboard…")
+    );
+    let report = "topogy doctor report\n\n✓ Key\n".to_owned();
+    let commands = update(&mut model, Action::ReportReady(report.clone()));
+    assert_eq!(commands, vec![Command::Copy(report)]);
+    assert_eq!(
+        model.flash.as_ref().map(|f| f.0.as_str()),
+        Some("copied the doctor report (3 lines, redacted: no key) to the clipboard")
+    );
+}
+
+#[test]
 fn y_copies_the_highlighted_email_as_osc_52_bytes() {
     let mut model = loaded();
     update(&mut model, Action::GoTab(Tab::Developers));

@@ -1,6 +1,8 @@
 //! End to end in tmux, what a support call on a screen share relies on: a failure's whole
 //! message stays readable in the message log (`m`) after the status bar has moved on, and a
-//! rehearsed fault shows on the first screen even over a store that is already synced.
+//! rehearsed fault shows on the first screen even over a store that is already synced; `y` and
+//! `Y` put the highlighted e-mail and the doctor report on the clipboard through OSC 52 (tmux,
+//! with `set-clipboard on`, keeps what a program sends that way as a paste buffer).
 //! Skipped (with a message) only when tmux is not installed.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed step should stop the test loudly
 
@@ -144,4 +146,48 @@ fn a_rehearsed_fault_shows_on_the_first_screen_over_a_synced_store() {
         "{again}"
     );
     second.keys(&["q"]);
+}
+
+#[test]
+fn y_and_shift_y_put_the_email_and_the_doctor_report_on_the_clipboard() {
+    if !tmux_installed() {
+        eprintln!(
+            "SKIPPED: tmux is not installed; install it (apt-get install tmux) to run this test"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = start_demo(dir.path(), "copy", "", (120, 40));
+    tmux.run(&["set-option", "-g", "set-clipboard", "on"]);
+    tmux.keys(&["2"]);
+    tmux.wait_for("people in the table", |s| s.contains("@"));
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for_text("to the clipboard");
+    let copied = screen
+        .split("copied ")
+        .nth(1)
+        .and_then(|rest| rest.split(" to the clipboard").next())
+        .unwrap()
+        .trim()
+        .to_owned();
+    assert!(copied.contains('@'), "{screen}");
+    let buffer = |tmux: &Tmux| String::from_utf8(tmux.run(&["show-buffer"]).stdout).unwrap();
+    assert_eq!(buffer(&tmux), copied);
+
+    tmux.keys(&["Y"]);
+    let screen = tmux.wait_for_text("copied the doctor report");
+    let report = buffer(&tmux);
+    assert!(
+        report.starts_with(
+            "topogy doctor report (redacted: the key appears only as its fingerprint)"
+        ),
+        "{report}"
+    );
+    let lines = report.lines().count();
+    assert!(
+        screen.contains(&format!("copied the doctor report ({lines} lines")),
+        "{screen}"
+    );
+    assert!(report.contains("built-in simulator, --demo"), "{report}");
+    tmux.keys(&["q"]);
 }

@@ -114,6 +114,10 @@ pub enum Action {
     Select(usize),
     /// `y`: copy the highlighted e-mail or request id to the terminal's clipboard.
     Copy,
+    /// `Y`: run `topogy doctor` and copy its redacted report to the terminal's clipboard.
+    CopyReport,
+    /// The doctor report `Y` asked for, ready to copy.
+    ReportReady(String),
     /// `/`: start typing a filter.
     StartFilter,
     /// A character typed into the filter (or the custom range field).

@@ -142,6 +142,16 @@ impl Sessions {
     }
 
     /// Runs one of the wizard's commands; answers arrive on `done`.
+    /// Runs `topogy doctor`'s checks for this profile off the UI task and sends back its
+    /// report (redacted, as for a support ticket) to copy.
+    pub fn doctor_report(&self, done: &UnboundedSender<Action>) {
+        let (done, global) = (done.clone(), self.global.clone());
+        tokio::spawn(async move {
+            let report = diagnose::examine(&global).await;
+            let _ = done.send(Action::ReportReady(report.to_text()));
+        });
+    }
+
     pub fn run(&mut self, command: KeyCommand, done: &UnboundedSender<Action>) {
         let done = done.clone();
         let profile = self.global.profile.clone();

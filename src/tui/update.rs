@@ -39,6 +39,8 @@ pub enum Command {
     },
     /// Put text on the terminal's clipboard (OSC 52).
     Copy(String),
+    /// Run `topogy doctor`'s checks off the UI task; its report comes back as `ReportReady`.
+    DoctorReport,
     /// Write an export file.
     Write { path: PathBuf, bytes: Vec<u8> },
     /// Verify, store or remove a key, or restart the sync session with one (the wizard).
@@ -93,6 +95,18 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
             move_selection(model, by);
         }
         Action::Copy => return copy(model),
+        Action::CopyReport => {
+            model.say("running topogy doctor for the clipboard…".to_owned());
+            return vec![Command::DoctorReport];
+        }
+        Action::ReportReady(report) => {
+            let lines = report.lines().count();
+            model.say(format!(
+                "copied the doctor report ({}, redacted: no key) to the clipboard",
+                crate::metrics::plural(lines as u64, "line", "lines")
+            ));
+            return vec![Command::Copy(report)];
+        }
         Action::Bottom => move_selection(model, isize::MAX / 2),
         Action::StartFilter => {
             if model.tab == Tab::Developers && model.overlay.is_none() {

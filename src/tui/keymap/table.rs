@@ -208,6 +208,14 @@ pub fn bindings() -> Vec<Binding> {
             "copy e-mail or request id",
         ),
         b(
+            "copy_report",
+            &[(Char('Y'), SHIFT), (Char('Y'), NONE)],
+            "Y",
+            Action::CopyReport,
+            Scope::Global,
+            "copy the doctor report",
+        ),
+        b(
             "filter",
             &[(Char('/'), NONE)],
             "/",
