@@ -19,7 +19,8 @@ use topogy::tui::ui::Theme;
 use topogy::tui::update::update;
 
 use dashboard_common::{
-    TODAY, draw, loaded_model, now, screen_text, simulator, sync, sync_dashboard, syncer,
+    TODAY, draw, load_dashboard, loaded_model, now, screen_text, simulator, sync, sync_dashboard,
+    syncer,
 };
 
 /// The two sizes every screen is drawn at: the smallest supported, and a large one.
@@ -51,14 +52,7 @@ fn fixture() -> &'static Fixture {
             let mut syncer = syncer(&sim, Store::open_in_memory().unwrap(), now());
             let range = range();
             let outcome = sync_dashboard(&mut syncer, &range, TODAY).await;
-            let dashboard = Dashboard::load(
-                syncer.store(),
-                range.from,
-                range.to,
-                now(),
-                Some(&outcome.coverage),
-            )
-            .unwrap();
+            let dashboard = load_dashboard(syncer.store(), &range, &outcome.coverage);
             // The first person of the Developers table, as Enter would open them.
             let model = loaded_model(
                 range.clone(),

@@ -25,7 +25,7 @@ use topogy::tui::model::{DateRange, Model};
 use topogy::tui::ui::{self, Theme};
 use topogy::tui::update::{needs, update};
 
-use dashboard_common::{TODAY, loaded_model, now, syncer};
+use dashboard_common::{TODAY, load_dashboard, loaded_model, now, syncer};
 
 async fn simulator(seed: u64) -> SimHandle {
     sim::spawn(SimConfig {
@@ -251,14 +251,7 @@ async fn a_second_dashboard_waits_for_the_syncing_one_reloading_meanwhile_then_s
     assert_eq!(sim.request_count(), before, "everything was already held");
     assert_eq!(outcome.requests, 0);
     let syncer = task.finish().await.unwrap();
-    let dashboard = Dashboard::load(
-        syncer.store(),
-        range.from,
-        range.to,
-        now(),
-        Some(&outcome.coverage),
-    )
-    .unwrap();
+    let dashboard = load_dashboard(syncer.store(), &range, &outcome.coverage);
     assert_eq!(
         Some(&dashboard.developers),
         model.data.as_ref().map(|d| &d.developers),

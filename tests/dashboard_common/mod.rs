@@ -66,15 +66,14 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
 pub async fn synced_dashboard(sim: &SimHandle, range: &DateRange) -> (Dashboard, Coverage, u64) {
     let mut syncer = syncer(sim, Store::open_in_memory().unwrap(), now());
     let outcome = sync_dashboard(&mut syncer, range, range.to).await;
-    let dashboard = Dashboard::load(
-        syncer.store(),
-        range.from,
-        range.to,
-        now(),
-        Some(&outcome.coverage),
-    )
-    .unwrap();
+    let dashboard = load_dashboard(syncer.store(), range, &outcome.coverage);
     (dashboard, outcome.coverage, outcome.requests)
+}
+
+/// The dashboard's figures for `range` from `store` as a sync with `coverage` left it, on the
+/// fixed clock.
+pub fn load_dashboard(store: &Store, range: &DateRange, coverage: &Coverage) -> Dashboard {
+    Dashboard::load(store, range.from, range.to, now(), Some(coverage)).unwrap()
 }
 
 /// A sync engine over `store`, talking to `sim` with a generous budget and a fixed clock.
