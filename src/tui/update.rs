@@ -1,20 +1,23 @@
 //! `update`: applies one action to the model and says what background work to start.
 //! Synchronous and free of I/O, so action sequences are tested without a terminal.
 
+mod clipboard;
 mod export;
 mod lists;
 mod range;
 
+use clipboard::{copy, copy_report, report_ready};
+
 use lists::{clamp_scroll, move_selection};
 pub(crate) use range::{backfill_command, sync_commands};
 pub use range::{needs, parse_range};
-use range::{refresh, set_range};
+use range::{refresh, set_range, sync_finished};
 
 use std::path::PathBuf;
 
 use chrono::{Duration, NaiveDate};
 
-use super::action::{Action, SyncResult, Tab};
+use super::action::{Action, Tab};
 use super::model::{Connection, DateRange, LoadState, Model, Overlay};
 use crate::sync::{Coverage, Need};
 
@@ -95,18 +98,8 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
             move_selection(model, by);
         }
         Action::Copy => return copy(model),
-        Action::CopyReport => {
-            model.say("running topogy doctor for the clipboard…".to_owned());
-            return vec![Command::DoctorReport];
-        }
-        Action::ReportReady(report) => {
-            let lines = report.lines().count();
-            model.say(format!(
-                "copied the doctor report ({}, redacted: no key) to the clipboard",
-                crate::metrics::plural(lines as u64, "line", "lines")
-            ));
-            return vec![Command::Copy(report)];
-        }
+        Action::CopyReport => return copy_report(model),
+        Action::ReportReady(report) => return report_ready(model, report),
         Action::Bottom => move_selection(model, isize::MAX / 2),
         Action::StartFilter => {
             if model.tab == Tab::Developers && model.overlay.is_none() {
@@ -355,35 +348,6 @@ fn back(model: &mut Model) {
     }
 }
 
-/// `y`: the highlighted person's e-mail, or the highlighted request's id on the Status tab.
-fn copy(model: &mut Model) -> Vec<Command> {
-    let text = match model.tab {
-        _ if model.overlay.is_some() => None,
-        Tab::Developers => model.selected_developer().map(|d| d.email.clone()),
-        Tab::Cost => model
-            .cost_ranking()
-            .get(model.lists.cost_people)
-            .map(|d| d.email.clone()),
-        Tab::Status => model
-            .requests
-            .iter()
-            .rev()
-            .nth(model.lists.requests)
-            .and_then(|r| r.request_id.clone()),
-        _ => None,
-    };
-    match text {
-        Some(text) => {
-            model.say(format!("copied {text} to the clipboard"));
-            vec![Command::Copy(text)]
-        }
-        None => {
-            model.say("nothing highlighted to copy here".to_owned());
-            Vec::new()
-        }
-    }
-}
-
 fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
     model.now = now;
     if model
@@ -421,51 +385,4 @@ pub fn load_command(model: &Model) -> Command {
         to: model.range.to,
         coverage: model.coverage.clone(),
     }
-}
-
-fn sync_finished(model: &mut Model, result: SyncResult) -> Vec<Command> {
-    model.syncing = false;
-    model.other_syncing = false;
-    model.progress.waiting = None;
-    model.wait_until = None;
-    // What was planned and not needed (a page that did not come, a retry not taken) is
-    // dropped: a finished sync never reads "37 done / 38 planned".
-    model.progress.planned = model.progress.done;
-    model.connection = match &result {
-        SyncResult::Done { coverage, .. } => {
-            // A coverage from the month-to-date need does not describe the range's people.
-            if !coverage.engagement.is_empty() {
-                model.coverage = Some(coverage.clone());
-            }
-            Connection::Online
-        }
-        SyncResult::Offline { cause } => Connection::Offline {
-            cause: cause.clone(),
-        },
-        SyncResult::Rejected { cause, fixes } => Connection::Rejected {
-            cause: cause.clone(),
-            fixes: fixes.clone(),
-        },
-        // A definite answer: the problem stays on the status bar until a sync works.
-        SyncResult::Failed { cause } => Connection::Failed {
-            cause: cause.clone(),
-        },
-    };
-    match &result {
-        SyncResult::Done { .. } => {}
-        SyncResult::Offline { cause } => model.log(format!("offline: {cause}"), true),
-        SyncResult::Rejected { cause, fixes } => {
-            let fixes: Vec<String> = fixes
-                .iter()
-                .enumerate()
-                .map(|(i, fix)| format!(" {}. {fix}", i + 1))
-                .collect();
-            model.log(format!("key refused: {cause}{}", fixes.concat()), true);
-        }
-        SyncResult::Failed { cause } => model.log(format!("refresh failed: {cause}"), true),
-    }
-    model.last_sync = Some((model.now, result));
-    model.dirty = false;
-    model.last_load = Some(model.now);
-    vec![load_command(model)]
 }

@@ -1,10 +1,11 @@
 //! The date range and what it needs synced: parsing a custom range, the needs of a range,
-//! the background backfill, and `r`.
+//! the background backfill, `r`, and what a finished sync leaves.
 
 use chrono::NaiveDate;
 
-use super::Command;
+use super::{Command, load_command};
 use crate::sync::Need;
+use crate::tui::action::SyncResult;
 use crate::tui::model::{Connection, DateRange, LoadState, Model};
 
 /// Parses `YYYY-MM-DD..YYYY-MM-DD` (or two dates separated by a space), inclusive.
@@ -100,4 +101,53 @@ pub(super) fn refresh(model: &mut Model) -> Vec<Command> {
     }
     // `r` asks the API, so what the status bar says next is a real answer.
     checked_sync_commands(model, true)
+}
+
+/// A sync ended: the connection state it proves, its failure kept in the message log, and a
+/// reload of what it stored.
+pub(super) fn sync_finished(model: &mut Model, result: SyncResult) -> Vec<Command> {
+    model.syncing = false;
+    model.other_syncing = false;
+    model.progress.waiting = None;
+    model.wait_until = None;
+    // What was planned and not needed (a page that did not come, a retry not taken) is
+    // dropped: a finished sync never reads "37 done / 38 planned".
+    model.progress.planned = model.progress.done;
+    model.connection = match &result {
+        SyncResult::Done { coverage, .. } => {
+            // A coverage from the month-to-date need does not describe the range's people.
+            if !coverage.engagement.is_empty() {
+                model.coverage = Some(coverage.clone());
+            }
+            Connection::Online
+        }
+        SyncResult::Offline { cause } => Connection::Offline {
+            cause: cause.clone(),
+        },
+        SyncResult::Rejected { cause, fixes } => Connection::Rejected {
+            cause: cause.clone(),
+            fixes: fixes.clone(),
+        },
+        // A definite answer: the problem stays on the status bar until a sync works.
+        SyncResult::Failed { cause } => Connection::Failed {
+            cause: cause.clone(),
+        },
+    };
+    match &result {
+        SyncResult::Done { .. } => {}
+        SyncResult::Offline { cause } => model.log(format!("offline: {cause}"), true),
+        SyncResult::Rejected { cause, fixes } => {
+            let fixes: Vec<String> = fixes
+                .iter()
+                .enumerate()
+                .map(|(i, fix)| format!(" {}. {fix}", i + 1))
+                .collect();
+            model.log(format!("key refused: {cause}{}", fixes.concat()), true);
+        }
+        SyncResult::Failed { cause } => model.log(format!("refresh failed: {cause}"), true),
+    }
+    model.last_sync = Some((model.now, result));
+    model.dirty = false;
+    model.last_load = Some(model.now);
+    vec![load_command(model)]
 }
