@@ -24,7 +24,7 @@ use crate::credentials::ApiKey;
 use crate::exit::ExitCode;
 
 pub use checklist::{ChecklistItem, Step, Verdict};
-pub use doctor::{DoctorReport, examine};
+pub use doctor::{DoctorReport, examine, examine_with};
 pub use identity::{OrgIdentity, identify};
 pub use verify::{VerifyReport, VerifyResult};
 

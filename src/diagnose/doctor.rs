@@ -24,7 +24,7 @@ use super::plan;
 use super::{Check, CheckStatus, client};
 use crate::cli::{GlobalArgs, ReportArgs};
 use crate::context::{Endpoint, resolve_key};
-use crate::credentials::Severity;
+use crate::credentials::{KeyError, Resolved, Severity};
 use crate::exit::ExitCode;
 
 /// The whole report: facts about the machine, then the checks in order.
@@ -161,6 +161,14 @@ fn terminal() -> String {
 
 /// Runs every check; never prints.
 pub async fn examine(global: &GlobalArgs) -> DoctorReport {
+    examine_with(global, resolve_key(global)).await
+}
+
+/// [`examine`] with the key already found (the dashboard's: standard input is read once).
+pub async fn examine_with(
+    global: &GlobalArgs,
+    resolved: Result<Resolved, KeyError>,
+) -> DoctorReport {
     let now = Utc::now();
     let mut facts = vec![
         ("version", format!("topogy {}", env!("CARGO_PKG_VERSION"))),
@@ -185,7 +193,6 @@ pub async fn examine(global: &GlobalArgs) -> DoctorReport {
     if endpoint.simulator.is_some() {
         facts[3].1 = format!("{} (built-in simulator, --demo)", endpoint.base_url);
     }
-    let resolved = resolve_key(global);
     checks.push(key_check(&resolved));
     checks.push(storage_check(global));
     let key = resolved.ok();

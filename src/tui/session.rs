@@ -11,8 +11,8 @@ use super::action::Action;
 use super::wizard::{Failure, KeyCommand, StoreFailure, Stored, WizardAction};
 use crate::api::{Client, RequestRecord};
 use crate::cli::GlobalArgs;
-use crate::context::{Context, ContextError, Endpoint, profile_dir};
-use crate::credentials::{ApiKey, KeySource, display_path, storage};
+use crate::context::{Context, ContextError, Endpoint, profile_dir, resolve_key};
+use crate::credentials::{self, ApiKey, KeySource, Resolved, display_path, storage};
 use crate::diagnose;
 use crate::sim::SimHandle;
 use crate::store::{OpenNotice, OrgStores};
@@ -22,6 +22,8 @@ use crate::sync::{Need, SyncEvent, SyncOptions, SyncTask};
 struct Session {
     task: SyncTask,
     client: Client,
+    /// The key it runs with, for the doctor report (`--key-stdin` cannot be read twice).
+    key: Resolved,
 }
 
 /// The sync session (if a key is known) and what is needed to start another.
@@ -66,6 +68,7 @@ impl Sessions {
     ) -> Result<(Action, Option<OpenNotice>), ContextError> {
         self.current = None;
         let fingerprint = key.fingerprint();
+        let key_copy = key.clone();
         let endpoint = Endpoint {
             base_url: self.base_url.clone(),
             simulator: None,
@@ -77,6 +80,12 @@ impl Sessions {
         self.current = Some(Session {
             task: SyncTask::spawn(context.syncer),
             client,
+            key: Resolved {
+                findings: credentials::inspect(key_copy.expose()).findings,
+                key: key_copy,
+                source,
+                backend: None,
+            },
         });
         let key_source = self.describe(source, &fingerprint);
         Ok((
@@ -145,9 +154,17 @@ impl Sessions {
     /// Runs `topogy doctor`'s checks for this profile off the UI task and sends back its
     /// report (redacted, as for a support ticket) to copy.
     pub fn doctor_report(&self, done: &UnboundedSender<Action>) {
-        let (done, global) = (done.clone(), self.global.clone());
+        let (done, mut global) = (done.clone(), self.global.clone());
+        // The key the dashboard runs with; standard input was read once, at the start.
+        let key = match &self.current {
+            Some(session) => Ok(session.key.clone()),
+            None => {
+                global.key_stdin = false;
+                resolve_key(&global)
+            }
+        };
         tokio::spawn(async move {
-            let report = diagnose::examine(&global).await;
+            let report = diagnose::examine_with(&global, key).await;
             let _ = done.send(Action::ReportReady(report.to_text()));
         });
     }
