@@ -165,7 +165,10 @@ async fn round(task: &mut SyncTask, exposed: &Exposed, args: &CollectArgs) -> Ro
                     *store = Some(reached.store);
                 }
             }
-            SyncEvent::Progress(_) | SyncEvent::Stored(_) | SyncEvent::OtherSyncing(_) => {}
+            SyncEvent::Progress(_)
+            | SyncEvent::BackfillProgress(_)
+            | SyncEvent::Stored(_)
+            | SyncEvent::OtherSyncing(_) => {}
         }
     }
     let after = exposed.client.subscribe_progress().borrow().done;

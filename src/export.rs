@@ -367,7 +367,7 @@ impl Reporter {
     fn event(&mut self, event: &SyncEvent) {
         match event {
             SyncEvent::Notice(text) => self.say(&format!("topogy: note: {text}")),
-            SyncEvent::Progress(p) => self.progress(p),
+            SyncEvent::Progress(p) | SyncEvent::BackfillProgress(p) => self.progress(p),
             SyncEvent::Finished(_)
             | SyncEvent::BackfillFinished(_)
             | SyncEvent::Stored(_)

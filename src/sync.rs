@@ -218,8 +218,10 @@ pub struct SyncOutcome {
 /// Messages from the background task.
 #[derive(Debug)]
 pub enum SyncEvent {
-    /// Requests done and planned, and any current wait.
+    /// Requests done and planned, and any current wait, of what a screen or a command asked.
     Progress(ProgressSnapshot),
+    /// The same for a chunk of background backfill: a screen's need is not waiting on it.
+    BackfillProgress(ProgressSnapshot),
     /// Something the user should know (e.g. days the API no longer serves).
     Notice(String),
     /// A unit of data was written to the store; views may reload.

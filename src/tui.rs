@@ -208,6 +208,10 @@ async fn event_loop(
                     let _ = done_tx.send(Action::RequestLog(sessions.recent_requests()));
                     Action::SyncProgress(p)
                 }),
+                SyncEvent::BackfillProgress(p) => Some({
+                    let _ = done_tx.send(Action::RequestLog(sessions.recent_requests()));
+                    Action::BackfillProgress(p)
+                }),
                 SyncEvent::Notice(text) => Some(Action::SyncNotice(text)),
                 SyncEvent::OtherSyncing(elsewhere) => Some(Action::OtherSyncing(elsewhere)),
                 SyncEvent::Stored(_) => Some(Action::Stored),
@@ -218,6 +222,7 @@ async fn event_loop(
                 // A backfill chunk that worked only adds days; one that failed says why.
                 SyncEvent::BackfillFinished(Ok(_)) => Some(Action::BackfillDone),
                 SyncEvent::BackfillFinished(result) => {
+                    let _ = done_tx.send(Action::BackfillDone);
                     Some(Action::SyncFinished(sync_result(result)))
                 }
                 // The key's organization is known: its store is the one to show.

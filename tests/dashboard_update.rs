@@ -712,6 +712,69 @@ fn a_failed_refresh_keeps_the_last_good_data() {
     assert_eq!(connection_text(&model), ("online".to_owned(), false));
 }
 
+/// A chunk of history backfill is running: 4 of 12 requests done.
+fn backfilling(model: &mut Model) {
+    update(
+        model,
+        Action::BackfillProgress(topogy::api::ProgressSnapshot {
+            done: 4,
+            planned: 12,
+            ..topogy::api::ProgressSnapshot::default()
+        }),
+    );
+    assert!(model.backfilling && !model.syncing && model.busy());
+}
+
+#[test]
+fn r_during_backfill_starts_a_refresh_instead_of_saying_one_runs() {
+    let mut model = loaded();
+    backfilling(&mut model);
+    assert_eq!(
+        press(&mut model, key(KeyCode::Char('r'))),
+        vec![Command::Sync(Need {
+            check_key: true,
+            ..Need::dashboard(day("2026-10-27"), day("2026-11-25"))
+        })]
+    );
+    assert_ne!(
+        model.flash.as_ref().map(|f| f.0.as_str()),
+        Some("a refresh is already running")
+    );
+    // That refresh is what `r` now waits for; the backfill's chunk ending changes nothing.
+    assert!(model.syncing);
+    update(&mut model, Action::BackfillDone);
+    assert!(model.syncing && !model.backfilling);
+    assert_eq!(update(&mut model, Action::Refresh), vec![]);
+    assert_eq!(
+        model.flash.as_ref().map(|f| f.0.as_str()),
+        Some("a refresh is already running")
+    );
+}
+
+#[test]
+fn the_auto_refresh_is_not_starved_by_a_running_backfill() {
+    let mut model = loaded();
+    let due = now() + model.refresh_every;
+    backfilling(&mut model);
+    // The range's refresh, and no second backfill while the first runs.
+    assert_eq!(
+        update(&mut model, Action::Tick(due)),
+        vec![Command::Sync(Need::dashboard(
+            day("2026-10-27"),
+            day("2026-11-25")
+        ))]
+    );
+    // The status bar still says work is running while only the backfill does.
+    update(
+        &mut model,
+        Action::SyncFinished(SyncResult::Done {
+            requests: 3,
+            coverage: coverage(),
+        }),
+    );
+    assert!(!model.syncing && model.backfilling && model.busy());
+}
+
 #[test]
 fn a_refused_key_stops_background_requests_until_r() {
     // Control: while online, the refresh interval starts a sync.

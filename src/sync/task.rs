@@ -106,7 +106,11 @@ impl SyncTask {
                             changed = progress.changed() => {
                                 if changed.is_ok() {
                                     let snapshot = progress.borrow_and_update().clone();
-                                    let _ = event_tx.send(SyncEvent::Progress(snapshot));
+                                    let _ = event_tx.send(if foreground {
+                                        SyncEvent::Progress(snapshot)
+                                    } else {
+                                        SyncEvent::BackfillProgress(snapshot)
+                                    });
                                 }
                             }
                         }

@@ -148,6 +148,9 @@ pub enum Action {
     /// Time passes (for the clock, debounced reloads and the refresh interval).
     Tick(DateTime<Utc>),
     SyncProgress(ProgressSnapshot),
+    /// Progress of a chunk of background backfill (which `r` and the auto-refresh do not wait
+    /// for: their sync runs before the next chunk).
+    BackfillProgress(ProgressSnapshot),
     /// The client's recent requests, for the Status tab.
     RequestLog(Vec<crate::api::RequestRecord>),
     SyncNotice(String),

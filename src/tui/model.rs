@@ -282,7 +282,10 @@ pub struct Model {
     pub data: Option<Box<Dashboard>>,
     pub load: LoadState,
     pub connection: Connection,
+    /// A sync of what the screen needs is running (`r` waits for it).
     pub syncing: bool,
+    /// A chunk of background backfill is running (shown as syncing; `r` does not wait for it).
+    pub backfilling: bool,
     /// Another topogy is syncing this organization: this one shows its results meanwhile.
     pub other_syncing: bool,
     pub progress: ProgressSnapshot,
@@ -336,6 +339,7 @@ impl Model {
             load: LoadState::Loading,
             connection: Connection::Starting,
             syncing: false,
+            backfilling: false,
             other_syncing: false,
             progress: ProgressSnapshot::default(),
             last_sync: None,
@@ -414,6 +418,11 @@ impl Model {
     }
 
     /// Requests started in the last minute, against the budget.
+    /// Whether anything is syncing: what the screen needs, or a chunk of backfill.
+    pub fn busy(&self) -> bool {
+        self.syncing || self.backfilling
+    }
+
     pub fn budget_in_use(&self) -> usize {
         let since = self.now - Duration::minutes(1);
         self.requests.iter().filter(|r| r.at > since).count()

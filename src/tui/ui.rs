@@ -225,7 +225,7 @@ fn status_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
     let p = &model.progress;
     let syncing = |explain: bool| {
-        model.syncing.then(|| {
+        model.busy().then(|| {
             if model.other_syncing {
                 let text = "· another topogy is syncing: showing its results";
                 return Span::styled(text, theme.warn);

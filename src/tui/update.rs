@@ -170,12 +170,11 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
         Action::Tick(now) => return tick(model, now),
         Action::SyncProgress(p) => {
             model.syncing = true;
-            // The wait counts down from its deadline on every tick.
-            model.wait_until = p
-                .waiting
-                .and_then(|w| Duration::from_std(w).ok())
-                .map(|w| model.now + w);
-            model.progress = p;
+            progress(model, p);
+        }
+        Action::BackfillProgress(p) => {
+            model.backfilling = true;
+            progress(model, p);
         }
         Action::RequestLog(requests) => {
             // An answer from the API is a definite answer: no longer "connecting".
@@ -196,7 +195,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
         }
         Action::OtherSyncing(elsewhere) => model.other_syncing = elsewhere,
         Action::BackfillDone => {
-            model.syncing = false;
+            model.backfilling = false;
             model.progress.waiting = None;
             model.wait_until = None;
             model.dirty = true;
@@ -348,6 +347,16 @@ fn back(model: &mut Model) {
     }
 }
 
+/// The requests done and planned of whatever runs; the wait counts down from its deadline on
+/// every tick.
+fn progress(model: &mut Model, p: crate::api::ProgressSnapshot) {
+    model.wait_until = p
+        .waiting
+        .and_then(|w| Duration::from_std(w).ok())
+        .map(|w| model.now + w);
+    model.progress = p;
+}
+
 fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
     model.now = now;
     if model
@@ -371,9 +380,12 @@ fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
         .last_sync
         .as_ref()
         .is_some_and(|(at, _)| now - *at >= model.refresh_every);
+    // A running backfill does not hold the refresh back; it is not asked for twice.
     if due && !model.syncing {
         commands.extend(sync_commands(model));
-        commands.extend(backfill_command(model));
+        if !model.backfilling {
+            commands.extend(backfill_command(model));
+        }
     }
     commands
 }

@@ -124,7 +124,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         })
         .collect();
     // Cost not stored yet is unknown, not $0: loading while a sync runs, else no data.
-    let unknown = if model.syncing {
+    let unknown = if model.busy() {
         "loading…".to_owned()
     } else {
         format!("{NO_DATA} for this month")
@@ -214,7 +214,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 Span::styled(
                     match data.cost_through {
                         Some(_) => money(data.total_cost_usd()),
-                        None if model.syncing => unknown,
+                        None if model.busy() => unknown,
                         None => NO_FIGURE.to_owned(),
                     },
                     theme.text,
@@ -266,7 +266,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 /// Marks totals that a running sync is still filling for this range.
 fn partial_note(model: &Model) -> &'static str {
-    if model.syncing && model.coverage.is_none() {
+    if model.busy() && model.coverage.is_none() {
         " (partial: still syncing)"
     } else {
         ""

@@ -56,6 +56,7 @@ fn connected(model: &mut Model, key_source: String, fingerprint: String) -> Vec<
     model.key.fingerprint = fingerprint.clone();
     model.connection = Connection::Starting;
     model.syncing = false;
+    model.backfilling = false;
     if let Some(wizard) = &mut model.wizard {
         wizard.current = Some(CurrentKey {
             fingerprint,
