@@ -94,6 +94,15 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> ExitCode {
     {
         eprintln!("topogy: note: {note}");
     }
+    // What the rows' activity covers: the days held in the range, not the range's end.
+    let engagement = match spans.map(|s| s.activity) {
+        Some(Some((_, last))) => format!("engagement data through {last}"),
+        Some(None) => "no engagement data in this range".to_owned(),
+        None => outcome.coverage.engagement_through.map_or_else(
+            || "no engagement data yet".to_owned(),
+            |d| format!("engagement data through {d}"),
+        ),
+    };
     if let Some(note) = spans.and_then(|s| spans_note(&s, args.from, args.to)) {
         eprintln!("topogy: note: {note}");
     }
@@ -111,18 +120,15 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> ExitCode {
     }
     match written {
         Ok(count) => {
-            let through = outcome
-                .coverage
-                .engagement_through
-                .map_or_else(|| "none yet".to_owned(), |d| d.to_string());
             let target = args
                 .output
                 .as_ref()
                 .map_or_else(|| "standard output".to_owned(), |p| p.display().to_string());
             eprintln!(
-                "topogy: {count} row(s) to {target}; engagement data through {through} \
-                 (it trails by 1–3 days; cost may be revised for 30 days); {} request(s) made",
-                outcome.requests
+                "topogy: {} to {target}; {engagement} (it trails by 1–3 days; cost may be \
+                 revised for 30 days); {} made",
+                metrics::plural(count as u64, "row", "rows"),
+                metrics::plural(outcome.requests, "request", "requests")
             );
             ExitCode::Ok
         }
@@ -180,7 +186,7 @@ pub fn basis_note(basis: CountBasis) -> Option<&'static str> {
 /// Serializes rows as a JSON array (one object per line) or CSV with a header, to a file
 /// (written beside it first, then moved into place, so a failure never leaves half a file)
 /// or to standard output. Returns the number of rows.
-pub fn write_rows<T: Serialize>(
+pub fn write_rows<T: Serialize + Default>(
     rows: &[T],
     format: Format,
     output: Option<&Path>,
@@ -196,7 +202,7 @@ pub fn write_rows<T: Serialize>(
 }
 
 /// Formats rows into `out`.
-pub fn render<T: Serialize>(
+pub fn render<T: Serialize + Default>(
     rows: &[T],
     format: Format,
     out: &mut impl Write,
@@ -216,7 +222,15 @@ pub fn render<T: Serialize>(
             for row in rows {
                 plain.serialize(row)?;
             }
-            let plain = plain.into_inner().map_err(|e| e.into_error())?;
+            // No rows still has its header, so a script reading the file finds its columns.
+            if rows.is_empty() {
+                plain.serialize(T::default())?;
+            }
+            let mut plain = plain.into_inner().map_err(|e| e.into_error())?;
+            if rows.is_empty() {
+                let header_end = plain.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+                plain.truncate(header_end);
+            }
             let mut cells = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .from_reader(plain.as_slice());

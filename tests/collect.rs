@@ -89,11 +89,7 @@ async fn one_round_fills_the_store_and_an_export_without_the_api_is_exact() {
     sim.shutdown();
     let (from, to) = (today() - Duration::days(29), today());
     let (rows, out) = common::export_rows(dir.path(), &sim, "developers", (from, to), &[]).await;
-    assert!(
-        stderr(&out).contains("0 request(s) made"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("0 requests made"), "{}", stderr(&out));
     assert_developers(
         &rows,
         &expected_developers(&org, from, latest, to),

@@ -93,7 +93,7 @@ async fn cold_90_day_export_of_2500_people_is_paced_minimal_and_repeatable() {
     );
     assert_eq!(second.stdout, first.stdout);
     assert!(
-        stderr(&second).contains("0 request(s) made"),
+        stderr(&second).contains("0 requests made"),
         "{}",
         stderr(&second)
     );
@@ -382,8 +382,43 @@ async fn output_file_is_written_whole() {
     );
     assert_eq!(lines.count(), 7);
     assert!(
-        stderr(&out).contains(&format!("7 row(s) to {}", file.display())),
+        stderr(&out).contains(&format!("7 rows to {}", file.display())),
         "{}",
         stderr(&out)
     );
+}
+
+/// A range before 2026 (older than the API serves, and not stored) is no error: no rows, and
+/// the summary says there is no activity in it instead of naming a day "through" it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_range_before_2026_says_it_holds_no_activity() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = simulator(10, None).await;
+    let args = [
+        "export",
+        "developers",
+        "--from",
+        "2025-12-01",
+        "--to",
+        "2025-12-31",
+        "--format",
+        "csv",
+    ];
+    let out = run(dir.path(), &sim, sim::DEMO_KEY, &args).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        1,
+        "the header alone"
+    );
+    assert!(
+        err.contains("31 days from 2025-12-01 to 2025-12-31 are older than the API still serves"),
+        "{err}"
+    );
+    assert!(
+        err.contains("0 rows to standard output; no engagement data in this range"),
+        "{err}"
+    );
+    assert!(!err.contains("through 2025-12-31"), "{err}");
 }

@@ -107,8 +107,7 @@ async fn repeated_people_count_once_and_rows_without_a_user_are_reported() {
     assert_eq!(messages, 12, "the truth: u1 sent 5, u2 sent 7");
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert!(
-        notices[0].contains("2 repeated row(s)")
-            && notices[0].contains("1 row(s) without a user id"),
+        notices[0].contains("2 repeated rows") && notices[0].contains("1 row without a user id"),
         "{}",
         notices[0]
     );

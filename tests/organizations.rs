@@ -116,7 +116,7 @@ async fn a_profile_used_with_two_organizations_keeps_them_apart_and_switching_ba
         "switching back to A fetches nothing"
     );
     assert!(
-        stderr(&third).contains("0 request(s) made"),
+        stderr(&third).contains("0 requests made"),
         "{}",
         stderr(&third)
     );
@@ -166,7 +166,7 @@ async fn a_single_store_of_an_older_version_moves_to_its_organization() {
     assert!(store_of(dir.path(), org).is_file());
     // One request to learn which organization the key reaches; every day was already held.
     assert!(
-        stderr(&again).contains("1 request(s) made"),
+        stderr(&again).contains("1 request made"),
         "{}",
         stderr(&again)
     );

@@ -73,10 +73,11 @@ pub(super) fn one_per_person(merged: Merged, what: &str, notices: &Notices) -> V
             "per-person rows left out"
         );
         let _ = notices.send(SyncEvent::Notice(format!(
-            "per-person activity for {what}: the API sent {} repeated row(s) for people already \
-             counted (the first was kept) and {} row(s) without a user id (left out); the \
-             totals count each person once",
-            merged.duplicates, merged.dropped
+            "per-person activity for {what}: the API sent {} for people already counted (the \
+             first was kept) and {} without a user id (left out); the totals count each \
+             person once",
+            crate::metrics::plural(merged.duplicates as u64, "repeated row", "repeated rows"),
+            crate::metrics::plural(merged.dropped as u64, "row", "rows")
         )));
     }
     merged.rows()

@@ -98,18 +98,18 @@ pub(super) fn rate_limit_check(api: &Client, rpm: u32) -> Check {
         "rate_limit",
         "Rate limit",
         &format!(
-            "no 429 in {} request(s); the organization's budget ({rpm}/min here, 60 by \
-             default) is shared by every key and tool",
-            requests.len()
+            "no 429 in {}; the organization's budget ({rpm}/min here, 60 by default) is \
+             shared by every key and tool",
+            crate::metrics::plural(requests.len() as u64, "request", "requests")
         ),
     );
     if !refused.is_empty() {
         check.status = CheckStatus::Fail;
         check.exit_code = ExitCode::ApiError;
         check.summary = format!(
-            "{} of {} request(s) refused with 429: no headroom right now",
+            "{} of {} refused with 429: no headroom right now",
             refused.len(),
-            requests.len()
+            crate::metrics::plural(requests.len() as u64, "request", "requests")
         );
         check.cause = Some(
             "other tools or keys of the organization are using the shared per-minute limit"

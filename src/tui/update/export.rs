@@ -10,7 +10,7 @@ use crate::tui::action::Tab;
 use crate::tui::model::Model;
 
 /// A row of the Adoption export.
-#[derive(Serialize)]
+#[derive(Default, Serialize)]
 struct AdoptionRow<'a> {
     kind: &'a str,
     name: &'a str,
@@ -19,7 +19,7 @@ struct AdoptionRow<'a> {
 }
 
 /// A row of the Cost export: a person, the cost no person accounts for, or a product and model.
-#[derive(Serialize)]
+#[derive(Default, Serialize)]
 struct CostRow<'a> {
     section: &'a str,
     name: &'a str,
@@ -34,7 +34,7 @@ struct CostRow<'a> {
 
 /// A row of the Claude Code export: one person's output, most commits first (as the first
 /// leaderboard ranks them).
-#[derive(Serialize)]
+#[derive(Default, Serialize)]
 struct ClaudeCodeRow<'a> {
     email: &'a str,
     commits: u64,
@@ -47,7 +47,7 @@ struct ClaudeCodeRow<'a> {
 }
 
 /// A row of the Status export.
-#[derive(Serialize)]
+#[derive(Default, Serialize)]
 struct RequestRow<'a> {
     at: String,
     path: &'a str,
