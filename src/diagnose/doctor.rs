@@ -16,7 +16,7 @@ use store_checks::{freshness_check, store_check};
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::network::{self, Target};
@@ -161,49 +161,66 @@ fn terminal() -> String {
 
 /// Runs every check; never prints.
 pub async fn examine(global: &GlobalArgs) -> DoctorReport {
-    examine_with(global, resolve_key(global)).await
-}
-
-/// [`examine`] with the key already found (the dashboard's: standard input is read once).
-pub async fn examine_with(
-    global: &GlobalArgs,
-    resolved: Result<Resolved, KeyError>,
-) -> DoctorReport {
-    let now = Utc::now();
-    let mut facts = vec![
-        ("version", format!("topogy {}", env!("CARGO_PKG_VERSION"))),
-        ("os", os_name()),
-        ("terminal", terminal()),
-        ("base URL", network::mask_credentials(&global.base_url)),
-        ("profile", crate::context::profile_name(global).to_owned()),
-        ("time", now.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
-    ];
-    let mut checks = Vec::new();
-    let endpoint = match Endpoint::open(global).await {
-        Ok(e) => e,
+    // Under `--demo` the simulator lives until every check has run.
+    match Endpoint::open(global).await {
+        Ok(endpoint) => examine_with(global, &endpoint.base_url, resolve_key(global)).await,
         Err(e) => {
             let mut check = Check::skip("setup", "Setup", "");
             check.status = CheckStatus::Fail;
             check.summary = e.to_string();
             check.exit_code = e.exit_code();
-            checks.push(check);
-            return DoctorReport { facts, checks };
+            DoctorReport {
+                facts: facts(global, &global.base_url, false, Utc::now()),
+                checks: vec![check],
+            }
         }
-    };
-    if endpoint.simulator.is_some() {
-        facts[3].1 = format!("{} (built-in simulator, --demo)", endpoint.base_url);
     }
+}
+
+/// What the report says of this machine and setup, before any check.
+fn facts(
+    global: &GlobalArgs,
+    base_url: &str,
+    simulated: bool,
+    now: DateTime<Utc>,
+) -> Vec<(&'static str, String)> {
+    let base_url = if simulated {
+        format!("{base_url} (built-in simulator, --demo)")
+    } else {
+        network::mask_credentials(base_url)
+    };
+    vec![
+        ("version", format!("topogy {}", env!("CARGO_PKG_VERSION"))),
+        ("os", os_name()),
+        ("terminal", terminal()),
+        ("base URL", base_url),
+        ("profile", crate::context::profile_name(global).to_owned()),
+        ("time", now.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
+    ]
+}
+
+/// Every check against `base_url` with the key already found: `topogy doctor`'s own, or the
+/// dashboard's `Y` with the endpoint and key it runs with (standard input is read once, and
+/// `--demo` asks the simulator already running).
+pub async fn examine_with(
+    global: &GlobalArgs,
+    base_url: &str,
+    resolved: Result<Resolved, KeyError>,
+) -> DoctorReport {
+    let now = Utc::now();
+    let facts = facts(global, base_url, global.demo, now);
+    let mut checks = Vec::new();
     checks.push(key_check(&resolved));
     checks.push(storage_check(global));
     let key = resolved.ok();
     checks.push(shape_check(key.as_ref()));
     checks.push(network::proxy_check());
-    match Target::parse(&endpoint.base_url) {
+    match Target::parse(base_url) {
         Ok(target) => {
             let (dns, addrs) = network::dns_check(&target).await;
             checks.push(dns);
             checks.push(network::connect_check(&target, &addrs).await);
-            let http = network::http_check(&target, &endpoint.base_url).await;
+            let http = network::http_check(&target, base_url).await;
             checks.push(http.check);
             checks.push(network::clock_check(http.clocks));
         }
@@ -224,7 +241,7 @@ pub async fn examine_with(
             .iter()
             .any(|f| f.severity() == Severity::Blocking)
     });
-    let api = usable.map(|r| client(global, &endpoint.base_url, r.key.clone()));
+    let api = usable.map(|r| client(global, base_url, r.key.clone()));
     let latest = match api {
         Some(Ok(api)) => {
             let today = now.date_naive();
@@ -266,6 +283,5 @@ pub async fn examine_with(
     let (store, stored) = store_check(global);
     checks.push(freshness_check(latest, &stored));
     checks.push(store);
-    drop(endpoint);
     DoctorReport { facts, checks }
 }

@@ -155,6 +155,7 @@ impl Sessions {
     /// report (redacted, as for a support ticket) to copy.
     pub fn doctor_report(&self, done: &UnboundedSender<Action>) {
         let (done, mut global) = (done.clone(), self.global.clone());
+        let base_url = self.base_url.clone();
         // The key the dashboard runs with; standard input was read once, at the start.
         let key = match &self.current {
             Some(session) => Ok(session.key.clone()),
@@ -164,7 +165,7 @@ impl Sessions {
             }
         };
         tokio::spawn(async move {
-            let report = diagnose::examine_with(&global, key).await;
+            let report = diagnose::examine_with(&global, &base_url, key).await;
             let _ = done.send(Action::ReportReady(report.to_text()));
         });
     }
