@@ -222,8 +222,7 @@ async fn event_loop(
                 // A backfill chunk that worked only adds days; one that failed says why.
                 SyncEvent::BackfillFinished(Ok(_)) => Some(Action::BackfillDone),
                 SyncEvent::BackfillFinished(result) => {
-                    let _ = done_tx.send(Action::BackfillDone);
-                    Some(Action::SyncFinished(sync_result(result)))
+                    Some(Action::BackfillFailed(sync_result(result)))
                 }
                 // The key's organization is known: its store is the one to show.
                 SyncEvent::Organization(reached) => {

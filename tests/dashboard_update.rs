@@ -752,6 +752,27 @@ fn r_during_backfill_starts_a_refresh_instead_of_saying_one_runs() {
 }
 
 #[test]
+fn a_failed_backfill_chunk_ends_the_backfill_not_the_refresh_beside_it() {
+    let mut model = loaded();
+    backfilling(&mut model);
+    press(&mut model, key(KeyCode::Char('r')));
+    update(
+        &mut model,
+        Action::BackfillFailed(SyncResult::Offline {
+            cause: "could not connect to api.anthropic.com".to_owned(),
+        }),
+    );
+    assert!(model.syncing && !model.backfilling);
+    assert!(matches!(model.connection, Connection::Offline { .. }));
+    // The refresh is still the one `r` waits for.
+    assert_eq!(update(&mut model, Action::Refresh), vec![]);
+    assert_eq!(
+        model.flash.as_ref().map(|f| f.0.as_str()),
+        Some("a refresh is already running")
+    );
+}
+
+#[test]
 fn the_auto_refresh_is_not_starved_by_a_running_backfill() {
     let mut model = loaded();
     let due = now() + model.refresh_every;

@@ -161,6 +161,8 @@ pub enum Action {
     SyncFinished(SyncResult),
     /// A chunk of background backfill was stored.
     BackfillDone,
+    /// A chunk of background backfill failed; the backfill stops until asked again.
+    BackfillFailed(SyncResult),
     DataLoaded(Box<Dashboard>),
     LoadFailed(String),
     TimelineLoaded(Timeline),

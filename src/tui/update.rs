@@ -10,8 +10,8 @@ use clipboard::{copy, copy_report, report_ready};
 
 use lists::{clamp_scroll, move_selection};
 pub(crate) use range::{backfill_command, sync_commands};
+use range::{backfill_failed, refresh, set_range, sync_finished};
 pub use range::{needs, parse_range};
-use range::{refresh, set_range, sync_finished};
 
 use std::path::PathBuf;
 
@@ -194,6 +194,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
             }
         }
         Action::OtherSyncing(elsewhere) => model.other_syncing = elsewhere,
+        Action::BackfillFailed(result) => return backfill_failed(model, result),
         Action::BackfillDone => {
             model.backfilling = false;
             model.progress.waiting = None;

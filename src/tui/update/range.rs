@@ -103,10 +103,22 @@ pub(super) fn refresh(model: &mut Model) -> Vec<Command> {
     checked_sync_commands(model, true)
 }
 
-/// A sync ended: the connection state it proves, its failure kept in the message log, and a
-/// reload of what it stored.
+/// A sync of what the screen needs ended.
 pub(super) fn sync_finished(model: &mut Model, result: SyncResult) -> Vec<Command> {
     model.syncing = false;
+    ended(model, result)
+}
+
+/// A chunk of backfill failed (the key refused, the API gone): the backfill has stopped; a
+/// refresh running beside it still runs.
+pub(super) fn backfill_failed(model: &mut Model, result: SyncResult) -> Vec<Command> {
+    model.backfilling = false;
+    ended(model, result)
+}
+
+/// Work ended: the connection state it proves, its failure kept in the message log, and a
+/// reload of what it stored.
+fn ended(model: &mut Model, result: SyncResult) -> Vec<Command> {
     model.other_syncing = false;
     model.progress.waiting = None;
     model.wait_until = None;
