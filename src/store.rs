@@ -12,7 +12,7 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 pub use fetch_log::Integrity;
@@ -272,6 +272,16 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 /// The day after `date` (saturating at the calendar's end).
 pub fn next_day(date: NaiveDate) -> NaiveDate {
     date.succ_opt().unwrap_or(date)
+}
+
+/// The first and the last day of the calendar month holding `date`.
+fn month_of(date: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let first = date.with_day(1).unwrap_or(date);
+    let last = first
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|next| next.pred_opt())
+        .unwrap_or(first);
+    (first, last)
 }
 
 fn to_i64(n: u64) -> i64 {

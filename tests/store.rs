@@ -258,10 +258,46 @@ const V6_COLUMNS: [&str; 5] = [
     "web_searches",
 ];
 
+/// Turns a current store file back into what schema 7 wrote.
+fn back_to_v7(conn: &rusqlite::Connection) {
+    conn.execute_batch("DROP TABLE user_month; PRAGMA user_version = 7;")
+        .unwrap();
+}
+
 /// Turns a current store file back into what schema 6 wrote.
 fn back_to_v6(conn: &rusqlite::Connection) {
+    back_to_v7(conn);
     conn.execute_batch("DROP TABLE unattributed_cost_day; PRAGMA user_version = 6;")
         .unwrap();
+}
+
+#[test]
+fn upgrading_a_v7_store_sums_its_stored_days_per_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("topogy.db");
+    {
+        let (mut store, _) = Store::open(&path).unwrap();
+        for (date, n) in [("2026-10-31", 1), ("2026-11-01", 20), ("2026-11-30", 300)] {
+            store
+                .replace_user_day(day(date), &[person("user_a", n)], meta())
+                .unwrap();
+        }
+    }
+    back_to_v7(&rusqlite::Connection::open(&path).unwrap());
+
+    let (store, notice) = Store::open(&path).unwrap();
+    assert_eq!(notice, None);
+    // November whole (read from the month rows the upgrade built) plus October's last day.
+    let totals = store
+        .person_totals(day("2026-10-31"), day("2026-11-30"))
+        .unwrap();
+    assert_eq!(totals.len(), 1);
+    assert_eq!((totals[0].commits, totals[0].messages), (321, 9));
+    let months: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM user_month", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(months, 2);
 }
 
 /// Turns a current store file back into what schema 5 wrote.

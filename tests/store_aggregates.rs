@@ -215,3 +215,75 @@ fn range_totals_are_found_however_far_into_a_long_range_they_start() {
 
     assert_eq!(coverage.engagement, vec![Segment::Rollup { start, end }]);
 }
+
+/// A small deterministic generator, so the stores below are the same on every run.
+fn next(seed: &mut u64) -> u64 {
+    *seed = seed
+        .wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1_442_695_040_888_963_407);
+    *seed >> 33
+}
+
+#[test]
+fn person_totals_over_whole_and_partial_months_equal_the_days_summed() {
+    // Five people over four months and a year's turn, some days stored twice (the second write
+    // replaces the first, drops people and changes e-mails), some days not at all.
+    let mut store = Store::open_in_memory().unwrap();
+    let mut seed = 7;
+    let first = day("2025-11-20");
+    for offset in 0..110 {
+        let date = first + chrono::Days::new(offset);
+        for _write in 0..=(next(&mut seed) % 2) {
+            if next(&mut seed).is_multiple_of(9) {
+                continue;
+            }
+            let mut rows = Vec::new();
+            for p in 0..5 {
+                if next(&mut seed).is_multiple_of(4) {
+                    continue;
+                }
+                let email = match next(&mut seed) % 3 {
+                    0 => String::new(),
+                    n => format!("p{p}.{n}.{offset}@example.com"),
+                };
+                rows.push(person(&format!("user_{p}"), &email, next(&mut seed) % 50));
+            }
+            store.replace_user_day(date, &rows, meta()).unwrap();
+        }
+    }
+
+    // The same totals summed here from the stored days, with the earliest e-mail.
+    let expected = |from: NaiveDate, to: NaiveDate| {
+        let mut people: std::collections::BTreeMap<String, Activity> = Default::default();
+        for (_, a) in store.user_days(from, to).unwrap() {
+            let total = people.entry(a.user_id.clone()).or_insert_with(|| Activity {
+                user_id: a.user_id.clone(),
+                ..Activity::default()
+            });
+            if total.email.is_empty() {
+                total.email.clone_from(&a.email);
+            }
+            total.add(&Activity {
+                email: String::new(),
+                ..a
+            });
+        }
+        people.into_values().collect::<Vec<_>>()
+    };
+    let ranges = [
+        ("2025-11-20", "2026-03-09"), // the whole store: partial, three whole months, partial
+        ("2025-12-01", "2026-02-28"), // exactly three whole months
+        ("2025-12-01", "2025-12-31"), // exactly one
+        ("2025-12-02", "2026-01-30"), // two partial months, no whole one
+        ("2026-01-15", "2026-01-15"), // one day
+        ("2025-11-30", "2026-01-01"), // a day either side of a whole month
+        ("2025-01-01", "2027-12-31"), // far beyond what is stored
+        ("2026-02-01", "2026-03-31"), // a whole month, then one only partly stored
+    ];
+    for (from, to) in ranges {
+        let (from, to) = (day(from), day(to));
+        let totals = store.person_totals(from, to).unwrap();
+        assert_eq!(totals, expected(from, to), "{from} to {to}");
+        assert!(!totals.is_empty(), "{from} to {to}");
+    }
+}

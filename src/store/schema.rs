@@ -3,7 +3,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes. A file with a higher version came from a newer topogy.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// Each entry migrates from version `index` to `index + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -129,6 +129,27 @@ CREATE TABLE unattributed_cost_day (
     amount TEXT NOT NULL, list_amount TEXT NOT NULL
 );
 UPDATE fetch_log SET fetched_at = start || ' 00:00:00+00:00' WHERE dataset = 'cost_daily';
+",
+    // Each person's days summed per calendar month, kept beside the days they sum (like
+    // `day_total`), so a long range adds a dozen month rows per person instead of every day.
+    // `email_date` is the month's earliest day that names an e-mail ('9999-12-31' if none) and
+    // `email` that day's.
+    r"
+CREATE TABLE user_month (
+    month TEXT NOT NULL, user_id TEXT NOT NULL, email_date TEXT NOT NULL, email TEXT NOT NULL,
+    messages INTEGER NOT NULL, conversations INTEGER NOT NULL, sessions INTEGER NOT NULL,
+    commits INTEGER NOT NULL, pull_requests INTEGER NOT NULL,
+    lines_added INTEGER NOT NULL, lines_removed INTEGER NOT NULL,
+    tool_accepted INTEGER NOT NULL, tool_rejected INTEGER NOT NULL,
+    cowork_sessions INTEGER NOT NULL, cowork_messages INTEGER NOT NULL,
+    office_messages INTEGER NOT NULL, design_messages INTEGER NOT NULL,
+    web_searches INTEGER NOT NULL,
+    PRIMARY KEY (month, user_id)
+);
+INSERT INTO user_month(month, email_date, user_id, email, messages, conversations, sessions, commits, pull_requests, lines_added, lines_removed, tool_accepted, tool_rejected, cowork_sessions, cowork_messages, office_messages, design_messages, web_searches)
+SELECT substr(date, 1, 7) || '-01', MIN(CASE WHEN email <> '' THEN date ELSE '9999-12-31' END),
+       user_id, email, SUM(messages), SUM(conversations), SUM(sessions), SUM(commits), SUM(pull_requests), SUM(lines_added), SUM(lines_removed), SUM(tool_accepted), SUM(tool_rejected), SUM(cowork_sessions), SUM(cowork_messages), SUM(office_messages), SUM(design_messages), SUM(web_searches)
+FROM user_day GROUP BY substr(date, 1, 7), user_id;
 ",
 ];
 

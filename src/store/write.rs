@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::{
     Activity, AdoptionItem, CostLine, Dataset, FetchMeta, PersonCost, Result, Store, SummaryDay,
-    next_day, to_i64,
+    month_of, next_day, to_i64,
 };
 
 use super::meta::{self, MetaKey};
@@ -37,6 +37,20 @@ impl Store {
                      SELECT date, {sums} FROM user_day WHERE date = ?1 GROUP BY date"
                 ),
                 [date],
+            )?;
+            // The month's per-person sums, rebuilt from the month's stored days (the day's rows
+            // may have replaced others, or dropped people): about a month of rows, in the
+            // background sync task, so a long range's totals read months instead of days.
+            let (first, last) = month_of(date);
+            tx.execute("DELETE FROM user_month WHERE month = ?1", [first])?;
+            tx.execute(
+                &format!(
+                    "INSERT INTO user_month(month, email_date, user_id, email, {columns})
+                     SELECT ?1, MIN(CASE WHEN email <> '' THEN date ELSE '9999-12-31' END),
+                            user_id, email, {sums}
+                     FROM user_day WHERE date >= ?1 AND date <= ?2 GROUP BY user_id"
+                ),
+                params![first, last],
             )?;
             log_fetch(
                 tx,
