@@ -468,6 +468,13 @@ fn breakdown(path: &Path, range: &DateRange) {
     let (coverage, t_coverage) = timed(|| coverage_from_store(&store, range.from, range.to));
     let coverage = coverage.unwrap();
     let (_, t_people) = timed(|| metrics::developers(&store, &coverage).unwrap());
+    // Of the per-person totals: the stored cost windows read back (the rest is engagement and
+    // the merge).
+    let (_, t_cost) = timed(|| {
+        for &(start, end) in &coverage.cost_windows {
+            store.user_cost(start, end).unwrap();
+        }
+    });
     let (_, t_daily) = timed(|| metrics::daily(&store, range.from, range.to).unwrap());
     let (_, t_known) = timed(|| store.known_people().unwrap());
     let (data, t_load) =
@@ -476,12 +483,14 @@ fn breakdown(path: &Path, range: &DateRange) {
     model.size = SCREEN;
     let (_, t_update) = timed(|| update(&mut model, Action::DataLoaded(Box::new(data))));
     eprintln!(
-        "  {} people: Dashboard::load {} (coverage {}, per-person totals {}, daily series {}, \
-         known people {}); DataLoaded {}",
+        "  {} people: Dashboard::load {} (coverage {}, per-person totals {} of which {} reading \
+         {} cost windows, daily series {}, known people {}); DataLoaded {}",
         model.developers.rows.len(),
         ms(t_load),
         ms(t_coverage),
         ms(t_people),
+        ms(t_cost),
+        coverage.cost_windows.len(),
         ms(t_daily),
         ms(t_known),
         ms(t_update)

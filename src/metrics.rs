@@ -100,23 +100,13 @@ pub fn developers(store: &Store, coverage: &Coverage) -> Result<Vec<Developer>, 
             }
         }
     }
-    let mut amounts: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
-    for &(start, end) in &coverage.cost_windows {
-        for c in store.user_cost(start, end)? {
-            let dev = person(&mut people, &c.user_id);
-            if dev.email.is_empty() {
-                dev.email.clone_from(&c.email);
-            }
-            let sum = amounts.entry(c.user_id).or_default();
-            sum.0 += c.amount_cents;
-            sum.1 += c.list_amount_cents;
+    for c in store.person_cost_totals(&coverage.cost_windows)? {
+        let dev = person(&mut people, &c.user_id);
+        if dev.email.is_empty() {
+            dev.email = c.email;
         }
-    }
-    for (id, (amount, list)) in amounts {
-        if let Some(dev) = people.get_mut(&id) {
-            dev.cost_usd = cents_to_usd(amount);
-            dev.list_cost_usd = cents_to_usd(list);
-        }
+        dev.cost_usd = cents_to_usd(c.amount_cents);
+        dev.list_cost_usd = cents_to_usd(c.list_amount_cents);
     }
     let mut rows: Vec<Developer> = people.into_values().collect();
     rows.sort_by(|a, b| {

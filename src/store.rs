@@ -148,6 +148,8 @@ pub struct FetchMeta {
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// The day's whole-file check, when this open started one (see [`Store::wait_for_check`]).
+    check: Option<std::thread::JoinHandle<()>>,
 }
 
 /// Something the user should know about how the store was opened.
@@ -187,6 +189,7 @@ impl Store {
         Ok(Store {
             conn,
             path: Some(path.to_path_buf()),
+            check: None,
         })
     }
 
@@ -196,7 +199,11 @@ impl Store {
             path: ":memory:".into(),
             source,
         })?;
-        let mut store = Store { conn, path: None };
+        let mut store = Store {
+            conn,
+            path: None,
+            check: None,
+        };
         store.prepare_connection()?;
         Ok(store)
     }

@@ -260,7 +260,7 @@ const V6_COLUMNS: [&str; 5] = [
 
 /// Turns a current store file back into what schema 7 wrote.
 fn back_to_v7(conn: &rusqlite::Connection) {
-    conn.execute_batch("DROP TABLE user_month; PRAGMA user_version = 7;")
+    conn.execute_batch("DROP TABLE user_month; DROP TABLE person_last; PRAGMA user_version = 7;")
         .unwrap();
 }
 
@@ -516,11 +516,76 @@ fn upgrading_a_v6_store_keeps_cost_and_asks_again_which_cost_no_person_accounts_
 fn the_whole_file_check_is_remembered_for_the_day() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("topogy.db");
-    drop(Store::open(&path).unwrap());
+    Store::open(&path).unwrap().0.wait_for_check();
     let today = Utc::now().date_naive().to_string();
     // The first open of a UTC day checks every page; later ones that day read the schema only.
     let (store, notice) = Store::open(&path).unwrap();
     assert!(notice.is_none());
     assert_eq!(store.meta(MetaKey::QuickCheckOn).unwrap(), Some(today));
     assert_eq!(store.quick_check().unwrap(), Integrity::Intact);
+}
+
+#[test]
+fn a_page_the_daily_check_finds_damaged_moves_the_store_aside_on_the_next_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("topogy.db");
+    {
+        let (mut store, _) = Store::open(&path).unwrap();
+        store.wait_for_check();
+        let people: Vec<Activity> = (0..300)
+            .map(|i| person(&format!("user_{i:03}"), i))
+            .collect();
+        for d in 1..=30 {
+            let date = day("2026-10-31") + chrono::Days::new(d);
+            store.replace_user_day(date, &people, meta()).unwrap();
+        }
+    }
+    // Everything into the main file, and the day's check forgotten, so the next open runs it.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "PRAGMA wal_checkpoint(TRUNCATE); DELETE FROM meta WHERE key = 'quick_check_on';
+             PRAGMA wal_checkpoint(TRUNCATE);",
+        )
+        .unwrap();
+    }
+    // One page in the middle of the rows gets garbage where its b-tree header is.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let page = 4096 * (bytes.len() / 4096 / 2);
+    bytes[page..page + 64].fill(0xA5);
+    std::fs::write(&path, &bytes).unwrap();
+
+    // The open itself reads the header and the schema only: it starts, and the check beside it
+    // finds the page and leaves its verdict for the next open.
+    let (mut store, notice) = Store::open(&path).unwrap();
+    assert_eq!(notice, None);
+    store.wait_for_check();
+    drop(store);
+    let marker = dir.path().join("topogy.db.damaged");
+    assert!(!std::fs::read_to_string(&marker).unwrap().is_empty());
+
+    let (store, notice) = Store::open(&path).unwrap();
+    let notice = notice.expect("a notice about the moved file").0;
+    assert!(
+        notice.contains("is damaged or is not a topogy database"),
+        "{notice}"
+    );
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".db.corrupt-"))
+        .filter(|p| {
+            !p.to_string_lossy().ends_with("-wal") && !p.to_string_lossy().ends_with("-shm")
+        })
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert_eq!(std::fs::read(&aside[0]).unwrap(), bytes);
+    assert!(!marker.exists());
+    assert_eq!(
+        store
+            .user_days(day("2026-11-01"), day("2026-11-30"))
+            .unwrap()
+            .len(),
+        0
+    );
 }

@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use topogy::store::{Activity, FetchMeta, Store};
+use rust_decimal::Decimal;
+use topogy::store::{Activity, FetchMeta, PersonCost, Store};
 
 fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -286,4 +287,81 @@ fn person_totals_over_whole_and_partial_months_equal_the_days_summed() {
         assert_eq!(totals, expected(from, to), "{from} to {to}");
         assert!(!totals.is_empty(), "{from} to {to}");
     }
+}
+
+#[test]
+fn the_last_active_day_follows_a_day_rewritten_without_someone() {
+    let mut store = Store::open_in_memory().unwrap();
+    let write = |store: &mut Store, date: &str, rows: &[(&str, &str)]| {
+        let rows: Vec<Activity> = rows.iter().map(|&(id, e)| person(id, e, 1)).collect();
+        store.replace_user_day(day(date), &rows, meta()).unwrap();
+    };
+    write(&mut store, "2026-11-01", &[("user_a", "a1@example.com")]);
+    write(&mut store, "2026-11-02", &[("user_c", "c2@example.com")]);
+    write(
+        &mut store,
+        "2026-11-03",
+        &[("user_a", "a3@example.com"), ("user_b", "b3@example.com")],
+    );
+    // The 3rd again, without user_a (back to their 1st) and user_b (no day left), with user_c.
+    write(&mut store, "2026-11-03", &[("user_c", "c3@example.com")]);
+    // An older day rewritten leaves a later last day alone.
+    write(&mut store, "2026-11-02", &[("user_c", "c-old@example.com")]);
+
+    let known = store.known_people().unwrap();
+    let expected = [
+        ("user_a", "a1@example.com", "2026-11-01"),
+        ("user_c", "c3@example.com", "2026-11-03"),
+    ]
+    .map(|(id, email, last)| (id.to_owned(), email.to_owned(), day(last)));
+    assert_eq!(known, expected);
+}
+
+#[test]
+fn person_cost_totals_add_each_window_exactly_with_the_first_windows_email() {
+    let mut store = Store::open_in_memory().unwrap();
+    let cost = |id: &str, email: &str, cents: &str| PersonCost {
+        user_id: id.into(),
+        email: email.into(),
+        name: String::new(),
+        amount_cents: cents.parse().unwrap(),
+        list_amount_cents: cents.parse::<Decimal>().unwrap() * Decimal::TWO,
+    };
+    let windows = [
+        (day("2026-09-01"), day("2026-10-01")),
+        (day("2026-10-01"), day("2026-11-01")),
+        // Stored, but not asked for.
+        (day("2026-11-01"), day("2026-12-01")),
+    ];
+    let rows = [
+        vec![
+            cost("user_b", "", "0.10000001"),
+            cost("user_a", "a@x.example", "1.5"),
+        ],
+        vec![
+            cost("user_b", "b@x.example", "0.2"),
+            cost("user_c", "c@x.example", "7"),
+        ],
+        vec![cost("user_a", "a@x.example", "1000")],
+    ];
+    for (&(start, end), rows) in windows.iter().zip(&rows) {
+        store.replace_user_cost(start, end, rows, meta()).unwrap();
+    }
+
+    let totals = store.person_cost_totals(&windows[..2]).unwrap();
+
+    let got: Vec<(String, String, String, String)> = totals
+        .into_iter()
+        .map(|c| {
+            let (a, l) = (c.amount_cents.to_string(), c.list_amount_cents.to_string());
+            (c.user_id, c.email, a, l)
+        })
+        .collect();
+    let expected = [
+        ("user_a", "a@x.example", "1.5", "3.0"),
+        ("user_b", "b@x.example", "0.30000001", "0.60000002"),
+        ("user_c", "c@x.example", "7", "14"),
+    ]
+    .map(|(id, e, a, l)| (id.to_owned(), e.to_owned(), a.to_owned(), l.to_owned()));
+    assert_eq!(got, expected);
 }

@@ -35,6 +35,8 @@ impl Store {
                     reason_tag = reason.tag()
                 ));
                 move_files(path, &aside)?;
+                // What the daily check found is said by this notice; the new store starts clean.
+                let _ = std::fs::remove_file(damage_marker(path));
                 let notice = OpenNotice(format!(
                     "the local store {} {}; it was moved to {} and a new store was built \
                      (data will be fetched again)",
@@ -72,9 +74,14 @@ impl Store {
         if version > SCHEMA_VERSION {
             return Err(Unusable::MoveAside(AsideReason::Newer(version)));
         }
-        // Reading the schema proves the header and the schema pages on every open; the whole
-        // check reads every page of the file (about 0.3 s for 10,000 people's history, the
-        // larger part of a first frame), so it runs on the first open of each UTC day.
+        // A page the last whole-file check found damaged: move the file aside now, kept.
+        if damage_marker(path).exists() {
+            return Err(Unusable::MoveAside(AsideReason::Corrupt));
+        }
+        // Reading the schema proves the header and the schema pages on every open. The whole
+        // check reads every page of the file (about 0.3 s for 10,000 people's history, more
+        // than a first frame may take), so it runs once a UTC day, beside the work, on its own
+        // connection: see `spawn_daily_check`.
         let today = Utc::now().date_naive().to_string();
         let checked_on: Option<String> = conn
             .query_row(
@@ -83,17 +90,10 @@ impl Store {
                 |r| r.get(0),
             )
             .ok();
-        let verdict = if checked_on.as_deref() == Some(today.as_str()) {
-            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-                r.get::<_, i64>(0)
-            })
-            .map(|_| Integrity::Intact)
-        } else {
-            super::fetch_log::quick_check(&conn)
-        };
-        match verdict {
-            Ok(Integrity::Intact) => {}
-            Ok(Integrity::Damaged(_)) => return Err(Unusable::MoveAside(AsideReason::Corrupt)),
+        match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        }) {
+            Ok(_) => {}
             Err(e) if is_not_a_database(&e) => {
                 return Err(Unusable::MoveAside(AsideReason::Corrupt));
             }
@@ -102,15 +102,62 @@ impl Store {
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
+            check: None,
         };
         store.prepare_connection().map_err(Unusable::Error)?;
         if checked_on.as_deref() != Some(today.as_str()) {
-            store
-                .set_meta(MetaKey::QuickCheckOn, &today)
-                .map_err(Unusable::Error)?;
+            store.check = Some(spawn_daily_check(path.to_path_buf(), today));
         }
         Ok(store)
     }
+
+    /// Waits for the day's whole-file check this open started, if any (tests, and a process
+    /// that wants the verdict recorded before it ends).
+    pub fn wait_for_check(&mut self) {
+        if let Some(check) = self.check.take() {
+            let _ = check.join();
+        }
+    }
+}
+
+/// The file beside a store that says the whole-file check found it damaged (SQLite's words);
+/// the next open moves the store aside and builds a new one.
+fn damage_marker(path: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.damaged", path.display()))
+}
+
+/// Checks every page of the store (`PRAGMA quick_check`) on a connection of its own, off the
+/// caller's thread: intact, the day is recorded so later opens that day skip it; damaged, the
+/// marker is left for the next open (this run goes on with what SQLite can still read).
+fn spawn_daily_check(path: PathBuf, today: String) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let verdict = Connection::open(&path).and_then(|mut conn| {
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            let verdict = super::fetch_log::quick_check(&conn)?;
+            if verdict == Integrity::Intact {
+                let tx =
+                    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                super::meta::set_in(&tx, MetaKey::QuickCheckOn, &today)?;
+                tx.commit()?;
+            }
+            Ok(verdict)
+        });
+        let damage = match verdict {
+            Ok(Integrity::Intact) => return,
+            Ok(Integrity::Damaged(found)) => found,
+            Err(e) if is_not_a_database(&e) => e.to_string(),
+            // Busy or unreadable for another reason: tried again on the next open.
+            Err(e) => {
+                tracing::warn!(error = %e, "the store's daily check did not run");
+                return;
+            }
+        };
+        tracing::warn!(
+            damage,
+            "the local store is damaged; it will be moved aside when next opened"
+        );
+        let _ = std::fs::write(damage_marker(&path), damage);
+    })
 }
 
 enum Unusable {

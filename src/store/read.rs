@@ -91,20 +91,11 @@ impl Store {
     }
 
     /// Everyone the store has seen in per-day data, with their last active day and the e-mail
-    /// of that day. One index seek per person (a recursive skip over `user_day_person`), not a
-    /// scan of every stored day: a year of history costs no more than a month.
+    /// of that day, from `person_last` (kept with each stored day): one row per person however
+    /// long the history is.
     pub fn known_people(&self) -> Result<Vec<(String, String, NaiveDate)>> {
         self.rows(
-            "WITH RECURSIVE person(user_id) AS (
-                 SELECT MIN(user_id) FROM user_day
-                 UNION ALL
-                 SELECT (SELECT MIN(u.user_id) FROM user_day u WHERE u.user_id > p.user_id)
-                 FROM person p WHERE p.user_id IS NOT NULL
-             )
-             SELECT d.user_id, d.email, d.date FROM person p JOIN user_day d
-               ON d.user_id = p.user_id
-              AND d.date = (SELECT MAX(m.date) FROM user_day m WHERE m.user_id = p.user_id)
-             ORDER BY d.email, d.user_id",
+            "SELECT user_id, email, date FROM person_last ORDER BY email, user_id",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
@@ -306,6 +297,65 @@ impl Store {
         )
     }
 
+    /// Each person's cost summed over the stored windows `[start, end)` given (a tiling, so no
+    /// day counts twice), one row per person in user-id order, with the e-mail and name of the
+    /// first of the windows that has them. Rows are read borrowed, a person's strings copied
+    /// once: a year is a dozen windows of everyone.
+    pub fn person_cost_totals(
+        &self,
+        windows: &[(NaiveDate, NaiveDate)],
+    ) -> Result<Vec<PersonCost>> {
+        let mut people: std::collections::HashMap<String, PersonCost> =
+            std::collections::HashMap::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT user_id, email, name, amount, list_amount FROM user_cost
+                 WHERE start = ?1 AND end = ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        for &(start, end) in windows {
+            let mut rows = stmt.query(params![start, end]).map_err(|e| self.err(e))?;
+            while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+                let text = |i: usize| row.get_ref(i).and_then(|v| Ok(v.as_str()?));
+                let (amount, list) = (
+                    cents(row, 3).map_err(|e| self.err(e))?,
+                    cents(row, 4).map_err(|e| self.err(e))?,
+                );
+                let user_id = text(0).map_err(|e| self.err(e))?;
+                match people.get_mut(user_id) {
+                    Some(total) => {
+                        if total.email.is_empty() {
+                            text(1)
+                                .map_err(|e| self.err(e))?
+                                .clone_into(&mut total.email);
+                        }
+                        if total.name.is_empty() {
+                            text(2)
+                                .map_err(|e| self.err(e))?
+                                .clone_into(&mut total.name);
+                        }
+                        total.amount_cents += amount;
+                        total.list_amount_cents += list;
+                    }
+                    None => {
+                        let total = PersonCost {
+                            user_id: user_id.to_owned(),
+                            email: text(1).map_err(|e| self.err(e))?.to_owned(),
+                            name: text(2).map_err(|e| self.err(e))?.to_owned(),
+                            amount_cents: amount,
+                            list_amount_cents: list,
+                        };
+                        people.insert(total.user_id.clone(), total);
+                    }
+                }
+            }
+        }
+        let mut totals: Vec<PersonCost> = people.into_values().collect();
+        totals.sort_unstable_by(|a, b| a.user_id.cmp(&b.user_id));
+        Ok(totals)
+    }
+
     /// Runs a query and maps each row.
     fn rows<T>(
         &self,
@@ -322,7 +372,7 @@ impl Store {
 
 /// Reads an amount in cents stored as decimal text (never through a float).
 fn cents(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Decimal> {
-    let text: String = row.get(index)?;
+    let text = row.get_ref(index)?.as_str()?;
     text.parse().map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
     })

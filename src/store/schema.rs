@@ -133,7 +133,8 @@ UPDATE fetch_log SET fetched_at = start || ' 00:00:00+00:00' WHERE dataset = 'co
     // Each person's days summed per calendar month, kept beside the days they sum (like
     // `day_total`), so a long range adds a dozen month rows per person instead of every day.
     // `email_date` is the month's earliest day that names an e-mail ('9999-12-31' if none) and
-    // `email` that day's.
+    // `email` that day's. `person_last`: everyone's last stored day and its e-mail, kept the same
+    // way, so the idle list reads one row per person.
     r"
 CREATE TABLE user_month (
     month TEXT NOT NULL, user_id TEXT NOT NULL, email_date TEXT NOT NULL, email TEXT NOT NULL,
@@ -150,6 +151,12 @@ INSERT INTO user_month(month, email_date, user_id, email, messages, conversation
 SELECT substr(date, 1, 7) || '-01', MIN(CASE WHEN email <> '' THEN date ELSE '9999-12-31' END),
        user_id, email, SUM(messages), SUM(conversations), SUM(sessions), SUM(commits), SUM(pull_requests), SUM(lines_added), SUM(lines_removed), SUM(tool_accepted), SUM(tool_rejected), SUM(cowork_sessions), SUM(cowork_messages), SUM(office_messages), SUM(design_messages), SUM(web_searches)
 FROM user_day GROUP BY substr(date, 1, 7), user_id;
+CREATE TABLE person_last (
+    user_id TEXT PRIMARY KEY, email TEXT NOT NULL, date TEXT NOT NULL
+);
+CREATE INDEX person_last_date ON person_last(date);
+INSERT INTO person_last(user_id, email, date)
+SELECT user_id, email, MAX(date) FROM user_day GROUP BY user_id;
 ",
 ];
 

@@ -52,6 +52,29 @@ impl Store {
                 ),
                 params![first, last],
             )?;
+            // Everyone's last stored day: the day's people when it is their latest, and the
+            // people the new rows dropped from it, from their day before (gone if none).
+            tx.execute(
+                "INSERT INTO person_last(user_id, email, date)
+                 SELECT user_id, email, date FROM user_day WHERE date = ?1 AND true
+                 ON CONFLICT(user_id) DO UPDATE SET email = excluded.email, date = excluded.date
+                 WHERE excluded.date >= person_last.date",
+                [date],
+            )?;
+            tx.execute(
+                "UPDATE person_last SET (email, date) = (
+                     SELECT email, date FROM user_day d WHERE d.user_id = person_last.user_id
+                     ORDER BY date DESC LIMIT 1)
+                 WHERE date = ?1 AND NOT EXISTS
+                     (SELECT 1 FROM user_day d WHERE d.date = ?1 AND d.user_id = person_last.user_id)
+                   AND EXISTS (SELECT 1 FROM user_day d WHERE d.user_id = person_last.user_id)",
+                [date],
+            )?;
+            tx.execute(
+                "DELETE FROM person_last WHERE date = ?1 AND NOT EXISTS
+                     (SELECT 1 FROM user_day d WHERE d.user_id = person_last.user_id)",
+                [date],
+            )?;
             log_fetch(
                 tx,
                 Dataset::UsersDay,
