@@ -21,7 +21,8 @@ pub struct Cli {
 /// (given anyway, they are accepted and change nothing, so scripts do not break).
 const NOT_FOR: &[(&str, &[&str])] = &[
     ("verify", &["background_share"]),
-    ("doctor", &["background_share"]),
+    // Its store checks examine the SQLite layout only.
+    ("doctor", &["background_share", "store"]),
     ("export", &["background_share"]),
     (
         "config",
@@ -35,6 +36,7 @@ const NOT_FOR: &[(&str, &[&str])] = &[
             "fault",
             "variant",
             "demo_users",
+            "store",
         ],
     ),
     (
@@ -46,6 +48,7 @@ const NOT_FOR: &[(&str, &[&str])] = &[
             "profile",
             "background_share",
             "demo_users",
+            "store",
         ],
     ),
 ];
@@ -127,6 +130,17 @@ pub struct GlobalArgs {
     #[arg(long, global = true, default_value_t = 40, hide_short_help = true,
           value_parser = people)]
     pub demo_users: usize,
+    /// Keep each organization's store in this PostgreSQL database (postgres://user@host/db)
+    /// instead of a SQLite file under the profile: one collector syncs, many dashboards read
+    #[arg(long, global = true, env = "TOPOGY_STORE", hide_env_values = true,
+          value_name = "URL", value_parser = store_url)]
+    pub store: Option<crate::store::postgres::PgUrl>,
+}
+
+/// Taken as given; [`GlobalArgs::check`] refuses what is not a `postgres://` URL without
+/// echoing it (clap would, password and all).
+fn store_url(text: &str) -> Result<crate::store::postgres::PgUrl, String> {
+    Ok(crate::store::postgres::PgUrl::given(text))
 }
 
 impl GlobalArgs {
@@ -134,6 +148,15 @@ impl GlobalArgs {
     /// password is named with the password masked. Returns the advice (exit status 2).
     pub fn check(&mut self) -> Result<(), String> {
         self.base_url = crate::api::check_base_url(&self.base_url)?;
+        if let Some(url) = &self.store
+            && !url.is_postgres()
+        {
+            return Err(format!(
+                "--store (TOPOGY_STORE) takes a postgres:// URL, not {}; without it each \
+                 organization's store is a SQLite file under the profile",
+                url.redacted()
+            ));
+        }
         Ok(())
     }
 }
@@ -395,6 +418,7 @@ mod tests {
             "--fault",
             "--variant",
             "--demo-users",
+            "--store",
         ];
         let without = |gone: &[&str]| -> Vec<String> {
             globals
@@ -418,12 +442,14 @@ mod tests {
             )
         );
         assert_eq!(listed("config"), with(&["--print-default"], vec![]));
-        for report in ["verify", "doctor"] {
-            assert_eq!(
-                listed(report),
-                with(&["--json"], without(&["--background-share"]))
-            );
-        }
+        assert_eq!(
+            listed("verify"),
+            with(&["--json"], without(&["--background-share"]))
+        );
+        assert_eq!(
+            listed("doctor"),
+            with(&["--json"], without(&["--background-share", "--store"]))
+        );
         assert_eq!(
             listed("export"),
             with(

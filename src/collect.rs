@@ -65,7 +65,7 @@ pub async fn run(global: &GlobalArgs, args: &CollectArgs) -> ExitCode {
     }
     let exposed = Arc::new(Exposed {
         client: context.syncer.client().clone(),
-        store: Mutex::new(context.syncer.store().path().map(Into::into)),
+        store: Mutex::new(context.syncer.store().location().cloned()),
         last_success: Mutex::new(None),
         range: config.default_range,
         per_person: args.metrics_per_person,
@@ -160,7 +160,7 @@ async fn round(task: &mut SyncTask, exposed: &Exposed, args: &CollectArgs) -> Ro
             }
             SyncEvent::Notice(text) => info!("{text}"),
             SyncEvent::Organization(reached) => {
-                info!(organization = %reached.organization, store = %reached.store.display(), "the key reaches this organization");
+                info!(organization = %reached.organization, store = %reached.store, "the key reaches this organization");
                 if let Ok(mut store) = exposed.store.lock() {
                     *store = Some(reached.store);
                 }

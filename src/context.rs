@@ -72,7 +72,7 @@ pub fn profile_dir(global: &GlobalArgs) -> Result<PathBuf, ContextError> {
 
 /// The profile's stores, the single store of older versions moved into their layout first.
 pub fn org_stores(global: &GlobalArgs) -> Result<(OrgStores, Option<OpenNotice>), ContextError> {
-    let stores = OrgStores::new(profile_dir(global)?);
+    let stores = OrgStores::new(profile_dir(global)?).shared(global.store.clone());
     let notice = stores.migrate_single_store()?;
     Ok((stores, notice))
 }

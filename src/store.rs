@@ -1,10 +1,13 @@
-//! The local SQLite store: per-day engagement, summaries, cost and a fetch log, replaced a unit at a time.
+//! The store: per-day engagement, summaries, cost and a fetch log, replaced a unit at a time, in
+//! a SQLite file (the default) or in a PostgreSQL database shared by many processes.
 
+pub(crate) mod db;
 mod fetch_log;
 pub mod lock;
 mod meta;
 mod open;
 pub mod orgs;
+pub mod postgres;
 mod read;
 mod rows;
 mod schema;
@@ -13,7 +16,10 @@ mod write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
+
+use db::{DbError, DbResult, Exec};
+use postgres::{PgUrl, Session};
 
 pub use fetch_log::Integrity;
 pub use lock::SyncLock;
@@ -30,11 +36,11 @@ const BUSY_RETRIES: u32 = 3;
 /// What went wrong with the local store, worded as advice.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the local store at {path} could not be used: {source}")]
-    Sqlite {
+    #[error("the store at {path} could not be used: {source}")]
+    Database {
         path: String,
         #[source]
-        source: rusqlite::Error,
+        source: DbError,
     },
     #[error("could not prepare the data directory {path}: {source}")]
     Io {
@@ -143,11 +149,52 @@ pub struct FetchMeta {
     pub data_refreshed_at: Option<DateTime<Utc>>,
 }
 
+/// Where a store lives: a SQLite file, or an organization's schema in a PostgreSQL database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    File(PathBuf),
+    Postgres { url: PgUrl, schema: String },
+}
+
+impl Location {
+    /// Opens the store here for reading (see [`Store::open_reader`]).
+    pub fn open_reader(&self) -> Result<Store> {
+        match self {
+            Location::File(path) => Store::open_reader(path),
+            Location::Postgres { url, schema } => Store::open_postgres(url, schema, "topogy"),
+        }
+    }
+
+    /// The file, for a SQLite store.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Location::File(path) => Some(path),
+            Location::Postgres { .. } => None,
+        }
+    }
+}
+
+/// How a store is named in messages and logs (a PostgreSQL password never shows).
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::File(path) => write!(f, "{}", path.display()),
+            Location::Postgres { url, schema } => write!(f, "{url} (schema {schema})"),
+        }
+    }
+}
+
+/// The connection behind a store.
+enum Conn {
+    Sqlite(Connection),
+    Postgres(Session),
+}
+
 /// The store. Writers replace whole units (a day, a window) in one transaction, so a failure
 /// part-way leaves the previous copy intact.
 pub struct Store {
-    conn: Connection,
-    path: Option<PathBuf>,
+    conn: Conn,
+    location: Option<Location>,
     /// The day's whole-file check, when this open started one (see [`Store::wait_for_check`]).
     check: Option<std::thread::JoinHandle<()>>,
 }
@@ -181,27 +228,47 @@ impl Store {
             path,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|source| StoreError::Sqlite {
+        .map_err(|source| StoreError::Database {
             path: path.display().to_string(),
-            source,
+            source: source.into(),
         })?;
         let _ = conn.busy_timeout(BUSY_TIMEOUT);
         Ok(Store {
-            conn,
-            path: Some(path.to_path_buf()),
+            conn: Conn::Sqlite(conn),
+            location: Some(Location::File(path.to_path_buf())),
+            check: None,
+        })
+    }
+
+    /// Opens (creating and migrating it when needed) the store in `schema` of the PostgreSQL
+    /// database at `url`; `application_name` names the connection in `pg_stat_activity`.
+    pub fn open_postgres(url: &PgUrl, schema: &str, application_name: &str) -> Result<Store> {
+        let location = Location::Postgres {
+            url: url.clone(),
+            schema: schema.to_owned(),
+        };
+        let session = Session::open_schema(url, schema, application_name).map_err(|source| {
+            StoreError::Database {
+                path: location.to_string(),
+                source,
+            }
+        })?;
+        Ok(Store {
+            conn: Conn::Postgres(session),
+            location: Some(location),
             check: None,
         })
     }
 
     /// An in-memory store, for tests and one-shot runs.
     pub fn open_in_memory() -> Result<Store> {
-        let conn = Connection::open_in_memory().map_err(|source| StoreError::Sqlite {
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Database {
             path: ":memory:".into(),
-            source,
+            source: source.into(),
         })?;
         let mut store = Store {
-            conn,
-            path: None,
+            conn: Conn::Sqlite(conn),
+            location: None,
             check: None,
         };
         store.prepare_connection()?;
@@ -210,50 +277,76 @@ impl Store {
 
     fn prepare_connection(&mut self) -> Result<()> {
         let path = self.path_label();
-        let sqlite = |source| StoreError::Sqlite {
+        let sqlite = |source: rusqlite::Error| StoreError::Database {
             path: path.clone(),
-            source,
+            source: source.into(),
         };
-        self.conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
-        self.conn
-            .pragma_update(None, "journal_mode", "WAL")
+        let Conn::Sqlite(conn) = &mut self.conn else {
+            return Ok(());
+        };
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(sqlite)?;
-        self.conn
-            .pragma_update(None, "synchronous", "NORMAL")
+        conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(sqlite)?;
-        self.conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
-        schema::migrate(&mut self.conn).map_err(sqlite)
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
+        schema::migrate(conn).map_err(sqlite)
     }
 
     /// The file behind the store, if any.
     pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
+        self.location.as_ref().and_then(Location::path)
+    }
+
+    /// Where the store lives (`None` in memory): what another reader opens.
+    pub fn location(&self) -> Option<&Location> {
+        self.location.as_ref()
     }
 
     fn path_label(&self) -> String {
-        self.path
+        self.location
             .as_ref()
-            .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string())
+            .map_or_else(|| ":memory:".to_owned(), ToString::to_string)
     }
 
-    fn err(&self, source: rusqlite::Error) -> StoreError {
-        StoreError::Sqlite {
+    fn err(&self, source: impl Into<DbError>) -> StoreError {
+        StoreError::Database {
             path: self.path_label(),
-            source,
+            source: source.into(),
+        }
+    }
+
+    /// Where statements run outside a write.
+    fn db(&self) -> &dyn Exec {
+        match &self.conn {
+            Conn::Sqlite(conn) => conn,
+            Conn::Postgres(session) => session,
         }
     }
 
     /// Runs `f` in one write transaction, taken at its start (`BEGIN IMMEDIATE`) so a reader
     /// turned writer never meets another process's write half-way; a store another process
     /// keeps busy past [`BUSY_TIMEOUT`] is tried again a few times before giving up.
-    fn write<T>(&mut self, f: impl Fn(&Transaction<'_>) -> rusqlite::Result<T>) -> Result<T> {
+    /// On PostgreSQL the transaction is the server's (`BEGIN` … `COMMIT`, rolled back on error).
+    fn write<T>(&mut self, f: impl Fn(&dyn Exec) -> DbResult<T>) -> Result<T> {
+        let conn = match &mut self.conn {
+            Conn::Sqlite(conn) => conn,
+            Conn::Postgres(session) => {
+                let result = session.batch("BEGIN").and_then(|()| match f(session) {
+                    Ok(value) => session.batch("COMMIT").map(|()| value),
+                    Err(e) => {
+                        let _ = session.batch("ROLLBACK");
+                        Err(e)
+                    }
+                });
+                return result.map_err(|e| self.err(e));
+            }
+        };
         let mut retries = 0;
         loop {
-            let result = (|| {
-                let tx = self
-                    .conn
-                    .transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let value = f(&tx)?;
+            let result = (|| -> DbResult<T> {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let value = f(&*tx)?;
                 tx.commit()?;
                 Ok(value)
             })();
@@ -269,7 +362,10 @@ impl Store {
     }
 }
 
-fn is_busy(e: &rusqlite::Error) -> bool {
+fn is_busy(e: &DbError) -> bool {
+    let DbError::Sqlite(e) = e else {
+        return false;
+    };
     matches!(
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)

@@ -267,7 +267,7 @@ fn run_commands(
     sessions: &mut session::Sessions,
     done: &mpsc::UnboundedSender<Action>,
 ) {
-    let store = sessions.store().map(std::path::Path::to_path_buf);
+    let store = sessions.store().cloned();
     for command in update(model, action) {
         match command {
             Command::Sync(need) => sessions.request(need),
@@ -276,7 +276,7 @@ fn run_commands(
             Command::Load { from, to, coverage } => {
                 let (done, path, now) = (done.clone(), store.clone(), model.now);
                 tokio::task::spawn_blocking(move || {
-                    let result = read_store(path.as_deref())
+                    let result = read_store(path.as_ref())
                         .and_then(|s| Dashboard::load(&s, from, to, now, coverage.as_ref()));
                     let _ = done.send(match result {
                         Ok(d) => Action::DataLoaded(Box::new(d)),
@@ -287,7 +287,7 @@ fn run_commands(
             Command::LoadTimeline { user_id, from, to } => {
                 let (done, path) = (done.clone(), store.clone());
                 tokio::task::spawn_blocking(move || {
-                    let read = read_store(path.as_deref())
+                    let read = read_store(path.as_ref())
                         .and_then(|s| Timeline::read(&s, &user_id, from, to));
                     // An unreadable store shows as no stored days yet.
                     let timeline = read.unwrap_or(Timeline {
@@ -318,9 +318,11 @@ fn run_commands(
 }
 
 /// A reader of `path`, or an empty store while the key's organization is not known.
-fn read_store(path: Option<&std::path::Path>) -> Result<Store, crate::store::StoreError> {
-    match path {
-        Some(path) => Store::open_reader(path),
+fn read_store(
+    location: Option<&crate::store::Location>,
+) -> Result<Store, crate::store::StoreError> {
+    match location {
+        Some(location) => location.open_reader(),
         None => Store::open_in_memory(),
     }
 }

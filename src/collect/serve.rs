@@ -2,7 +2,7 @@
 //! blocking thread) and never asks the API anything.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+
 use std::sync::{Arc, Mutex};
 
 use axum::extract::State;
@@ -13,13 +13,13 @@ use chrono::{DateTime, Utc};
 use super::openmetrics::{self, Scrape};
 use crate::api::Client;
 use crate::metrics::{RangePreset, preset_range};
-use crate::store::{Store, StoreError};
+use crate::store::{Location, Store, StoreError};
 
 /// What a scrape reads besides the store: shared by the collector's loop and the endpoint.
 pub struct Exposed {
     pub client: Client,
     /// The store of the organization the key reaches; `None` until the first round learns it.
-    pub store: Mutex<Option<PathBuf>>,
+    pub store: Mutex<Option<Location>>,
     /// The end of the last round that worked.
     pub last_success: Mutex<Option<DateTime<Utc>>>,
     /// The dashboard's range: per-person figures cover it.
@@ -30,9 +30,11 @@ pub struct Exposed {
 impl Exposed {
     /// The OpenMetrics text for the store as it is at `now`.
     pub fn render(&self, now: DateTime<Utc>) -> Result<String, StoreError> {
-        let path = self.store.lock().ok().and_then(|p| p.clone());
-        let store = match path {
-            Some(path) if path.exists() => Store::open_reader(&path)?,
+        let location = self.store.lock().ok().and_then(|p| p.clone());
+        let store = match location {
+            Some(location) if location.path().is_none_or(std::path::Path::exists) => {
+                location.open_reader()?
+            }
             _ => Store::open_in_memory()?,
         };
         let (from, to) = preset_range(self.range, now.date_naive());

@@ -291,7 +291,8 @@ pub async fn check(global: &GlobalArgs) -> VerifyReport {
                 probe.organization_id.clone_from(&plan.organization_id);
                 report.plan = Some(plan);
                 report.switched = probe.organization_id.as_deref().and_then(|org| {
-                    let stores = OrgStores::new(profile_dir(global).ok()?);
+                    let stores =
+                        OrgStores::new(profile_dir(global).ok()?).shared(global.store.clone());
                     stores.switch_notice(org)
                 });
                 VerifyResult::Works(probe)

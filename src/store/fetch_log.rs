@@ -1,9 +1,9 @@
 //! The fetch log: which unit of each dataset was fetched when, read by the planner and Status.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::params;
+use chrono::NaiveDate;
 
-use super::{Dataset, FetchEntry, Result, Store, StoreError};
+use super::db::{Value, args, rows};
+use super::{Conn, Dataset, FetchEntry, Result, Store, StoreError};
 
 /// What SQLite's `PRAGMA quick_check` found: callers decide on this, not on its wording.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,8 +34,8 @@ impl Store {
         end: NaiveDate,
     ) -> Result<Option<FetchEntry>> {
         let entries = self.query_fetch_log(
-            "fetch_log WHERE dataset = ?1 AND start = ?2 AND end = ?3",
-            params![dataset.key(), start, end],
+            r#"fetch_log WHERE dataset = ?1 AND start = ?2 AND "end" = ?3"#,
+            &args![dataset.key(), start, end],
         )?;
         Ok(entries.into_iter().next())
     }
@@ -49,7 +49,7 @@ impl Store {
     ) -> Result<Vec<FetchEntry>> {
         self.query_fetch_log(
             "fetch_log WHERE dataset = ?1 AND start >= ?2 AND start <= ?3 ORDER BY start",
-            params![dataset.key(), from, to],
+            &args![dataset.key(), from, to],
         )
     }
 
@@ -57,42 +57,39 @@ impl Store {
     pub fn last_fetches(&self) -> Result<Vec<FetchEntry>> {
         // Per dataset: the newest fetch, and the furthest day any fetch reached.
         self.query_fetch_log(
-            "(SELECT dataset, MIN(start) AS start, MAX(end) AS end,
+            r#"(SELECT dataset, MIN(start) AS start, MAX("end") AS "end",
                      MAX(fetched_at) AS fetched_at, MAX(data_refreshed_at) AS data_refreshed_at,
-                     SUM(rows) AS rows
-              FROM fetch_log GROUP BY dataset) ORDER BY dataset",
-            params![],
+                     CAST(SUM(rows) AS BIGINT) AS rows
+              FROM fetch_log GROUP BY dataset) AS newest ORDER BY dataset"#,
+            &[],
         )
     }
 
-    /// Whether SQLite finds the store intact (`PRAGMA quick_check`), for `topogy doctor`.
+    /// Whether SQLite finds the store intact (`PRAGMA quick_check`), for `topogy doctor`;
+    /// a PostgreSQL store is the server's to keep whole (intact here).
     pub fn quick_check(&self) -> Result<Integrity> {
-        quick_check(&self.conn).map_err(|e| self.err(e))
+        match &self.conn {
+            Conn::Sqlite(conn) => quick_check(conn).map_err(|e| self.err(e)),
+            Conn::Postgres(_) => Ok(Integrity::Intact),
+        }
     }
 
     /// Reads fetch-log entries; `source` is `fetch_log WHERE …` or a subquery with its columns.
-    pub(super) fn query_fetch_log(
-        &self,
-        source: &str,
-        args: impl rusqlite::Params,
-    ) -> Result<Vec<FetchEntry>> {
+    pub(super) fn query_fetch_log(&self, source: &str, args: &[Value]) -> Result<Vec<FetchEntry>> {
         let sql = format!(
-            "SELECT dataset, start, end, fetched_at, data_refreshed_at, rows FROM {source}"
+            r#"SELECT dataset, start, "end", fetched_at, data_refreshed_at, rows FROM {source}"#
         );
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(args, |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, NaiveDate>(1)?,
-                    r.get::<_, NaiveDate>(2)?,
-                    r.get::<_, DateTime<Utc>>(3)?,
-                    r.get::<_, Option<DateTime<Utc>>>(4)?,
-                    r.get::<_, i64>(5)?,
-                ))
-            })
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(|e| self.err(e))?;
+        let rows = rows(self.db(), &sql, args, |r| {
+            Ok((
+                r.string(0)?,
+                r.date(1)?,
+                r.date(2)?,
+                r.instant(3)?,
+                r.opt_instant(4)?,
+                r.int(5)?,
+            ))
+        })
+        .map_err(|e| self.err(e))?;
         rows.into_iter()
             .map(|(dataset, start, end, fetched_at, data_refreshed_at, n)| {
                 let dataset = Dataset::ALL

@@ -1,8 +1,7 @@
 //! The store's small named values (the `meta` table), under one enum of every key so no caller
 //! spells a key by hand.
 
-use rusqlite::{OptionalExtension, params};
-
+use super::db::{DbResult, Exec, args, first};
 use super::{Dataset, Result, Store};
 
 /// A key of the `meta` table. The names are stored on disk: never rename one.
@@ -46,34 +45,31 @@ impl MetaKey<'_> {
 }
 
 /// Sets a meta value inside a writer's transaction.
-pub(super) fn set_in(
-    tx: &rusqlite::Transaction<'_>,
-    key: MetaKey<'_>,
-    value: &str,
-) -> rusqlite::Result<()> {
+pub(super) fn set_in(tx: &dyn Exec, key: MetaKey<'_>, value: &str) -> DbResult<()> {
     tx.execute(
         "INSERT INTO meta(key, value) VALUES (?1, ?2)
          ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        params![key.name(), value],
+        &args![key.name(), value],
     )
     .map(drop)
 }
 
 /// Removes a meta value inside a writer's transaction.
-pub(super) fn delete_in(tx: &rusqlite::Transaction<'_>, key: MetaKey<'_>) -> rusqlite::Result<()> {
-    tx.execute("DELETE FROM meta WHERE key = ?1", [key.name()])
+pub(super) fn delete_in(tx: &dyn Exec, key: MetaKey<'_>) -> DbResult<()> {
+    tx.execute("DELETE FROM meta WHERE key = ?1", &args![key.name()])
         .map(drop)
 }
 
 impl Store {
     /// Reads a small named value (e.g. the latest available engagement day).
     pub fn meta(&self, key: MetaKey<'_>) -> Result<Option<String>> {
-        self.conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key.name()], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(|e| self.err(e))
+        first(
+            self.db(),
+            "SELECT value FROM meta WHERE key = ?1",
+            &args![key.name()],
+            |r| r.string(0),
+        )
+        .map_err(|e| self.err(e))
     }
 
     /// Stores a small named value.

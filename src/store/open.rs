@@ -7,7 +7,8 @@ use chrono::Utc;
 use rusqlite::Connection;
 
 use super::{
-    BUSY_TIMEOUT, Integrity, MetaKey, OpenNotice, Result, SCHEMA_VERSION, Store, StoreError,
+    BUSY_TIMEOUT, Conn, Integrity, Location, MetaKey, OpenNotice, Result, SCHEMA_VERSION, Store,
+    StoreError,
 };
 
 impl Store {
@@ -55,9 +56,9 @@ impl Store {
     }
 
     fn open_existing(path: &Path) -> std::result::Result<Store, Unusable> {
-        let sqlite = |source| StoreError::Sqlite {
+        let sqlite = |source: rusqlite::Error| StoreError::Database {
             path: path.display().to_string(),
-            source,
+            source: source.into(),
         };
         let conn = Connection::open(path).map_err(|e| Unusable::Error(sqlite(e)))?;
         // Another process may be writing: wait for it rather than fail, from the first read on.
@@ -100,8 +101,8 @@ impl Store {
             Err(e) => return Err(Unusable::Error(sqlite(e))),
         }
         let mut store = Store {
-            conn,
-            path: Some(path.to_path_buf()),
+            conn: Conn::Sqlite(conn),
+            location: Some(Location::File(path.to_path_buf())),
             check: None,
         };
         store.prepare_connection().map_err(Unusable::Error)?;
@@ -137,7 +138,10 @@ fn spawn_daily_check(path: PathBuf, today: String) -> std::thread::JoinHandle<()
             if verdict == Integrity::Intact {
                 let tx =
                     conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-                super::meta::set_in(&tx, MetaKey::QuickCheckOn, &today)?;
+                super::meta::set_in(&*tx, MetaKey::QuickCheckOn, &today).map_err(|e| match e {
+                    super::db::DbError::Sqlite(e) => e,
+                    other => rusqlite::Error::ToSqlConversionFailure(Box::new(other)),
+                })?;
                 tx.commit()?;
             }
             Ok(verdict)

@@ -5,16 +5,20 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
+use super::db::{args, first};
 use super::open::{checkpoint, move_files};
-use super::{MetaKey, OpenNotice, Result, Store, SyncLock};
+use super::postgres::{PgUrl, Session, quote, schema_for};
+use super::{Location, MetaKey, OpenNotice, Result, Store, SyncLock};
 
 const STORE_FILE: &str = "topogy.db";
 
 /// The stores of one profile: `<profile dir>/orgs/<organization id>/topogy.db`, each with its
-/// own `sync.lock`. A key reaches exactly one organization, so it only ever opens that one's.
+/// own `sync.lock`; or, shared, the schema `topogy_<organization id>` of one PostgreSQL
+/// database. A key reaches exactly one organization, so it only ever opens that one's.
 #[derive(Debug, Clone)]
 pub struct OrgStores {
     dir: PathBuf,
+    shared: Option<PgUrl>,
 }
 
 /// How a key is recognised again without a request: its fingerprint and where it is sent
@@ -26,7 +30,26 @@ pub fn key_tag(fingerprint: &str, base_url: &str) -> String {
 impl OrgStores {
     /// The stores under `dir` (a profile's directory).
     pub fn new(dir: PathBuf) -> OrgStores {
-        OrgStores { dir }
+        OrgStores { dir, shared: None }
+    }
+
+    /// The same stores kept in the PostgreSQL database at `url` instead (when `Some`).
+    pub fn shared(self, url: Option<PgUrl>) -> OrgStores {
+        OrgStores {
+            shared: url,
+            ..self
+        }
+    }
+
+    /// Where the store of `organization` lives: its file, or its schema of the shared database.
+    pub fn location(&self, organization: &str) -> Location {
+        match &self.shared {
+            Some(url) => Location::Postgres {
+                url: url.clone(),
+                schema: schema_for(organization),
+            },
+            None => Location::File(self.path(organization)),
+        }
     }
 
     /// The profile's directory.
@@ -49,8 +72,11 @@ impl OrgStores {
         self.dir.join("orgs").join(safe).join(STORE_FILE)
     }
 
-    /// Every organization with a store here: `(organization id, store path, last shown)`.
-    pub fn organizations(&self) -> Vec<(String, PathBuf, Option<DateTime<Utc>>)> {
+    /// Every organization with a store here: `(organization id, its store, last shown)`.
+    pub fn organizations(&self) -> Vec<(String, Location, Option<DateTime<Utc>>)> {
+        if let Some(url) = &self.shared {
+            return shared_organizations(url);
+        }
         let Ok(entries) = std::fs::read_dir(self.dir.join("orgs")) else {
             return Vec::new();
         };
@@ -66,19 +92,21 @@ impl OrgStores {
                     .ok()
                     .flatten()
                     .and_then(|t| t.parse::<DateTime<Utc>>().ok());
-                Some((org, path, shown))
+                Some((org, Location::File(path), shown))
             })
             .collect();
-        out.sort();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
         out
     }
 
     /// The organization a key (see [`key_tag`]) reached before, if any store says so.
     pub fn reached_by(&self, key_tag: &str) -> Option<String> {
-        self.organizations().into_iter().find_map(|(org, path, _)| {
-            let store = Store::open_reader(&path).ok()?;
-            store.meta(MetaKey::ReachedBy(key_tag)).ok()?.map(|_| org)
-        })
+        self.organizations()
+            .into_iter()
+            .find_map(|(org, location, _)| {
+                let store = location.open_reader().ok()?;
+                store.meta(MetaKey::ReachedBy(key_tag)).ok()?.map(|_| org)
+            })
     }
 
     /// The organization this profile showed last.
@@ -106,7 +134,12 @@ impl OrgStores {
         now: DateTime<Utc>,
     ) -> Result<(Store, Option<OpenNotice>)> {
         let switched = self.switch_notice(organization);
-        let (mut store, notice) = Store::open(&self.path(organization))?;
+        let (mut store, notice) = match self.location(organization) {
+            Location::File(path) => Store::open(&path)?,
+            Location::Postgres { url, schema } => {
+                (Store::open_postgres(&url, &schema, "topogy")?, None)
+            }
+        };
         if store.meta(MetaKey::Organization)?.is_none() {
             store.set_meta(MetaKey::Organization, organization)?;
         }
@@ -120,12 +153,12 @@ impl OrgStores {
 
     /// Forgets that `key_tag` reaches `organization` (its answer named another one).
     pub fn forget_key(&self, organization: &str, key_tag: &str) -> Result<()> {
-        let path = self.path(organization);
-        if path.exists() {
-            let (mut store, _) = Store::open(&path)?;
-            store.delete_meta(MetaKey::ReachedBy(key_tag))?;
-        }
-        Ok(())
+        let mut store = match self.location(organization) {
+            Location::File(path) if path.exists() => Store::open(&path)?.0,
+            Location::File(_) => return Ok(()),
+            Location::Postgres { url, schema } => Store::open_postgres(&url, &schema, "topogy")?,
+        };
+        store.delete_meta(MetaKey::ReachedBy(key_tag))
     }
 
     /// Moves the single `<profile>/topogy.db` of older versions to the store of the
@@ -174,6 +207,39 @@ impl OrgStores {
             }
         }
     }
+}
+
+/// The organizations of a shared database: every `topogy_` schema whose `meta` names one.
+/// One connection reads them all; an unreachable server has none (opening the store says why).
+fn shared_organizations(url: &PgUrl) -> Vec<(String, Location, Option<DateTime<Utc>>)> {
+    let Ok(session) = Session::connect(url, "topogy") else {
+        return Vec::new();
+    };
+    let schemas = session.schemas().unwrap_or_default();
+    let mut out: Vec<_> = schemas
+        .into_iter()
+        .filter_map(|schema| {
+            let read = |key: MetaKey<'_>| {
+                first(
+                    &session,
+                    &format!("SELECT value FROM {}.meta WHERE key = ?1", quote(&schema)),
+                    &args![key.name()],
+                    |r| r.string(0),
+                )
+                .ok()
+                .flatten()
+            };
+            let org = read(MetaKey::Organization)?;
+            let shown = read(MetaKey::ShownAt).and_then(|t| t.parse::<DateTime<Utc>>().ok());
+            let location = Location::Postgres {
+                url: url.clone(),
+                schema,
+            };
+            Some((org, location, shown))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 /// What the wizard, `verify` and the dashboard say when a key reaches another organization

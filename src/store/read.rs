@@ -1,8 +1,10 @@
 //! Readers: what the views and the sync planner ask of the store.
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, params};
 use rust_decimal::Decimal;
+
+use super::db::{self, DbResult, Row, Value, args};
+use super::write::{first_email, sums};
 
 use super::{
     Activity, AdoptionItem, CostLine, Dataset, FetchEntry, PersonCost, Result, Store, SummaryDay,
@@ -19,24 +21,23 @@ impl Store {
         start: NaiveDate,
         end: NaiveDate,
     ) -> Result<Option<FetchEntry>> {
-        self.conn
-            .query_row(
-                "SELECT fetched_at, data_refreshed_at FROM person_cost_fetch
-                 WHERE user_id = ?1 AND start = ?2 AND end = ?3",
-                params![user_id, start, end],
-                |r| {
-                    Ok(FetchEntry {
-                        dataset: Dataset::UserCost,
-                        start,
-                        end,
-                        fetched_at: r.get(0)?,
-                        data_refreshed_at: r.get(1)?,
-                        rows: 0,
-                    })
-                },
-            )
-            .optional()
-            .map_err(|e| self.err(e))
+        db::first(
+            self.db(),
+            r#"SELECT fetched_at, data_refreshed_at FROM person_cost_fetch
+               WHERE user_id = ?1 AND start = ?2 AND "end" = ?3"#,
+            &args![user_id, start, end],
+            |r| {
+                Ok(FetchEntry {
+                    dataset: Dataset::UserCost,
+                    start,
+                    end,
+                    fetched_at: r.instant(0)?,
+                    data_refreshed_at: r.opt_instant(1)?,
+                    rows: 0,
+                })
+            },
+        )
+        .map_err(|e| self.err(e))
     }
 
     /// One person's stored cost per day within `[from, to]`, in cents (amount, list amount).
@@ -49,8 +50,8 @@ impl Store {
         self.rows(
             "SELECT date, amount, list_amount FROM person_cost_day
              WHERE user_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date",
-            params![user_id, from, to],
-            |r| Ok((r.get(0)?, cents(r, 1)?, cents(r, 2)?)),
+            &args![user_id, from, to],
+            |r| Ok((r.date(0)?, r.cents(1)?, r.cents(2)?)),
         )
     }
 
@@ -61,24 +62,24 @@ impl Store {
         &self,
         dataset: Dataset,
     ) -> Result<Option<(NaiveDate, Vec<AdoptionItem>)>> {
-        let day: Option<NaiveDate> = self
-            .conn
-            .query_row(
-                "SELECT MAX(start) FROM fetch_log WHERE dataset = ?1",
-                [dataset.key()],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.err(e))?;
+        let day: Option<NaiveDate> = db::first(
+            self.db(),
+            "SELECT MAX(start) FROM fetch_log WHERE dataset = ?1",
+            &args![dataset.key()],
+            |r| r.opt_date(0),
+        )
+        .map_err(|e| self.err(e))?
+        .flatten();
         let Some(day) = day else { return Ok(None) };
         let items = self.rows(
             "SELECT name, users, uses FROM adoption WHERE kind = ?1 AND start = ?2
              ORDER BY users DESC, uses DESC, name",
-            params![dataset.key(), day],
+            &args![dataset.key(), day],
             |r| {
                 Ok(AdoptionItem {
-                    name: r.get(0)?,
-                    users: to_u64(r.get(1)?),
-                    uses: to_u64(r.get(2)?),
+                    name: r.string(0)?,
+                    users: to_u64(r.int(1)?),
+                    uses: to_u64(r.int(2)?),
                 })
             },
         )?;
@@ -96,8 +97,8 @@ impl Store {
     pub fn known_people(&self) -> Result<Vec<(String, String, NaiveDate)>> {
         self.rows(
             "SELECT user_id, email, date FROM person_last ORDER BY email, user_id",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            &[],
+            |r| Ok((r.string(0)?, r.string(1)?, r.date(2)?)),
         )
     }
 
@@ -111,7 +112,7 @@ impl Store {
         self.read_activity(
             "date, user_id, email",
             "user_day WHERE user_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date",
-            params![user_id, from, to],
+            &args![user_id, from, to],
         )
     }
 
@@ -120,9 +121,9 @@ impl Store {
     /// start (a year's range holds the API's last ~90 days as totals).
     pub fn best_rollup(&self, start: NaiveDate, end: NaiveDate) -> Result<Option<FetchEntry>> {
         let entries = self.query_fetch_log(
-            "fetch_log WHERE dataset = ?1 AND start >= ?2 AND start < ?3 AND end > start
-             AND end <= ?3 ORDER BY start, end DESC, fetched_at DESC LIMIT 1",
-            params![Dataset::UsersRange.key(), start, end],
+            r#"fetch_log WHERE dataset = ?1 AND start >= ?2 AND start < ?3 AND "end" > start
+               AND "end" <= ?3 ORDER BY start, "end" DESC, fetched_at DESC LIMIT 1"#,
+            &args![Dataset::UsersRange.key(), start, end],
         )?;
         Ok(entries.into_iter().next())
     }
@@ -132,7 +133,7 @@ impl Store {
         self.read_activity(
             "date, user_id, email",
             "user_day WHERE date >= ?1 AND date <= ?2 ORDER BY date, user_id",
-            params![from, to],
+            &args![from, to],
         )
     }
 
@@ -141,9 +142,9 @@ impl Store {
     /// reads one row per day, never one per person per day.
     pub fn day_totals(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(NaiveDate, Activity)>> {
         self.read_activity(
-            "date, '', ''",
+            "date, CAST('' AS TEXT), CAST('' AS TEXT)",
             "day_total WHERE date >= ?1 AND date <= ?2 ORDER BY date",
-            params![from, to],
+            &args![from, to],
         )
     }
 
@@ -152,8 +153,8 @@ impl Store {
         Ok(self
             .read_activity(
                 "start, user_id, email",
-                "user_rollup WHERE start = ?1 AND end = ?2 ORDER BY user_id",
-                params![start, end],
+                r#"user_rollup WHERE start = ?1 AND "end" = ?2 ORDER BY user_id"#,
+                &args![start, end],
             )?
             .into_iter()
             .map(|(_, a)| a)
@@ -167,17 +168,14 @@ impl Store {
     /// so a year of 10,000 people reads about 150,000 rows instead of millions.
     pub fn person_totals(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Activity>> {
         let (whole_from, whole_to) = whole_months(from, to);
-        // With exactly one MIN() in the query, SQLite takes the bare `email` from the row that
-        // has it: the earliest day with an e-mail ('' only if no day has one).
+        // The e-mail of the earliest day with one ('' only if no day has one): see
+        // `first_email` for how each database is asked.
         let columns = Activity::COLUMNS.join(", ");
-        let sums: Vec<String> = Activity::COLUMNS
-            .iter()
-            .map(|c| format!("SUM({c})"))
-            .collect();
+        let email = first_email(self.db().dialect(), "email_date");
         Ok(self
             .read_counters(
-                "MIN(email_date), user_id, email",
-                &sums.join(", "),
+                &format!("MIN(email_date), user_id, {email}"),
+                &sums(),
                 &format!(
                     "(SELECT email_date, user_id, email, {columns} FROM user_month
                        WHERE month >= ?3 AND month <= ?4
@@ -185,9 +183,9 @@ impl Store {
                       SELECT CASE WHEN email <> '' THEN date ELSE '9999-12-31' END,
                              user_id, email, {columns} FROM user_day
                        WHERE date >= ?1 AND date <= ?2 AND (date < ?3 OR date > ?5))
-                     GROUP BY user_id ORDER BY user_id"
+                     AS days GROUP BY user_id ORDER BY user_id"
                 ),
-                params![from, to, whole_from, whole_to.0, whole_to.1],
+                &args![from, to, whole_from, whole_to.0, whole_to.1],
             )?
             .into_iter()
             .map(|(_, a)| a)
@@ -200,7 +198,7 @@ impl Store {
         &self,
         keys: &str,
         source: &str,
-        args: impl rusqlite::Params,
+        args: &[Value],
     ) -> Result<Vec<(NaiveDate, Activity)>> {
         self.read_counters(keys, &Activity::COLUMNS.join(", "), source, args)
     }
@@ -212,17 +210,17 @@ impl Store {
         keys: &str,
         counters: &str,
         source: &str,
-        args: impl rusqlite::Params,
+        args: &[Value],
     ) -> Result<Vec<(NaiveDate, Activity)>> {
         let sql = format!("SELECT {keys}, {counters} FROM {source}");
         self.rows(&sql, args, |r| {
             let mut counts = [0u64; Activity::COLUMNS.len()];
             for (i, c) in counts.iter_mut().enumerate() {
-                *c = to_u64(r.get(i + 3)?);
+                *c = to_u64(r.int(i + 3)?);
             }
             Ok((
-                r.get(0)?,
-                Activity::from_counts(r.get(1)?, r.get(2)?, counts),
+                r.date(0)?,
+                Activity::from_counts(r.string(1)?, r.string(2)?, counts),
             ))
         })
     }
@@ -232,15 +230,15 @@ impl Store {
         self.rows(
             "SELECT date, dau, wau, mau, assigned_seats, pending_invites FROM summary_day
              WHERE date >= ?1 AND date <= ?2 ORDER BY date",
-            params![from, to],
+            &args![from, to],
             |r| {
                 Ok(SummaryDay {
-                    date: r.get(0)?,
-                    dau: to_u64(r.get(1)?),
-                    wau: to_u64(r.get(2)?),
-                    mau: to_u64(r.get(3)?),
-                    assigned_seats: r.get::<_, Option<i64>>(4)?.map(to_u64),
-                    pending_invites: r.get::<_, Option<i64>>(5)?.map(to_u64),
+                    date: r.date(0)?,
+                    dau: to_u64(r.int(1)?),
+                    wau: to_u64(r.int(2)?),
+                    mau: to_u64(r.int(3)?),
+                    assigned_seats: r.opt_int(4)?.map(to_u64),
+                    pending_invites: r.opt_int(5)?.map(to_u64),
                 })
             },
         )
@@ -251,14 +249,14 @@ impl Store {
         self.rows(
             "SELECT date, product, model, amount, list_amount FROM cost_day
              WHERE date >= ?1 AND date <= ?2 ORDER BY date, product, model",
-            params![from, to],
+            &args![from, to],
             |r| {
                 Ok(CostLine {
-                    date: r.get(0)?,
-                    product: r.get(1)?,
-                    model: r.get(2)?,
-                    amount_cents: cents(r, 3)?,
-                    list_amount_cents: cents(r, 4)?,
+                    date: r.date(0)?,
+                    product: r.string(1)?,
+                    model: r.string(2)?,
+                    amount_cents: r.cents(3)?,
+                    list_amount_cents: r.cents(4)?,
                 })
             },
         )
@@ -274,24 +272,24 @@ impl Store {
         self.rows(
             "SELECT date, amount, list_amount FROM unattributed_cost_day
              WHERE date >= ?1 AND date <= ?2 ORDER BY date",
-            params![from, to],
-            |r| Ok((r.get(0)?, cents(r, 1)?, cents(r, 2)?)),
+            &args![from, to],
+            |r| Ok((r.date(0)?, r.cents(1)?, r.cents(2)?)),
         )
     }
 
     /// Per-person cost stored for exactly the window `[start, end)`.
     pub fn user_cost(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<PersonCost>> {
         self.rows(
-            "SELECT user_id, email, name, amount, list_amount FROM user_cost
-             WHERE start = ?1 AND end = ?2 ORDER BY user_id",
-            params![start, end],
+            r#"SELECT user_id, email, name, amount, list_amount FROM user_cost
+               WHERE start = ?1 AND "end" = ?2 ORDER BY user_id"#,
+            &args![start, end],
             |r| {
                 Ok(PersonCost {
-                    user_id: r.get(0)?,
-                    email: r.get(1)?,
-                    name: r.get(2)?,
-                    amount_cents: cents(r, 3)?,
-                    list_amount_cents: cents(r, 4)?,
+                    user_id: r.string(0)?,
+                    email: r.string(1)?,
+                    name: r.string(2)?,
+                    amount_cents: r.cents(3)?,
+                    list_amount_cents: r.cents(4)?,
                 })
             },
         )
@@ -307,49 +305,15 @@ impl Store {
     ) -> Result<Vec<PersonCost>> {
         let mut people: std::collections::HashMap<String, PersonCost> =
             std::collections::HashMap::new();
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT user_id, email, name, amount, list_amount FROM user_cost
-                 WHERE start = ?1 AND end = ?2",
-            )
-            .map_err(|e| self.err(e))?;
         for &(start, end) in windows {
-            let mut rows = stmt.query(params![start, end]).map_err(|e| self.err(e))?;
-            while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-                let text = |i: usize| row.get_ref(i).and_then(|v| Ok(v.as_str()?));
-                let (amount, list) = (
-                    cents(row, 3).map_err(|e| self.err(e))?,
-                    cents(row, 4).map_err(|e| self.err(e))?,
-                );
-                let user_id = text(0).map_err(|e| self.err(e))?;
-                match people.get_mut(user_id) {
-                    Some(total) => {
-                        if total.email.is_empty() {
-                            text(1)
-                                .map_err(|e| self.err(e))?
-                                .clone_into(&mut total.email);
-                        }
-                        if total.name.is_empty() {
-                            text(2)
-                                .map_err(|e| self.err(e))?
-                                .clone_into(&mut total.name);
-                        }
-                        total.amount_cents += amount;
-                        total.list_amount_cents += list;
-                    }
-                    None => {
-                        let total = PersonCost {
-                            user_id: user_id.to_owned(),
-                            email: text(1).map_err(|e| self.err(e))?.to_owned(),
-                            name: text(2).map_err(|e| self.err(e))?.to_owned(),
-                            amount_cents: amount,
-                            list_amount_cents: list,
-                        };
-                        people.insert(total.user_id.clone(), total);
-                    }
-                }
-            }
+            self.db()
+                .each(
+                    r#"SELECT user_id, email, name, amount, list_amount FROM user_cost
+                       WHERE start = ?1 AND "end" = ?2"#,
+                    &args![start, end],
+                    &mut |row| add_person_cost(&mut people, row),
+                )
+                .map_err(|e| self.err(e))?;
         }
         let mut totals: Vec<PersonCost> = people.into_values().collect();
         totals.sort_unstable_by(|a, b| a.user_id.cmp(&b.user_id));
@@ -360,22 +324,44 @@ impl Store {
     fn rows<T>(
         &self,
         sql: &str,
-        args: impl rusqlite::Params,
-        map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+        args: &[Value],
+        map: impl FnMut(&dyn Row) -> DbResult<T>,
     ) -> Result<Vec<T>> {
-        let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
-        stmt.query_map(args, map)
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.err(e))
+        db::rows(self.db(), sql, args, map).map_err(|e| self.err(e))
     }
 }
 
-/// Reads an amount in cents stored as decimal text (never through a float).
-fn cents(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Decimal> {
-    let text = row.get_ref(index)?.as_str()?;
-    text.parse().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
-    })
+/// Adds one stored window's row to its person's total, borrowing the row's strings: a
+/// person's are copied once.
+fn add_person_cost(
+    people: &mut std::collections::HashMap<String, PersonCost>,
+    row: &dyn Row,
+) -> DbResult<()> {
+    let (amount, list) = (row.cents(3)?, row.cents(4)?);
+    let user_id = row.text(0)?;
+    match people.get_mut(user_id) {
+        Some(total) => {
+            if total.email.is_empty() {
+                row.text(1)?.clone_into(&mut total.email);
+            }
+            if total.name.is_empty() {
+                row.text(2)?.clone_into(&mut total.name);
+            }
+            total.amount_cents += amount;
+            total.list_amount_cents += list;
+        }
+        None => {
+            let total = PersonCost {
+                user_id: user_id.to_owned(),
+                email: row.text(1)?.to_owned(),
+                name: row.text(2)?.to_owned(),
+                amount_cents: amount,
+                list_amount_cents: list,
+            };
+            people.insert(total.user_id.clone(), total);
+        }
+    }
+    Ok(())
 }
 
 /// The calendar months `[from, to]` covers whole: the first one's first day, and the last one's

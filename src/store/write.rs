@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rusqlite::{Transaction, params};
 use rust_decimal::Decimal;
+
+use super::db::{DbResult, Dialect, Exec, Value, args};
 
 use super::{
     Activity, AdoptionItem, CostLine, Dataset, FetchMeta, PersonCost, Result, Store, SummaryDay,
@@ -24,33 +25,34 @@ impl Store {
         meta: FetchMeta,
     ) -> Result<()> {
         self.write(|tx| {
-            tx.execute("DELETE FROM user_day WHERE date = ?1", [date])?;
+            tx.execute("DELETE FROM user_day WHERE date = ?1", &args![date])?;
             insert_activity(tx, "user_day", "date", &date, None, rows)?;
             // The organization's total for the day, kept beside the rows it sums, so the daily
             // series reads one row per day however many people there are.
-            tx.execute("DELETE FROM day_total WHERE date = ?1", [date])?;
+            tx.execute("DELETE FROM day_total WHERE date = ?1", &args![date])?;
             let columns = Activity::COLUMNS.join(", ");
-            let sums = Activity::COLUMNS.map(|c| format!("SUM({c})")).join(", ");
+            let sums = sums();
             tx.execute(
                 &format!(
                     "INSERT INTO day_total(date, {columns})
                      SELECT date, {sums} FROM user_day WHERE date = ?1 GROUP BY date"
                 ),
-                [date],
+                &args![date],
             )?;
             // The month's per-person sums, rebuilt from the month's stored days (the day's rows
             // may have replaced others, or dropped people): about a month of rows, in the
             // background sync task, so a long range's totals read months instead of days.
             let (first, last) = month_of(date);
-            tx.execute("DELETE FROM user_month WHERE month = ?1", [first])?;
+            tx.execute("DELETE FROM user_month WHERE month = ?1", &args![first])?;
+            let email = first_email(tx.dialect(), "CASE WHEN email <> '' THEN date ELSE '9999-12-31' END");
             tx.execute(
                 &format!(
                     "INSERT INTO user_month(month, email_date, user_id, email, {columns})
                      SELECT ?1, MIN(CASE WHEN email <> '' THEN date ELSE '9999-12-31' END),
-                            user_id, email, {sums}
+                            user_id, {email}, {sums}
                      FROM user_day WHERE date >= ?1 AND date <= ?2 GROUP BY user_id"
                 ),
-                params![first, last],
+                &args![first, last],
             )?;
             // Everyone's last stored day: the day's people when it is their latest, and the
             // people the new rows dropped from it, from their day before (gone if none).
@@ -59,7 +61,7 @@ impl Store {
                  SELECT user_id, email, date FROM user_day WHERE date = ?1 AND true
                  ON CONFLICT(user_id) DO UPDATE SET email = excluded.email, date = excluded.date
                  WHERE excluded.date >= person_last.date",
-                [date],
+                &args![date],
             )?;
             tx.execute(
                 "UPDATE person_last SET (email, date) = (
@@ -68,12 +70,12 @@ impl Store {
                  WHERE date = ?1 AND NOT EXISTS
                      (SELECT 1 FROM user_day d WHERE d.date = ?1 AND d.user_id = person_last.user_id)
                    AND EXISTS (SELECT 1 FROM user_day d WHERE d.user_id = person_last.user_id)",
-                [date],
+                &args![date],
             )?;
             tx.execute(
                 "DELETE FROM person_last WHERE date = ?1 AND NOT EXISTS
                      (SELECT 1 FROM user_day d WHERE d.user_id = person_last.user_id)",
-                [date],
+                &args![date],
             )?;
             log_fetch(
                 tx,
@@ -96,8 +98,8 @@ impl Store {
     ) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                "DELETE FROM user_rollup WHERE start = ?1 AND end = ?2",
-                params![start, end],
+                r#"DELETE FROM user_rollup WHERE start = ?1 AND "end" = ?2"#,
+                &args![start, end],
             )?;
             insert_activity(tx, "user_rollup", "start", &start, Some(&end), rows)?;
             log_fetch(tx, Dataset::UsersRange, start, end, meta, rows.len())
@@ -115,21 +117,29 @@ impl Store {
         self.write(|tx| {
             tx.execute(
                 "DELETE FROM summary_day WHERE date >= ?1 AND date < ?2",
-                params![start, end],
+                &args![start, end],
             )?;
-            let mut stmt = tx.prepare(
+            let days: Vec<&SummaryDay> = days
+                .iter()
+                .filter(|d| d.date >= start && d.date < end)
+                .collect();
+            tx.execute_many(
                 "INSERT INTO summary_day(date, dau, wau, mau, assigned_seats, pending_invites)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                days.iter()
+                    .map(|d| {
+                        Vec::from(args![
+                            d.date,
+                            to_i64(d.dau),
+                            to_i64(d.wau),
+                            to_i64(d.mau),
+                            d.assigned_seats.map(to_i64),
+                            d.pending_invites.map(to_i64)
+                        ])
+                    })
+                    .collect(),
             )?;
-            for d in days.iter().filter(|d| d.date >= start && d.date < end) {
-                stmt.execute(params![
-                    d.date,
-                    to_i64(d.dau),
-                    to_i64(d.wau),
-                    to_i64(d.mau),
-                    d.assigned_seats.map(to_i64),
-                    d.pending_invites.map(to_i64)
-                ])?;
+            for d in days {
                 log_fetch(tx, Dataset::Summaries, d.date, next_day(d.date), meta, 1)?;
             }
             Ok(())
@@ -162,28 +172,26 @@ impl Store {
         self.write(|tx| {
             tx.execute(
                 "DELETE FROM cost_day WHERE date >= ?1 AND date < ?2",
-                params![start, end],
+                &args![start, end],
             )?;
             tx.execute(
                 "DELETE FROM unattributed_cost_day WHERE date >= ?1 AND date < ?2",
-                params![start, end],
+                &args![start, end],
             )?;
             if let Some(unattributed) = unattributed {
-                let mut stmt = tx.prepare(
-                    "INSERT INTO unattributed_cost_day(date, amount, list_amount)
-                     VALUES (?1, ?2, ?3)",
-                )?;
+                let mut days = Vec::new();
                 let mut day = start;
                 while day < end {
                     let (amount, list) = unattributed.get(&day).copied().unwrap_or_default();
-                    stmt.execute(params![day, amount.to_string(), list.to_string()])?;
+                    days.push(Vec::from(args![day, amount, list]));
                     day = next_day(day);
                 }
+                tx.execute_many(
+                    "INSERT INTO unattributed_cost_day(date, amount, list_amount)
+                     VALUES (?1, ?2, ?3)",
+                    days,
+                )?;
             }
-            let mut stmt = tx.prepare(
-                "INSERT INTO cost_day(date, product, model, amount, list_amount)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
             let mut merged: BTreeMap<(NaiveDate, &str, &str), (Decimal, Decimal)> = BTreeMap::new();
             for l in lines.iter().filter(|l| l.date >= start && l.date < end) {
                 let e = merged
@@ -192,15 +200,16 @@ impl Store {
                 e.0 += l.amount_cents;
                 e.1 += l.list_amount_cents;
             }
-            for ((date, product, model), (amount, list)) in &merged {
-                stmt.execute(params![
-                    date,
-                    product,
-                    model,
-                    amount.to_string(),
-                    list.to_string()
-                ])?;
-            }
+            tx.execute_many(
+                "INSERT INTO cost_day(date, product, model, amount, list_amount)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                merged
+                    .iter()
+                    .map(|((date, product, model), (amount, list))| {
+                        Vec::from(args![date, *product, *model, *amount, *list])
+                    })
+                    .collect(),
+            )?;
             let mut day = start;
             while day < end {
                 let n = merged.keys().filter(|k| k.0 == day).count();
@@ -221,24 +230,26 @@ impl Store {
     ) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                "DELETE FROM user_cost WHERE start = ?1 AND end = ?2",
-                params![start, end],
+                r#"DELETE FROM user_cost WHERE start = ?1 AND "end" = ?2"#,
+                &args![start, end],
             )?;
-            let mut stmt = tx.prepare(
-                "INSERT INTO user_cost(start, end, user_id, email, name, amount, list_amount)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            tx.execute_many(
+                r#"INSERT INTO user_cost(start, "end", user_id, email, name, amount, list_amount)
+                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"#,
+                rows.iter()
+                    .map(|r| {
+                        Vec::from(args![
+                            start,
+                            end,
+                            &r.user_id,
+                            &r.email,
+                            &r.name,
+                            r.amount_cents,
+                            r.list_amount_cents
+                        ])
+                    })
+                    .collect(),
             )?;
-            for r in rows {
-                stmt.execute(params![
-                    start,
-                    end,
-                    r.user_id,
-                    r.email,
-                    r.name,
-                    r.amount_cents.to_string(),
-                    r.list_amount_cents.to_string()
-                ])?;
-            }
             log_fetch(tx, Dataset::UserCost, start, end, meta, rows.len())
         })
     }
@@ -254,25 +265,28 @@ impl Store {
         let end = next_day(date);
         self.write(|tx| {
             tx.execute(
-                "DELETE FROM adoption WHERE kind = ?1 AND start = ?2 AND end = ?3",
-                params![dataset.key(), date, end],
+                r#"DELETE FROM adoption WHERE kind = ?1 AND start = ?2 AND "end" = ?3"#,
+                &args![dataset.key(), date, end],
             )?;
-            let mut stmt = tx.prepare(
-                "INSERT INTO adoption(kind, start, end, name, users, uses)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT(kind, start, end, name) DO UPDATE SET
-                   users = users + excluded.users, uses = uses + excluded.uses",
+            tx.execute_many(
+                r#"INSERT INTO adoption(kind, start, "end", name, users, uses)
+                   VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                   ON CONFLICT(kind, start, "end", name) DO UPDATE SET
+                     users = adoption.users + excluded.users, uses = adoption.uses + excluded.uses"#,
+                items
+                    .iter()
+                    .map(|item| {
+                        Vec::from(args![
+                            dataset.key(),
+                            date,
+                            end,
+                            &item.name,
+                            to_i64(item.users),
+                            to_i64(item.uses)
+                        ])
+                    })
+                    .collect(),
             )?;
-            for item in items {
-                stmt.execute(params![
-                    dataset.key(),
-                    date,
-                    end,
-                    item.name,
-                    to_i64(item.users),
-                    to_i64(item.uses)
-                ])?;
-            }
             log_fetch(tx, dataset, date, end, meta, items.len())?;
             meta::delete_in(tx, MetaKey::NotOffered(dataset))?;
             Ok(())
@@ -291,8 +305,8 @@ impl Store {
         let end = next_day(date);
         self.write(|tx| {
             tx.execute(
-                "DELETE FROM adoption WHERE kind = ?1 AND start = ?2 AND end = ?3",
-                params![dataset.key(), date, end],
+                r#"DELETE FROM adoption WHERE kind = ?1 AND start = ?2 AND "end" = ?3"#,
+                &args![dataset.key(), date, end],
             )?;
             log_fetch(tx, dataset, date, end, meta, 0)?;
             meta::set_in(tx, MetaKey::NotOffered(dataset), &date.to_string())?;
@@ -312,38 +326,57 @@ impl Store {
         self.write(|tx| {
             tx.execute(
                 "DELETE FROM person_cost_day WHERE user_id = ?1 AND date >= ?2 AND date < ?3",
-                params![user_id, start, end],
+                &args![user_id, start, end],
             )?;
-            let mut stmt = tx.prepare(
+            tx.execute_many(
                 "INSERT INTO person_cost_day(user_id, date, amount, list_amount)
                  VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(user_id, date) DO UPDATE SET amount = excluded.amount,
                    list_amount = excluded.list_amount",
+                days.iter()
+                    .filter(|d| d.0 >= start && d.0 < end)
+                    .map(|(date, amount, list)| Vec::from(args![user_id, date, *amount, *list]))
+                    .collect(),
             )?;
-            for (date, amount, list) in days.iter().filter(|d| d.0 >= start && d.0 < end) {
-                stmt.execute(params![user_id, date, amount.to_string(), list.to_string()])?;
-            }
             tx.execute(
-                "INSERT INTO person_cost_fetch(user_id, start, end, fetched_at, data_refreshed_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT(user_id, start, end) DO UPDATE SET fetched_at = excluded.fetched_at,
-                   data_refreshed_at = excluded.data_refreshed_at",
-                params![user_id, start, end, meta.fetched_at, meta.data_refreshed_at],
+                r#"INSERT INTO person_cost_fetch(user_id, start, "end", fetched_at, data_refreshed_at)
+                   VALUES (?1, ?2, ?3, ?4, ?5)
+                   ON CONFLICT(user_id, start, "end") DO UPDATE SET fetched_at = excluded.fetched_at,
+                     data_refreshed_at = excluded.data_refreshed_at"#,
+                &args![user_id, start, end, meta.fetched_at, meta.data_refreshed_at],
             )?;
             Ok(())
         })
     }
 }
 
+/// The sums of [`Activity::COLUMNS`], as 64-bit integers in both databases (PostgreSQL sums a
+/// `BIGINT` column as `NUMERIC`).
+pub(super) fn sums() -> String {
+    Activity::COLUMNS
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
+        .join(", ")
+}
+
+/// The e-mail of a group's row with the smallest `order` (its earliest day naming one).
+/// SQLite takes a bare column from the row its single `MIN()` chose; PostgreSQL has no such
+/// rule, so it is asked for by order.
+pub(super) fn first_email(dialect: Dialect, order: &str) -> String {
+    match dialect {
+        Dialect::Sqlite => "email".to_owned(),
+        Dialect::Postgres => format!("(array_agg(email ORDER BY {order}))[1]"),
+    }
+}
+
 fn insert_activity(
-    tx: &Transaction<'_>,
+    tx: &dyn Exec,
     table: &str,
     key_column: &str,
     key: &NaiveDate,
     end: Option<&NaiveDate>,
     rows: &[Activity],
-) -> rusqlite::Result<()> {
-    let end_col = if end.is_some() { ", end" } else { "" };
+) -> DbResult<()> {
+    let end_col = if end.is_some() { r#", "end""# } else { "" };
     let columns = Activity::COLUMNS.join(", ");
     // ?1 the key, ?2 ?3 user id and e-mail, then the counters, then the end (if any).
     let count = Activity::COLUMNS.len() + 3 + usize::from(end.is_some());
@@ -353,33 +386,34 @@ fn insert_activity(
          VALUES ({})",
         places.join(", ")
     );
-    let mut stmt = tx.prepare(&sql)?;
-    for a in rows {
-        let counts = a.counts().map(to_i64);
-        let mut args: Vec<&dyn rusqlite::ToSql> = vec![key, &a.user_id, &a.email];
-        args.extend(counts.iter().map(|c| c as &dyn rusqlite::ToSql));
-        if let Some(end) = end {
-            args.push(end);
-        }
-        stmt.execute(args.as_slice())?;
-    }
-    Ok(())
+    let all = rows
+        .iter()
+        .map(|a| {
+            let mut args = Vec::from(args![key, &a.user_id, &a.email]);
+            args.extend(a.counts().map(|c| Value::from(to_i64(c))));
+            if let Some(end) = end {
+                args.push(end.into());
+            }
+            args
+        })
+        .collect();
+    tx.execute_many(&sql, all)
 }
 
 fn log_fetch(
-    tx: &Transaction<'_>,
+    tx: &dyn Exec,
     dataset: Dataset,
     start: NaiveDate,
     end: NaiveDate,
     meta: FetchMeta,
     rows: usize,
-) -> rusqlite::Result<()> {
+) -> DbResult<()> {
     tx.execute(
-        "INSERT INTO fetch_log(dataset, start, end, fetched_at, data_refreshed_at, rows)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT(dataset, start, end) DO UPDATE SET fetched_at = excluded.fetched_at,
-           data_refreshed_at = excluded.data_refreshed_at, rows = excluded.rows",
-        params![
+        r#"INSERT INTO fetch_log(dataset, start, "end", fetched_at, data_refreshed_at, rows)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+           ON CONFLICT(dataset, start, "end") DO UPDATE SET fetched_at = excluded.fetched_at,
+             data_refreshed_at = excluded.data_refreshed_at, rows = excluded.rows"#,
+        &args![
             dataset.key(),
             start,
             end,

@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 use super::plan::now;
 use super::{SyncError, SyncEvent, Syncer};
 use crate::store::lock::lock_path;
-use crate::store::{Dataset, OrgStores, Store, SyncLock};
+use crate::store::{Dataset, Location, OrgStores, Store, SyncLock};
 
 /// How often a process waiting for another's sync looks at the lock (and reloads its views).
 const LOCK_POLL: StdDuration = StdDuration::from_millis(500);
@@ -40,7 +40,7 @@ impl Home {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reached {
     pub organization: String,
-    pub store: PathBuf,
+    pub store: Location,
 }
 
 /// Learns the organization the key reaches (one cost request) when it is not known yet, and
@@ -67,7 +67,10 @@ pub(super) async fn identify(
     let (store, notice) = home.stores.open(&organization, &home.key_tag, at)?;
     let reached = Reached {
         organization: organization.clone(),
-        store: store.path().map(PathBuf::from).unwrap_or_default(),
+        store: store
+            .location()
+            .cloned()
+            .unwrap_or_else(|| Location::File(PathBuf::new())),
     };
     home.organization = Some(organization);
     syncer.store = store;
@@ -109,7 +112,8 @@ pub(super) fn check_organization(syncer: &mut Syncer, id: Option<&str>) -> Resul
 }
 
 /// Takes the store's sync lock; while another process holds it, says so, lets the views
-/// reload what that process writes, and waits. `None` for a store without a file.
+/// reload what that process writes, and waits. `None` for a store without a file (a shared
+/// PostgreSQL store has no lock yet: every process syncs it).
 pub(super) async fn lock(
     syncer: &mut Syncer,
     notices: &mpsc::UnboundedSender<SyncEvent>,

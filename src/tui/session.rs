@@ -2,8 +2,6 @@
 //! connects a new key) and the wizard's background work — probe, store, remove — whose answers
 //! come back as actions.
 
-use std::path::{Path, PathBuf};
-
 use chrono::Utc;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -15,7 +13,7 @@ use crate::context::{Context, ContextError, Endpoint, profile_dir, resolve_key};
 use crate::credentials::{self, ApiKey, KeySource, Resolved, display_path, storage};
 use crate::diagnose;
 use crate::sim::SimHandle;
-use crate::store::{OpenNotice, OrgStores};
+use crate::store::{Location, OpenNotice, OrgStores};
 use crate::sync::{Need, SyncEvent, SyncOptions, SyncTask};
 
 /// One sync task with its client, for one key.
@@ -34,7 +32,7 @@ pub struct Sessions {
     simulator: Option<SimHandle>,
     current: Option<Session>,
     /// The store of the organization the running key reaches; `None` until it is known.
-    store: Option<PathBuf>,
+    store: Option<Location>,
 }
 
 impl Sessions {
@@ -76,7 +74,7 @@ impl Sessions {
         let context =
             Context::with_key(&self.global, SyncOptions::default(), endpoint, key, source)?;
         let client = context.syncer.client().clone();
-        self.store = context.syncer.store().path().map(PathBuf::from);
+        self.store = context.syncer.store().location().cloned();
         self.current = Some(Session {
             task: SyncTask::spawn(context.syncer),
             client,
@@ -111,12 +109,12 @@ impl Sessions {
 
     /// The store the views read: the one of the organization the running key reaches, `None`
     /// while that is not known (the views then show nothing, never another organization's).
-    pub fn store(&self) -> Option<&Path> {
-        self.store.as_deref()
+    pub fn store(&self) -> Option<&Location> {
+        self.store.as_ref()
     }
 
     /// The running key's organization is known now: read its store from here on.
-    pub fn reached(&mut self, store: PathBuf) {
+    pub fn reached(&mut self, store: Location) {
         self.store = Some(store);
     }
 
@@ -180,7 +178,9 @@ impl Sessions {
                 findings,
             } => {
                 let client = diagnose::client(&self.global, &self.base_url, key);
-                let stores = profile_dir(&self.global).ok().map(OrgStores::new);
+                let stores = profile_dir(&self.global)
+                    .ok()
+                    .map(|dir| OrgStores::new(dir).shared(self.global.store.clone()));
                 tokio::spawn(async move {
                     let mut result = match client {
                         Ok(client) => diagnose::identify(&client, Utc::now().date_naive()).await,

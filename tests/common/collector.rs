@@ -44,8 +44,19 @@ pub struct Collector {
 
 impl Collector {
     pub fn start(data: &Path, sim: &SimHandle, args: &[&str]) -> Collector {
+        Collector::start_with(data, sim, args, &[])
+    }
+
+    /// [`Collector::start`] with more environment (e.g. `TOPOGY_STORE`).
+    pub fn start_with(
+        data: &Path,
+        sim: &SimHandle,
+        args: &[&str],
+        extra: &[(&str, &str)],
+    ) -> Collector {
         let env = env(sim);
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        env.extend_from_slice(extra);
         let mut all = vec!["collect"];
         all.extend_from_slice(args);
         let mut child = super::topogy_command(data, &all, &env).spawn().unwrap();
@@ -105,6 +116,17 @@ impl Collector {
         }
     }
 
+    /// The collector's process id.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Ends the collector at once with SIGKILL, as a crash or the OOM killer would.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
     /// Waits for the collector to end by itself; returns the exit status.
     pub fn wait(mut self) -> Option<i32> {
         self.child.wait().unwrap().code()
@@ -120,9 +142,20 @@ impl Collector {
 
 /// `topogy collect --once` (plus `args`), on a blocking thread.
 pub async fn collect_once(data: &Path, sim: &SimHandle, args: &[&str]) -> std::process::Output {
+    collect_once_with(data, sim, args, &[]).await
+}
+
+/// [`collect_once`] with more environment (e.g. `TOPOGY_STORE`).
+pub async fn collect_once_with(
+    data: &Path,
+    sim: &SimHandle,
+    args: &[&str],
+    extra: &[(&'static str, &str)],
+) -> std::process::Output {
     let mut all = vec!["collect", "--once"];
     all.extend_from_slice(args);
-    let (data, env) = (data.to_path_buf(), env(sim));
+    let (data, mut env) = (data.to_path_buf(), env(sim));
+    env.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
     let all: Vec<String> = all.iter().map(|s| (*s).to_owned()).collect();
     tokio::task::spawn_blocking(move || {
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
