@@ -1,6 +1,8 @@
 //! The shared store on a real PostgreSQL: every reader answers as on SQLite; the real sync task
-//! fills it inside a tokio runtime; a dashboard reads it exactly with the simulator stopped; the
-//! real `collect` fills it so that another machine's export is exact with the API gone.
+//! fills it inside a tokio runtime; a dashboard reads it exactly with the simulator stopped and,
+//! while another process holds the advisory lock, says who syncs and spends nothing; the real
+//! `collect` fills it so that another machine's export is exact with the API gone; two
+//! collectors make the requests of one; a SIGKILLed collector's lock goes to the other.
 //!
 //! The server is named by `TOPOGY_TEST_POSTGRES` (`scripts/test-postgres` and `.ci/run` start
 //! one); each test makes a database of its own. Ignored by a plain `cargo test` (no PostgreSQL
@@ -11,22 +13,24 @@ mod common;
 mod dashboard_common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
+use tokio::time::Instant;
 use topogy::metrics::RangePreset;
-use topogy::sim::SyntheticOrg;
+use topogy::sim::{Fault, SyntheticOrg};
 use topogy::store::postgres::{PG_SCHEMA_VERSION, PgUrl, Session, schema_for};
 use topogy::store::{
     Activity, AdoptionItem, CostLine, Dataset, FetchMeta, Location, MetaKey, PersonCost, Store,
-    SummaryDay,
+    SummaryDay, SyncLock,
 };
-use topogy::sync::SyncTask;
+use topogy::sync::{Need, SyncEvent, SyncTask};
 use topogy::tui::model::DateRange;
 use topogy::tui::ui::Theme;
 use topogy::tui::update::needs;
 
-use common::collector::{collect_once_with, env, simulator, store_path};
+use common::collector::{Collector, collect_once_with, env, simulator, store_path};
 use common::{assert_daily, assert_developers, expected_developers, stderr, today};
 use dashboard_common::{
     TODAY, draw, load_dashboard, loaded_model, now, screen_text, synced_dashboard, syncer,
@@ -357,7 +361,8 @@ fn a_new_schema_opened_by_many_at_once_is_migrated_once_and_a_newer_one_is_refus
 /// The real sync task (inside a current-thread tokio runtime, where the blocking PostgreSQL
 /// client would panic if it ran on the runtime's thread) fills the shared store; with the
 /// simulator stopped, the dashboard reads the same figures and draws the same screen as from
-/// SQLite.
+/// SQLite. A second dashboard, while another process holds the advisory lock, says who syncs,
+/// waits, and then makes no request.
 #[tokio::test]
 #[ignore = "needs PostgreSQL: scripts/test-postgres"]
 async fn the_sync_task_fills_the_shared_store_and_a_dashboard_reads_it_exactly() {
@@ -402,6 +407,40 @@ async fn the_sync_task_fills_the_shared_store_and_a_dashboard_reads_it_exactly()
     let (from_postgres, from_sqlite) = (screen(dashboard), screen(expected));
     assert_eq!(from_postgres, from_sqlite);
     eprintln!("{from_postgres}");
+
+    // Another process syncs: this dashboard says who, waits, and spends nothing after.
+    let held = SyncLock::try_acquire_at(&location).unwrap().unwrap();
+    assert!(SyncLock::try_acquire_at(&location).unwrap().is_none());
+    let store = location.open_reader().unwrap();
+    let mut viewer = SyncTask::spawn(syncer(&sim, store, now()));
+    viewer
+        .request(Need::dashboard(range.from, range.to))
+        .unwrap();
+    let mut said = None;
+    let deadline = Instant::now() + StdDuration::from_secs(3);
+    while let Ok(Some(event)) = tokio::time::timeout_at(deadline, viewer.events.recv()).await {
+        match event {
+            SyncEvent::Notice(text) if text.starts_with("another topogy is syncing") => {
+                said = Some(text);
+            }
+            SyncEvent::Finished(_) => panic!("finished while another process held the lock"),
+            _ => {}
+        }
+    }
+    let said = said.expect("the viewer says another topogy is syncing");
+    assert!(
+        said.contains("(topogy sync ")
+            && said.contains(&format!("pid {}, connected since", std::process::id())),
+        "{said}"
+    );
+    drop(held);
+    let outcome = loop {
+        if let SyncEvent::Finished(result) = viewer.events.recv().await.unwrap() {
+            break result.unwrap();
+        }
+    };
+    assert_eq!(outcome.requests, 0, "the viewer asked the API for nothing");
+    assert!(outcome.coverage.stale.is_none(), "not served offline");
 }
 
 /// `topogy <args>` with the collector's environment plus `TOPOGY_STORE`, on a blocking thread.
@@ -544,4 +583,130 @@ async fn a_password_in_the_url_is_never_shown() {
     .await;
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(!stderr(&out).contains("hunter2"), "{}", stderr(&out));
+}
+
+/// A config under `home` whose dashboard opens on the last 7 days (short rounds).
+fn seven_days(home: &std::path::Path) {
+    let dir = home.join("config/topogy");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), "default_range = \"7d\"\n").unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/test-postgres"]
+async fn two_collectors_on_two_machines_make_the_requests_of_one() {
+    let since = (today() - Duration::days(10)).to_string();
+    let args = ["--since", since.as_str()];
+    let one = one_collectors_requests(&since).await;
+
+    // Two at once, each with its own home, on one database: the second waits for the first's
+    // advisory lock, says who holds it, and finds its data.
+    let sim = simulator(Some(Fault::Slow)).await;
+    let url = fresh_database("two");
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    seven_days(a.path());
+    seven_days(b.path());
+    let store = [("TOPOGY_STORE", url.as_str())];
+    let mut first = Collector::start_with(
+        a.path(),
+        &sim,
+        &["--once", "--since", since.as_str()],
+        &store,
+    );
+    first.wait_for("the key reaches this organization");
+    let second = collect_once_with(b.path(), &sim, &args, &store).await;
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    let waited = stderr(&second);
+    assert!(
+        waited.contains("another topogy is syncing this organization (topogy sync ")
+            && waited.contains(&format!("pid {}, connected since", first.id())),
+        "{waited}"
+    );
+    first.wait_for("round ended");
+    assert_eq!(first.wait(), Some(0));
+    assert_eq!(sim.request_count(), one, "{waited}");
+    eprintln!(
+        "one collector: {one} requests; two at once on one database: {}",
+        sim.request_count()
+    );
+}
+
+/// How many requests one collector's round makes alone (on a simulator and a database of its
+/// own), with `seven_days` and `--since` ten days back.
+async fn one_collectors_requests(since: &str) -> usize {
+    let alone = simulator(None).await;
+    let url = fresh_database("alone");
+    let home = tempfile::tempdir().unwrap();
+    seven_days(home.path());
+    let out = collect_once_with(
+        home.path(),
+        &alone,
+        &["--since", since],
+        &[("TOPOGY_STORE", &url)],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    alone.request_count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/test-postgres"]
+async fn the_second_collector_takes_over_when_the_first_is_killed() {
+    let since = (today() - Duration::days(10)).to_string();
+    let one = one_collectors_requests(&since).await;
+    // Every answer takes 1.5 s: the first is killed in the middle of its work, lock held.
+    let sim = simulator(Some(Fault::Slow)).await;
+    let org = sim.org().clone();
+    let url = fresh_database("takeover");
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    seven_days(a.path());
+    seven_days(b.path());
+    let store = [("TOPOGY_STORE", url.as_str())];
+    let args = ["--once", "--since", since.as_str()];
+    let mut first = Collector::start_with(a.path(), &sim, &args, &store);
+    first.wait_for("the key reaches this organization");
+    let deadline = std::time::Instant::now() + StdDuration::from_secs(120);
+    while sim.request_count() < 4 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first collector made no requests"
+        );
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+    let mut second = Collector::start_with(b.path(), &sim, &args, &store);
+    let waiting = second.wait_for("another topogy is syncing this organization");
+    assert!(
+        waiting.contains(&format!("pid {}", first.id())),
+        "{waiting}"
+    );
+    // SIGKILL: no chance to let go; the server ends its session and with it the lock.
+    let before_kill = sim.request_count();
+    let killed = std::time::Instant::now();
+    first.kill();
+    let took_over = second.wait_for("the other topogy finished syncing after");
+    eprintln!(
+        "the second collector took the lock {:.2} s after the first was killed ({took_over})",
+        killed.elapsed().as_secs_f64()
+    );
+    second.wait_for("round ended");
+    assert_eq!(second.wait(), Some(0));
+    let all = sim.request_count();
+    eprintln!(
+        "requests: one collector alone {one}; the first made {before_kill} before it was \
+         killed; both {all}"
+    );
+    // At most the answer in flight when the first was killed is asked again.
+    assert!(all <= one + 1, "{all} requests, one collector makes {one}");
+
+    // What the two stored is whole: the 7-day range exports exactly, without the API.
+    sim.shutdown();
+    let viewer = tempfile::tempdir().unwrap();
+    let (from, to) = (today() - Duration::days(6), today());
+    let (rows, out) = export_shared(viewer.path(), &sim, &url, "developers", (from, to)).await;
+    assert!(stderr(&out).contains("0 requests made"), "{}", stderr(&out));
+    assert_developers(
+        &rows,
+        &expected_developers(&org, from, today() - Duration::days(2), to),
+        "developers",
+    );
 }

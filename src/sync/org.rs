@@ -8,7 +8,6 @@ use tokio::sync::mpsc;
 
 use super::plan::now;
 use super::{SyncError, SyncEvent, Syncer};
-use crate::store::lock::lock_path;
 use crate::store::{Dataset, Location, OrgStores, Store, SyncLock};
 
 /// How often a process waiting for another's sync looks at the lock (and reloads its views).
@@ -111,36 +110,36 @@ pub(super) fn check_organization(syncer: &mut Syncer, id: Option<&str>) -> Resul
     }
 }
 
-/// Takes the store's sync lock; while another process holds it, says so, lets the views
-/// reload what that process writes, and waits. `None` for a store without a file (a shared
-/// PostgreSQL store has no lock yet: every process syncs it).
+/// Takes the store's sync lock (a file lock, or a PostgreSQL advisory lock for a shared
+/// store); while another process holds it, says so (and who, for a shared store), lets the
+/// views reload what that process writes, and waits. `None` for a store in memory.
 pub(super) async fn lock(
     syncer: &mut Syncer,
     notices: &mpsc::UnboundedSender<SyncEvent>,
 ) -> Result<Option<SyncLock>, SyncError> {
-    let Some(path) = syncer.store.path().map(lock_path) else {
+    let Some(place) = syncer.store.location().cloned() else {
         return Ok(None);
     };
     // A process waiting for the lock goes first: one that has just released it (a dashboard
     // between backfill chunks) gives the waiter two of its polls to take it.
-    if SyncLock::others_waiting(&path)? {
+    if SyncLock::others_waiting_at(&place)? {
         tokio::time::sleep(LOCK_POLL * 2).await;
     }
-    if let Some(lock) = SyncLock::try_acquire(&path)? {
+    if let Some(lock) = SyncLock::try_acquire_at(&place)? {
         return Ok(Some(lock));
     }
-    let _in_line = SyncLock::wait_in_line(&path)?;
+    let _in_line = SyncLock::wait_in_line_at(&place)?;
     let _ = notices.send(SyncEvent::OtherSyncing(true));
-    let _ = notices.send(SyncEvent::Notice(
-        "another topogy is syncing this organization: showing its results, waiting for it \
-         to finish before fetching what is still missing"
-            .to_owned(),
-    ));
+    let who = SyncLock::holder_at(&place).map_or_else(String::new, |who| format!(" ({who})"));
+    let _ = notices.send(SyncEvent::Notice(format!(
+        "another topogy is syncing this organization{who}: showing its results, waiting for \
+         it to finish before fetching what is still missing"
+    )));
     let started = Instant::now();
     let mut reloaded = Instant::now();
     loop {
         tokio::time::sleep(LOCK_POLL).await;
-        if let Some(lock) = SyncLock::try_acquire(&path)? {
+        if let Some(lock) = SyncLock::try_acquire_at(&place)? {
             let waited = started.elapsed().as_secs_f64();
             tracing::info!(waited, "another process's sync ended");
             let _ = notices.send(SyncEvent::Notice(format!(
