@@ -118,7 +118,25 @@ pub fn lock_key(what: &str) -> i64 {
     i64::from_be_bytes(bytes)
 }
 
-type Job = Box<dyn FnOnce(&mut postgres::Client) + Send>;
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+/// The client and its prepared statements, kept by the SQL text: the store runs a small fixed
+/// set of statements, so each is parsed once per connection and then costs one round trip.
+struct Connection {
+    client: postgres::Client,
+    statements: std::collections::HashMap<String, postgres::Statement>,
+}
+
+impl Connection {
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement, postgres::Error> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql)?;
+        self.statements.insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+}
 
 /// One connection, owned by a thread of its own that runs what it is sent; dropping the
 /// session ends the thread and closes the connection (and the server lets go of its locks).
@@ -138,10 +156,13 @@ impl Session {
         std::thread::Builder::new()
             .name("topogy-postgres".to_owned())
             .spawn(move || {
-                let mut client = match config.connect(postgres::NoTls) {
+                let mut connection = match config.connect(postgres::NoTls) {
                     Ok(client) => {
                         let _ = ready.send(Ok(()));
-                        client
+                        Connection {
+                            client,
+                            statements: std::collections::HashMap::new(),
+                        }
                     }
                     Err(e) => {
                         let _ = ready.send(Err(e));
@@ -149,7 +170,7 @@ impl Session {
                     }
                 };
                 while let Ok(job) = inbox.recv() {
-                    job(&mut client);
+                    job(&mut connection);
                 }
             })
             .map_err(|e| DbError::Value(format!("cannot start a thread: {e}")))?;
@@ -162,10 +183,18 @@ impl Session {
         &self,
         f: impl FnOnce(&mut postgres::Client) -> R + Send + 'static,
     ) -> DbResult<R> {
+        self.run(move |connection| f(&mut connection.client))
+    }
+
+    /// [`Session::call`] with the prepared statements at hand.
+    fn run<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> R + Send + 'static,
+    ) -> DbResult<R> {
         let (answer, answered) = mpsc::sync_channel(1);
         self.jobs
-            .send(Box::new(move |client| {
-                let _ = answer.send(f(client));
+            .send(Box::new(move |connection| {
+                let _ = answer.send(f(connection));
             }))
             .map_err(|_| DbError::Gone)?;
         answered.recv().map_err(|_| DbError::Gone)
@@ -305,16 +334,19 @@ impl Exec for Session {
 
     fn execute(&self, sql: &str, args: &[Value]) -> DbResult<u64> {
         let (sql, args) = (numbered(sql), pg_args(args));
-        Ok(self.call(move |c| c.execute(sql.as_str(), &refs(&args)))??)
+        Ok(self.run(move |c| {
+            let statement = c.statement(&sql)?;
+            c.client.execute(&statement, &refs(&args))
+        })??)
     }
 
     fn execute_many(&self, sql: &str, rows: Vec<Vec<Value>>) -> DbResult<()> {
         let sql = numbered(sql);
         let rows: Vec<_> = rows.iter().map(|r| pg_args(r)).collect();
-        Ok(self.call(move |c| {
-            let statement = c.prepare(&sql)?;
+        Ok(self.run(move |c| {
+            let statement = c.statement(&sql)?;
             for args in &rows {
-                c.execute(&statement, &refs(args))?;
+                c.client.execute(&statement, &refs(args))?;
             }
             Ok::<(), postgres::Error>(())
         })??)
@@ -327,7 +359,10 @@ impl Exec for Session {
         f: &mut dyn FnMut(&dyn Row) -> DbResult<()>,
     ) -> DbResult<()> {
         let (sql, args) = (numbered(sql), pg_args(args));
-        let rows = self.call(move |c| c.query(sql.as_str(), &refs(&args)))??;
+        let rows = self.run(move |c| {
+            let statement = c.statement(&sql)?;
+            c.client.query(&statement, &refs(&args))
+        })??;
         for row in &rows {
             f(row)?;
         }
