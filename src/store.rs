@@ -1,5 +1,6 @@
 //! The local SQLite store: per-day engagement, summaries, cost and a fetch log, replaced a unit at a time.
 
+mod derived;
 mod fetch_log;
 pub mod lock;
 mod meta;

@@ -139,7 +139,8 @@ UPDATE fetch_log SET fetched_at = start || ' 00:00:00+00:00' WHERE dataset = 'co
     // (`WITHOUT ROWID`): a window is one run of pages instead of an index lookup per row.
     r"
 CREATE TABLE user_month (
-    month TEXT NOT NULL, user_id TEXT NOT NULL, email_date TEXT NOT NULL, email TEXT NOT NULL,
+    month TEXT NOT NULL, user_id TEXT NOT NULL, days INTEGER NOT NULL,
+    email_date TEXT NOT NULL, email TEXT NOT NULL,
     messages INTEGER NOT NULL, conversations INTEGER NOT NULL, sessions INTEGER NOT NULL,
     commits INTEGER NOT NULL, pull_requests INTEGER NOT NULL,
     lines_added INTEGER NOT NULL, lines_removed INTEGER NOT NULL,
@@ -149,8 +150,8 @@ CREATE TABLE user_month (
     web_searches INTEGER NOT NULL,
     PRIMARY KEY (month, user_id)
 ) WITHOUT ROWID;
-INSERT INTO user_month(month, email_date, user_id, email, messages, conversations, sessions, commits, pull_requests, lines_added, lines_removed, tool_accepted, tool_rejected, cowork_sessions, cowork_messages, office_messages, design_messages, web_searches)
-SELECT substr(date, 1, 7) || '-01', MIN(CASE WHEN email <> '' THEN date ELSE '9999-12-31' END),
+INSERT INTO user_month(month, days, email_date, user_id, email, messages, conversations, sessions, commits, pull_requests, lines_added, lines_removed, tool_accepted, tool_rejected, cowork_sessions, cowork_messages, office_messages, design_messages, web_searches)
+SELECT substr(date, 1, 7) || '-01', COUNT(*), MIN(CASE WHEN email <> '' THEN date ELSE '9999-12-31' END),
        user_id, email, SUM(messages), SUM(conversations), SUM(sessions), SUM(commits), SUM(pull_requests), SUM(lines_added), SUM(lines_removed), SUM(tool_accepted), SUM(tool_rejected), SUM(cowork_sessions), SUM(cowork_messages), SUM(office_messages), SUM(design_messages), SUM(web_searches)
 FROM user_day GROUP BY substr(date, 1, 7), user_id;
 CREATE TABLE person_last (
