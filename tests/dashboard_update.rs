@@ -9,10 +9,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use rust_decimal::Decimal;
 use topogy::metrics::{Dashboard, Developer, RangePreset};
 use topogy::store::Activity;
-use topogy::sync::{Coverage, Need, Segment};
+use topogy::sync::{Coverage, JobId, Need, Segment};
 use topogy::tui::action::{Action, SyncResult, Tab, Timeline};
 use topogy::tui::keymap::action_for;
-use topogy::tui::model::{Connection, DateRange, LoadState, Model, Overlay, SortColumn};
+use topogy::tui::model::{Connection, DateRange, Model, Overlay, SortColumn, Work};
 use topogy::tui::ui::connection_text;
 use topogy::tui::update::{Command, update};
 
@@ -112,10 +112,13 @@ fn loaded() -> Model {
     );
     update(
         &mut model,
-        Action::SyncFinished(SyncResult::Done {
-            requests: 12,
-            coverage: coverage(),
-        }),
+        Action::SyncFinished(
+            JobId::default(),
+            SyncResult::Done {
+                requests: 12,
+                coverage: coverage(),
+            },
+        ),
     );
     assert_eq!(model.connection, Connection::Online);
     model
@@ -442,8 +445,11 @@ fn the_picker_changes_the_range_with_presets() {
         commands,
         vec![
             load("2026-11-19", "2026-11-25", None),
-            Command::Sync(Need::dashboard(day("2026-11-19"), day("2026-11-25"))),
-            Command::Sync(month_to_date_need()),
+            Command::Sync(
+                JobId(1),
+                Need::dashboard(day("2026-11-19"), day("2026-11-25"))
+            ),
+            Command::Sync(JobId(1), month_to_date_need()),
         ]
     );
     assert_eq!(model.overlay, None);
@@ -456,35 +462,41 @@ fn the_picker_changes_the_range_with_presets() {
             label: "7 days".to_owned()
         }
     );
-    assert_eq!(model.load, LoadState::Loading);
-    assert!(model.syncing);
+    assert!(model.dashboard.is_loading());
+    assert_eq!(
+        model.sync.refresh,
+        Work::Running {
+            job: JobId(1),
+            needs: 2
+        }
+    );
     // The figures of the old range stay until the new ones arrive; a late answer for the
     // old range is ignored.
-    let old = model.data.clone().unwrap();
+    let old = model.data().unwrap().clone();
     assert_eq!(old.from, day("2026-10-27"));
     update(
         &mut model,
         Action::DataLoaded(Box::new(dashboard(&range()))),
     );
-    assert_eq!(model.load, LoadState::Loading);
+    assert!(model.dashboard.is_loading());
     let seven = model.range.clone();
     update(&mut model, Action::DataLoaded(Box::new(dashboard(&seven))));
-    assert_eq!(model.load, LoadState::Loaded);
-    assert_eq!(model.data.as_ref().unwrap().from, day("2026-11-19"));
+    assert!(model.dashboard.is_loaded());
+    assert_eq!(model.data().unwrap().from, day("2026-11-19"));
 
-    for (c, from, label, month_need) in [
+    for (job, (c, from, label, month_need)) in (2..).map(JobId).zip([
         ('m', "2026-11-01", "month to date", false),
         ('9', "2026-08-28", "90 days", false),
         ('y', "2025-11-26", "365 days", false),
         ('3', "2026-10-27", "30 days", false),
-    ] {
+    ]) {
         press(&mut model, key(KeyCode::Char('d')));
         let mut expected = vec![
             load(from, "2026-11-25", None),
-            Command::Sync(Need::dashboard(day(from), day("2026-11-25"))),
+            Command::Sync(job, Need::dashboard(day(from), day("2026-11-25"))),
         ];
         if month_need {
-            expected.push(Command::Sync(month_to_date_need()));
+            expected.push(Command::Sync(job, month_to_date_need()));
         }
         assert_eq!(
             press(&mut model, key(KeyCode::Char(c))),
@@ -556,7 +568,10 @@ fn the_picker_takes_a_typed_custom_range_and_explains_a_bad_one() {
         press(&mut model, key(KeyCode::Enter)),
         vec![
             load("2026-10-01", "2026-10-31", None),
-            Command::Sync(Need::dashboard(day("2026-10-01"), day("2026-10-31"))),
+            Command::Sync(
+                JobId(1),
+                Need::dashboard(day("2026-10-01"), day("2026-10-31"))
+            ),
         ]
     );
     assert_eq!(model.overlay, None);
@@ -577,8 +592,11 @@ fn the_picker_takes_a_typed_custom_range_and_explains_a_bad_one() {
         press(&mut model, key(KeyCode::Enter)),
         vec![
             load("2026-11-10", "2026-11-20", None),
-            Command::Sync(Need::dashboard(day("2026-11-10"), day("2026-11-20"))),
-            Command::Sync(month_to_date_need()),
+            Command::Sync(
+                JobId(2),
+                Need::dashboard(day("2026-11-10"), day("2026-11-20"))
+            ),
+            Command::Sync(JobId(2), month_to_date_need()),
         ]
     );
     // Esc from the text field goes back to the presets, a second Esc closes.
@@ -603,19 +621,22 @@ fn a_failed_refresh_keeps_the_last_good_data() {
     let mut model = loaded();
     update(&mut model, Action::GoTab(Tab::Developers));
     update(&mut model, Action::Down);
-    let data = model.data.clone();
+    let data = model.data().cloned();
     let rows = order(&model).join(",");
     assert!(model.refresh_every > Duration::zero());
 
     // `r` starts a sync of the range's needs, proving the key with a request first.
     assert_eq!(
         press(&mut model, key(KeyCode::Char('r'))),
-        vec![Command::Sync(Need {
-            check_key: true,
-            ..Need::dashboard(day("2026-10-27"), day("2026-11-25"))
-        })]
+        vec![Command::Sync(
+            JobId(1),
+            Need {
+                check_key: true,
+                ..Need::dashboard(day("2026-10-27"), day("2026-11-25"))
+            }
+        )]
     );
-    assert!(model.syncing);
+    assert!(model.sync.refresh.is_running());
     // A second `r` while it runs says so and starts nothing.
     assert_eq!(update(&mut model, Action::Refresh), vec![]);
     assert_eq!(
@@ -627,15 +648,18 @@ fn a_failed_refresh_keeps_the_last_good_data() {
     // the whole cause in the message log, data untouched, the store re-read.
     let commands = update(
         &mut model,
-        Action::SyncFinished(SyncResult::Failed {
-            cause: "the API answered 500 (request req_01)".to_owned(),
-        }),
+        Action::SyncFinished(
+            JobId(1),
+            SyncResult::Failed {
+                cause: "the API answered 500 (request req_01)".to_owned(),
+            },
+        ),
     );
     assert_eq!(
         commands,
         vec![load("2026-10-27", "2026-11-25", Some(coverage()))]
     );
-    assert!(!model.syncing);
+    assert!(!model.sync.refresh.is_running());
     assert_eq!(
         model.connection,
         Connection::Failed {
@@ -657,17 +681,14 @@ fn a_failed_refresh_keeps_the_last_good_data() {
             true
         )
     );
-    assert_eq!(model.data, data);
+    assert_eq!(model.data().cloned(), data);
     // The re-read fails too: the figures stay.
     update(
         &mut model,
         Action::LoadFailed("database is locked".to_owned()),
     );
-    assert_eq!(
-        model.load,
-        LoadState::Failed("database is locked".to_owned())
-    );
-    assert_eq!(model.data, data);
+    assert_eq!(model.dashboard.error(), Some("database is locked"));
+    assert_eq!(model.data().cloned(), data);
     assert_eq!(order(&model).join(","), rows);
     assert_eq!(selected(&model), "cleo");
 
@@ -675,9 +696,12 @@ fn a_failed_refresh_keeps_the_last_good_data() {
     update(&mut model, Action::Refresh);
     update(
         &mut model,
-        Action::SyncFinished(SyncResult::Offline {
-            cause: "could not connect to api.anthropic.com".to_owned(),
-        }),
+        Action::SyncFinished(
+            JobId(2),
+            SyncResult::Offline {
+                cause: "could not connect to api.anthropic.com".to_owned(),
+            },
+        ),
     );
     assert_eq!(
         model.connection,
@@ -689,7 +713,7 @@ fn a_failed_refresh_keeps_the_last_good_data() {
         connection_text(&model),
         ("offline — data through 2026-11-23; m: why".to_owned(), true)
     );
-    assert_eq!(model.data, data);
+    assert_eq!(model.data().cloned(), data);
     assert_eq!(order(&model).join(","), rows);
     // Offline still refreshes on schedule (the network may come back), with the history
     // backfill of every day the API serves.
@@ -697,32 +721,167 @@ fn a_failed_refresh_keeps_the_last_good_data() {
     assert_eq!(
         update(&mut model, Action::Tick(later)),
         vec![
-            Command::Sync(Need::dashboard(day("2026-10-27"), day("2026-11-25"))),
-            Command::Backfill(Need::backfill(day("2026-01-01"), day("2026-11-25"))),
+            Command::Sync(
+                JobId(3),
+                Need::dashboard(day("2026-10-27"), day("2026-11-25"))
+            ),
+            Command::Backfill(
+                JobId(4),
+                Need::backfill(day("2026-01-01"), day("2026-11-25"))
+            ),
         ]
     );
     // And a good sync brings it back online.
     update(
         &mut model,
-        Action::SyncFinished(SyncResult::Done {
-            requests: 3,
-            coverage: coverage(),
-        }),
+        Action::SyncFinished(
+            JobId(3),
+            SyncResult::Done {
+                requests: 3,
+                coverage: coverage(),
+            },
+        ),
     );
     assert_eq!(connection_text(&model), ("online".to_owned(), false));
+}
+
+/// The range changes while a refresh runs: the old refresh's late answer is recognized by its
+/// job id and ignored — it neither ends the new refresh nor brings back the old range's
+/// coverage — and the new refresh ends with the last of its two needs.
+#[test]
+fn a_late_answer_of_a_superseded_refresh_is_ignored() {
+    let mut model = loaded();
+    press(&mut model, key(KeyCode::Char('r')));
+    assert_eq!(model.sync.refresh.job(), Some(JobId(1)));
+    update(&mut model, Action::OpenRangePicker);
+    update(&mut model, Action::PickRange(RangePreset::Days(7)));
+    let running = Work::Running {
+        job: JobId(2),
+        needs: 2,
+    };
+    assert_eq!(model.sync.refresh, running);
+    assert_eq!(model.coverage, None);
+    let progress = topogy::api::ProgressSnapshot {
+        done: 3,
+        planned: 9,
+        ..topogy::api::ProgressSnapshot::default()
+    };
+    update(&mut model, Action::SyncProgress(JobId(1), progress));
+    let late = update(
+        &mut model,
+        Action::SyncFinished(
+            JobId(1),
+            SyncResult::Done {
+                requests: 7,
+                coverage: coverage(),
+            },
+        ),
+    );
+    assert_eq!(late, vec![]);
+    assert_eq!(model.sync.refresh, running);
+    assert_eq!(model.coverage, None, "the old range's coverage stays out");
+    assert_eq!(
+        model.last_sync.as_ref().map(|(_, r)| r.clone()),
+        Some(SyncResult::Done {
+            requests: 12,
+            coverage: coverage(),
+        })
+    );
+    assert_eq!(update(&mut model, Action::Refresh), vec![]);
+    assert_eq!(
+        model.flash.as_ref().map(|f| f.0.as_str()),
+        Some("a refresh is already running")
+    );
+    // The new refresh: its first need ends, then its second.
+    let week = Coverage {
+        engagement: vec![Segment::Rollup {
+            start: day("2026-11-19"),
+            end: day("2026-11-24"),
+        }],
+        ..coverage()
+    };
+    let done = |coverage: Coverage| SyncResult::Done {
+        requests: 2,
+        coverage,
+    };
+    assert_eq!(
+        update(
+            &mut model,
+            Action::SyncFinished(JobId(2), done(week.clone()))
+        ),
+        vec![load("2026-11-19", "2026-11-25", Some(week.clone()))]
+    );
+    assert_eq!(
+        model.sync.refresh,
+        Work::Running {
+            job: JobId(2),
+            needs: 1
+        }
+    );
+    update(
+        &mut model,
+        Action::SyncFinished(JobId(2), done(Coverage::default())),
+    );
+    assert_eq!(model.sync.refresh, Work::Idle);
+    assert_eq!(model.coverage, Some(week));
+}
+
+/// The detail view's sync of one person's cost is its own job: `r` beside it starts a
+/// refresh, and the person's answer ends only its own job.
+#[test]
+fn a_persons_cost_and_a_refresh_are_separate_jobs() {
+    let mut model = loaded();
+    press(&mut model, key(KeyCode::Char('2')));
+    let opened = press(&mut model, key(KeyCode::Enter));
+    assert!(
+        matches!(opened.last(), Some(Command::Sync(JobId(1), _))),
+        "{opened:?}"
+    );
+    // Asked, not running until it makes a request.
+    assert!(!model.busy());
+    update(
+        &mut model,
+        Action::SyncProgress(JobId(1), topogy::api::ProgressSnapshot::default()),
+    );
+    assert!(model.busy() && model.sync.person.is_running());
+    assert_eq!(
+        update(&mut model, Action::Refresh),
+        vec![Command::Sync(
+            JobId(2),
+            Need {
+                check_key: true,
+                ..Need::dashboard(day("2026-10-27"), day("2026-11-25"))
+            }
+        )]
+    );
+    update(
+        &mut model,
+        Action::SyncFinished(
+            JobId(1),
+            SyncResult::Done {
+                requests: 1,
+                coverage: Coverage::default(),
+            },
+        ),
+    );
+    assert_eq!(model.sync.person, Work::Idle);
+    assert!(model.sync.refresh.is_running());
 }
 
 /// A chunk of history backfill is running: 4 of 12 requests done.
 fn backfilling(model: &mut Model) {
     update(
         model,
-        Action::BackfillProgress(topogy::api::ProgressSnapshot {
-            done: 4,
-            planned: 12,
-            ..topogy::api::ProgressSnapshot::default()
-        }),
+        Action::BackfillProgress(
+            JobId(9),
+            topogy::api::ProgressSnapshot {
+                done: 4,
+                planned: 12,
+                ..topogy::api::ProgressSnapshot::default()
+            },
+        ),
     );
-    assert!(model.backfilling && !model.syncing && model.busy());
+    assert!(model.sync.backfill.is_running() && !model.sync.refresh.is_running() && model.busy());
 }
 
 #[test]
@@ -731,19 +890,22 @@ fn r_during_backfill_starts_a_refresh_instead_of_saying_one_runs() {
     backfilling(&mut model);
     assert_eq!(
         press(&mut model, key(KeyCode::Char('r'))),
-        vec![Command::Sync(Need {
-            check_key: true,
-            ..Need::dashboard(day("2026-10-27"), day("2026-11-25"))
-        })]
+        vec![Command::Sync(
+            JobId(1),
+            Need {
+                check_key: true,
+                ..Need::dashboard(day("2026-10-27"), day("2026-11-25"))
+            }
+        )]
     );
     assert_ne!(
         model.flash.as_ref().map(|f| f.0.as_str()),
         Some("a refresh is already running")
     );
     // That refresh is what `r` now waits for; the backfill's chunk ending changes nothing.
-    assert!(model.syncing);
-    update(&mut model, Action::BackfillDone);
-    assert!(model.syncing && !model.backfilling);
+    assert!(model.sync.refresh.is_running());
+    update(&mut model, Action::BackfillDone(JobId(9)));
+    assert!(model.sync.refresh.is_running() && !model.sync.backfill.is_running());
     assert_eq!(update(&mut model, Action::Refresh), vec![]);
     assert_eq!(
         model.flash.as_ref().map(|f| f.0.as_str()),
@@ -758,11 +920,14 @@ fn a_failed_backfill_chunk_ends_the_backfill_not_the_refresh_beside_it() {
     press(&mut model, key(KeyCode::Char('r')));
     update(
         &mut model,
-        Action::BackfillFailed(SyncResult::Offline {
-            cause: "could not connect to api.anthropic.com".to_owned(),
-        }),
+        Action::BackfillFailed(
+            JobId(9),
+            SyncResult::Offline {
+                cause: "could not connect to api.anthropic.com".to_owned(),
+            },
+        ),
     );
-    assert!(model.syncing && !model.backfilling);
+    assert!(model.sync.refresh.is_running() && !model.sync.backfill.is_running());
     assert!(matches!(model.connection, Connection::Offline { .. }));
     // The refresh is still the one `r` waits for.
     assert_eq!(update(&mut model, Action::Refresh), vec![]);
@@ -780,20 +945,23 @@ fn the_auto_refresh_is_not_starved_by_a_running_backfill() {
     // The range's refresh, and no second backfill while the first runs.
     assert_eq!(
         update(&mut model, Action::Tick(due)),
-        vec![Command::Sync(Need::dashboard(
-            day("2026-10-27"),
-            day("2026-11-25")
-        ))]
+        vec![Command::Sync(
+            JobId(1),
+            Need::dashboard(day("2026-10-27"), day("2026-11-25"))
+        )]
     );
     // The status bar still says work is running while only the backfill does.
     update(
         &mut model,
-        Action::SyncFinished(SyncResult::Done {
-            requests: 3,
-            coverage: coverage(),
-        }),
+        Action::SyncFinished(
+            JobId(1),
+            SyncResult::Done {
+                requests: 3,
+                coverage: coverage(),
+            },
+        ),
     );
-    assert!(!model.syncing && model.backfilling && model.busy());
+    assert!(!model.sync.refresh.is_running() && model.sync.backfill.is_running() && model.busy());
 }
 
 #[test]
@@ -808,27 +976,36 @@ fn a_refused_key_stops_background_requests_until_r() {
     assert_eq!(
         update(&mut online, Action::Tick(due)),
         vec![
-            Command::Sync(Need::dashboard(day("2026-10-27"), day("2026-11-25"))),
-            Command::Backfill(Need::backfill(day("2026-01-01"), day("2026-11-25"))),
+            Command::Sync(
+                JobId(1),
+                Need::dashboard(day("2026-10-27"), day("2026-11-25"))
+            ),
+            Command::Backfill(
+                JobId(2),
+                Need::backfill(day("2026-01-01"), day("2026-11-25"))
+            ),
         ]
     );
 
     let mut model = loaded();
-    let data = model.data.clone();
+    let data = model.data().cloned();
     update(
         &mut model,
-        Action::SyncFinished(SyncResult::Rejected {
-            cause: "the key was refused".to_owned(),
-            fixes: vec!["Create a new key".to_owned()],
-        }),
+        Action::SyncFinished(
+            JobId::default(),
+            SyncResult::Rejected {
+                cause: "the key was refused".to_owned(),
+                fixes: vec!["Create a new key".to_owned()],
+            },
+        ),
     );
     assert!(matches!(model.connection, Connection::Rejected { .. }));
     assert_eq!(
         connection_text(&model).0,
         "key refused — stored data through 2026-11-23 (stale); r re-tests, K new key"
     );
-    assert_eq!(model.data, data);
-    let is_sync = |c: &Command| matches!(c, Command::Sync(_));
+    assert_eq!(model.data().cloned(), data);
+    let is_sync = |c: &Command| matches!(c, Command::Sync(..));
     // Hours of ticks: never a request.
     for minutes in [1, 15, 16, 60, 600] {
         let commands = update(&mut model, Action::Tick(now() + Duration::minutes(minutes)));
@@ -838,7 +1015,7 @@ fn a_refused_key_stops_background_requests_until_r() {
     update(&mut model, Action::OpenRangePicker);
     let commands = update(&mut model, Action::PickRange(RangePreset::Days(7)));
     assert_eq!(commands, vec![load("2026-11-19", "2026-11-25", None)]);
-    assert!(!model.syncing);
+    assert!(!model.busy());
     // The detail view reads stored days only.
     let seven = model.range.clone();
     update(&mut model, Action::DataLoaded(Box::new(dashboard(&seven))));
@@ -858,15 +1035,18 @@ fn a_refused_key_stops_background_requests_until_r() {
     assert_eq!(
         commands,
         vec![
-            Command::Sync(Need {
-                check_key: true,
-                ..Need::dashboard(day("2026-11-19"), day("2026-11-25"))
-            }),
-            Command::Sync(month_to_date_need()),
+            Command::Sync(
+                JobId(1),
+                Need {
+                    check_key: true,
+                    ..Need::dashboard(day("2026-11-19"), day("2026-11-25"))
+                }
+            ),
+            Command::Sync(JobId(1), month_to_date_need()),
         ]
     );
     assert_eq!(model.connection, Connection::Starting);
-    assert!(model.syncing);
+    assert!(model.sync.refresh.is_running());
 }
 
 #[test]
@@ -889,7 +1069,10 @@ fn the_detail_view_opens_on_the_highlighted_person_and_closes() {
                 from: day("2026-10-27"),
                 to: day("2026-11-25"),
             },
-            Command::Sync(Need::person("u3", day("2026-10-27"), day("2026-11-25"))),
+            Command::Sync(
+                JobId(1),
+                Need::person("u3", day("2026-10-27"), day("2026-11-25"))
+            ),
         ]
     );
     assert_eq!(
@@ -1071,7 +1254,7 @@ fn exported(model: &mut Model, tab: Tab) -> (PathBuf, Vec<Vec<String>>) {
 #[test]
 fn cost_and_claude_code_export_what_their_panes_show() {
     let mut model = loaded();
-    if let Some(data) = model.data.as_mut() {
+    if let Some(data) = model.dashboard.data_mut() {
         data.days = vec![topogy::metrics::Day {
             date: day("2026-11-20"),
             cost_usd: Some(dec("112.35")),
@@ -1115,7 +1298,7 @@ fn cost_and_claude_code_export_what_their_panes_show() {
     assert_eq!(lines, expected);
     // People plus what no person accounts for = the range's total, to the cent.
     let sum: Decimal = rows[1..7].iter().map(|r| dec(&r[4])).sum();
-    assert_eq!(sum, model.data.as_ref().unwrap().total_cost_usd());
+    assert_eq!(sum, model.data().unwrap().total_cost_usd());
 
     let (path, rows) = exported(&mut model, Tab::ClaudeCode);
     assert_eq!(
@@ -1169,9 +1352,9 @@ fn stored_units_reload_the_view_at_most_once_a_second() {
     // Nothing stored: ticks do nothing.
     assert_eq!(update(&mut model, Action::Tick(t(2_000))), vec![]);
     assert_eq!(update(&mut model, Action::Stored), vec![]);
-    assert!(model.dirty);
+    assert!(model.reload.pending);
     assert_eq!(update(&mut model, Action::Tick(t(2_250))), reload());
-    assert!(!model.dirty);
+    assert!(!model.reload.pending);
     // A burst of stored units within the second: one reload, when the second is up.
     for _ in 0..5 {
         assert_eq!(update(&mut model, Action::Stored), vec![]);
@@ -1186,10 +1369,13 @@ fn stored_units_reload_the_view_at_most_once_a_second() {
     assert_eq!(
         update(
             &mut model,
-            Action::SyncFinished(SyncResult::Done {
-                requests: 1,
-                coverage: coverage()
-            })
+            Action::SyncFinished(
+                JobId::default(),
+                SyncResult::Done {
+                    requests: 1,
+                    coverage: coverage()
+                }
+            )
         ),
         reload()
     );

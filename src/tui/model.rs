@@ -5,8 +5,10 @@ use std::path::PathBuf;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 mod developers;
+mod states;
 
 pub use developers::{DeveloperTable, SortColumn};
+pub use states::{JobId, PaneState, Reload, Route, SyncState, Work};
 
 use super::action::{SyncResult, Tab, Timeline};
 use super::keymap::KeyTable;
@@ -49,15 +51,6 @@ pub enum Connection {
     /// The last sync failed for another reason (a server error, a malformed answer); stored
     /// data is shown until a sync works again.
     Failed { cause: String },
-}
-
-/// How the data on screen was loaded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LoadState {
-    Loading,
-    Loaded,
-    /// The last load failed; the previous data (if any) stays on screen.
-    Failed(String),
 }
 
 /// Where the lists other than the Developers table are: the highlighted row of Cost by
@@ -126,16 +119,11 @@ pub struct Model {
     pub tab: Tab,
     pub range: DateRange,
     pub now: DateTime<Utc>,
-    /// The last good figures; a failed load or sync never clears them.
-    pub data: Option<Box<Dashboard>>,
-    pub load: LoadState,
+    /// The range's figures; a failed load or sync never clears the last good ones.
+    pub dashboard: PaneState<Box<Dashboard>>,
     pub connection: Connection,
-    /// A sync of what the screen needs is running (`r` waits for it).
-    pub syncing: bool,
-    /// A chunk of background backfill is running (shown as syncing; `r` does not wait for it).
-    pub backfilling: bool,
-    /// Another topogy is syncing this organization: this one shows its results meanwhile.
-    pub other_syncing: bool,
+    /// What the sync task does for this dashboard.
+    pub sync: SyncState,
     pub progress: ProgressSnapshot,
     pub last_sync: Option<(DateTime<Utc>, SyncResult)>,
     /// The coverage the last sync reported for the current range.
@@ -154,9 +142,8 @@ pub struct Model {
     /// Terminal size in cells.
     pub size: (u16, u16),
     pub quit: bool,
-    /// A unit was stored since the last load.
-    pub dirty: bool,
-    pub last_load: Option<DateTime<Utc>>,
+    /// Re-reads of the store while a sync writes to it.
+    pub reload: Reload,
     pub refresh_every: Duration,
     /// Describes where the figures come from: "simulator (--demo)" or the API's base URL.
     pub source: String,
@@ -183,12 +170,9 @@ impl Model {
             tab: Tab::Overview,
             range,
             now,
-            data: None,
-            load: LoadState::Loading,
+            dashboard: PaneState::Idle,
             connection: Connection::Starting,
-            syncing: false,
-            backfilling: false,
-            other_syncing: false,
+            sync: SyncState::default(),
             progress: ProgressSnapshot::default(),
             last_sync: None,
             coverage: None,
@@ -202,8 +186,7 @@ impl Model {
             requests: Vec::new(),
             size: (80, 24),
             quit: false,
-            dirty: false,
-            last_load: None,
+            reload: Reload::default(),
             refresh_every: Duration::minutes(15),
             source: String::new(),
             key_source: String::new(),
@@ -216,17 +199,20 @@ impl Model {
         }
     }
 
+    /// The figures on screen: the range's, or the last good ones while loading or after a
+    /// failure.
+    pub fn data(&self) -> Option<&Dashboard> {
+        self.dashboard.data().map(|d| &**d)
+    }
+
     /// What the cost figures are: the config's `plan`, else the heuristic over the data.
     pub fn cost_basis(&self) -> CostBasis {
-        CostBasis::decide(self.plan, self.data.as_ref().and_then(|d| d.plan_evidence))
+        CostBasis::decide(self.plan, self.data().and_then(|d| d.plan_evidence))
     }
 
     /// The people of the Developers table in display order.
     pub fn visible_developers(&self) -> impl Iterator<Item = &Developer> {
-        let people = self
-            .data
-            .as_ref()
-            .map_or(&[][..], |d| d.developers.as_slice());
+        let people = self.data().map_or(&[][..], |d| d.developers.as_slice());
         self.developers
             .rows
             .iter()
@@ -265,12 +251,12 @@ impl Model {
         .wait_text()
     }
 
-    /// Requests started in the last minute, against the budget.
-    /// Whether anything is syncing: what the screen needs, or a chunk of backfill.
+    /// Whether anything is syncing: what the screen needs, a person's cost, a backfill chunk.
     pub fn busy(&self) -> bool {
-        self.syncing || self.backfilling
+        self.sync.busy()
     }
 
+    /// Requests started in the last minute, against the budget.
     pub fn budget_in_use(&self) -> usize {
         let since = self.now - Duration::minutes(1);
         self.requests.iter().filter(|r| r.at > since).count()
@@ -278,10 +264,7 @@ impl Model {
 
     /// The people with a cost in the range, most expensive first: Cost's "By person".
     pub fn cost_ranking(&self) -> Vec<&Developer> {
-        let people = self
-            .data
-            .as_ref()
-            .map_or(&[][..], |d| d.developers.as_slice());
+        let people = self.data().map_or(&[][..], |d| d.developers.as_slice());
         let mut ranked: Vec<&Developer> = people.iter().filter(|d| !d.cost_usd.is_zero()).collect();
         ranked.sort_by(|a, b| {
             b.cost_usd
@@ -293,7 +276,7 @@ impl Model {
 
     /// The highlighted person, if any.
     pub fn selected_developer(&self) -> Option<&Developer> {
-        let people = &self.data.as_ref()?.developers;
+        let people = &self.data()?.developers;
         people.get(*self.developers.rows.get(self.developers.selected)?)
     }
 }

@@ -18,16 +18,17 @@ use std::path::PathBuf;
 use chrono::{Duration, NaiveDate};
 
 use super::action::{Action, Tab};
-use super::model::{Connection, DateRange, LoadState, Model, Overlay};
+use super::model::{Connection, DateRange, JobId, Model, Overlay};
 use crate::sync::{Coverage, Need};
 
 /// Work `update` asks the app loop to do off the UI task.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    /// Bring the store up to date for a need (the background sync task).
-    Sync(Need),
+    /// Bring the store up to date for a need (the background sync task), as part of a job
+    /// whose id the task's events carry back.
+    Sync(JobId, Need),
     /// Fill the store with every day the API still serves, in the background.
-    Backfill(Need),
+    Backfill(JobId, Need),
     /// Recompute the dashboard's figures from the store.
     Load {
         from: NaiveDate,
@@ -168,12 +169,13 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
             clamp_scroll(model);
         }
         Action::Tick(now) => return tick(model, now),
-        Action::SyncProgress(p) => {
-            model.syncing = true;
+        Action::SyncProgress(job, p) => {
+            // A superseded job's requests were made all the same: the counts stay true.
+            model.sync.progressed(job);
             progress(model, p);
         }
-        Action::BackfillProgress(p) => {
-            model.backfilling = true;
+        Action::BackfillProgress(job, p) => {
+            model.sync.backfill_progressed(job);
             progress(model, p);
         }
         Action::RequestLog(requests) => {
@@ -193,16 +195,16 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
                 model.notices.remove(0);
             }
         }
-        Action::OtherSyncing(elsewhere) => model.other_syncing = elsewhere,
-        Action::BackfillFailed(result) => return backfill_failed(model, result),
-        Action::BackfillDone => {
-            model.backfilling = false;
+        Action::OtherSyncing(elsewhere) => model.sync.elsewhere = elsewhere,
+        Action::BackfillFailed(_, result) => return backfill_failed(model, result),
+        Action::BackfillDone(job) => {
+            model.sync.backfill_chunk_done(job);
             model.progress.waiting = None;
             model.wait_until = None;
-            model.dirty = true;
+            model.reload.stored();
         }
         Action::Stored => {
-            model.dirty = true;
+            model.reload.stored();
             // An open timeline picks up its person's days as they arrive.
             if let Some(Overlay::Detail { user_id, .. }) = &model.overlay {
                 return vec![Command::LoadTimeline {
@@ -212,18 +214,17 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
                 }];
             }
         }
-        Action::SyncFinished(result) => return sync_finished(model, result),
+        Action::SyncFinished(job, result) => return sync_finished(model, job, result),
         Action::DataLoaded(data) => {
             if data.from == model.range.from && data.to == model.range.to {
-                model.data = Some(data);
-                model.load = LoadState::Loaded;
-                model.last_load = Some(model.now);
+                model.dashboard.loaded(data, model.now);
+                model.reload.answered(model.now);
                 rebuild(model);
             }
         }
         Action::LoadFailed(message) => {
             model.log(format!("reading the store failed: {message}"), true);
-            model.load = LoadState::Failed(message);
+            model.dashboard.failed(message);
         }
         Action::TimelineLoaded(timeline) => {
             if let Some(Overlay::Detail {
@@ -248,8 +249,8 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
 
 fn rebuild(model: &mut Model) {
     let people = model
-        .data
-        .as_ref()
+        .dashboard
+        .data()
         .map_or(&[][..], |d| d.developers.as_slice());
     model.developers.rebuild(people);
     clamp_scroll(model);
@@ -317,11 +318,10 @@ fn confirm(model: &mut Model) -> Vec<Command> {
         }];
         // Cost per day per person is fetched on demand: one small request per month.
         if !matches!(model.connection, Connection::Rejected { .. }) {
-            commands.push(Command::Sync(Need::person(
-                &user_id,
-                model.range.from,
-                model.range.to,
-            )));
+            commands.push(Command::Sync(
+                model.sync.start_person(),
+                Need::person(&user_id, model.range.from, model.range.to),
+            ));
         }
         return commands;
     }
@@ -368,13 +368,11 @@ fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
         model.flash = None;
     }
     let mut commands = Vec::new();
-    if model.dirty
-        && model
-            .last_load
-            .is_none_or(|at| now - at >= Duration::milliseconds(RELOAD_EVERY_MS))
+    if model
+        .reload
+        .due(now, Duration::milliseconds(RELOAD_EVERY_MS))
     {
-        model.dirty = false;
-        model.last_load = Some(now);
+        model.reload.asked(now);
         commands.push(load_command(model));
     }
     let due = model
@@ -382,9 +380,9 @@ fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
         .as_ref()
         .is_some_and(|(at, _)| now - *at >= model.refresh_every);
     // A running backfill does not hold the refresh back; it is not asked for twice.
-    if due && !model.syncing {
+    if due && !model.sync.refresh.is_running() {
         commands.extend(sync_commands(model));
-        if !model.backfilling {
+        if !model.sync.backfill.is_running() {
             commands.extend(backfill_command(model));
         }
     }

@@ -24,8 +24,7 @@ pub fn render(
     timeline: Option<&Timeline>,
 ) {
     let person = model
-        .data
-        .as_ref()
+        .data()
         .and_then(|d| d.developers.iter().find(|p| p.user_id == user_id));
     let title = person.map_or(user_id, |p| p.email.as_str());
     clear(frame, area);

@@ -14,7 +14,7 @@ use crate::tui::update::table_height;
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let t = &model.developers;
-    let total = model.data.as_ref().map_or(0, |d| d.developers.len());
+    let total = model.data().map_or(0, |d| d.developers.len());
     let position = position_text(t.selected, t.rows.len());
     let table_width = area.width.saturating_sub(2);
     let (numbers, widths, left_out) = columns(t, table_width);
@@ -37,7 +37,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut outer = block(&title, theme);
     // A range longer than one history says which days the columns cover, on the border so
     // the hint line keeps its notes.
-    let mixed = model.data.as_ref().filter(|d| d.spans.mixed(d.from));
+    let mixed = model.data().filter(|d| d.spans.mixed(d.from));
     if let Some(data) = mixed {
         outer = outer.title_bottom(Span::styled(format!(" {} ", data.spans.text()), theme.warn));
     }
@@ -64,14 +64,8 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     let height = table_height(model.size);
     // Absent is not zero: without stored activity (or cost) for the range, a dash.
-    let engagement = model
-        .data
-        .as_ref()
-        .is_some_and(|d| d.engagement_through.is_some());
-    let costed = model
-        .data
-        .as_ref()
-        .is_some_and(|d| d.cost_through.is_some());
+    let engagement = model.data().is_some_and(|d| d.engagement_through.is_some());
+    let costed = model.data().is_some_and(|d| d.cost_through.is_some());
     let known = |n: u64| {
         if engagement {
             count(n)
@@ -137,7 +131,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Line::styled("nobody matches the filter — Esc clears it", theme.warn)
     } else if total == 0 {
         Line::styled("no people in this range yet", theme.dim)
-    } else if let Some(note) = model.data.as_ref().and_then(|d| basis_hint(d.count_basis)) {
+    } else if let Some(note) = model.data().and_then(|d| basis_hint(d.count_basis)) {
         Line::styled(note, theme.warn)
     } else {
         let keys = Span::styled("s/S sort · / filter · Enter timeline", theme.dim);

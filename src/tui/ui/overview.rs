@@ -26,7 +26,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
         Constraint::Fill(1),
     ]));
-    let Some(data) = model.data.as_ref() else {
+    let Some(data) = model.data() else {
         frame.render_widget(
             Paragraph::new(freshness(model, theme, false)).block(block("Overview", theme)),
             area,

@@ -43,7 +43,7 @@ pub(super) fn move_selection(model: &mut Model, by: isize) {
             model.lists.cost_people = step(model.lists.cost_people, by, len);
         }
         Tab::ClaudeCode => {
-            let len = model.data.as_ref().map_or(0, |d| d.developers.len());
+            let len = model.data().map_or(0, |d| d.developers.len());
             model.lists.leaders = step(model.lists.leaders, by, len);
         }
         Tab::Status => {

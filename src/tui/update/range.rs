@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::{Command, load_command};
 use crate::sync::Need;
 use crate::tui::action::SyncResult;
-use crate::tui::model::{Connection, DateRange, LoadState, Model};
+use crate::tui::model::{Connection, DateRange, JobId, Model};
 
 /// Parses `YYYY-MM-DD..YYYY-MM-DD` (or two dates separated by a space), inclusive.
 pub fn parse_range(text: &str, today: NaiveDate) -> Result<DateRange, String> {
@@ -42,7 +42,7 @@ pub(super) fn set_range(model: &mut Model, range: DateRange) -> Vec<Command> {
     }
     model.range = range;
     model.coverage = None;
-    model.load = LoadState::Loading;
+    model.dashboard.loading();
     let mut commands = vec![Command::Load {
         from: model.range.from,
         to: model.range.to,
@@ -59,15 +59,15 @@ pub fn needs(range: &DateRange, today: NaiveDate) -> Vec<Need> {
 
 /// History accumulates: every day the API still serves (the sync finds how far back that is)
 /// is fetched in the background once, then kept, so the store holds what the API has forgotten.
-pub(crate) fn backfill_command(model: &Model) -> Option<Command> {
+pub(crate) fn backfill_command(model: &mut Model) -> Option<Command> {
     if matches!(model.connection, Connection::Rejected { .. }) {
         return None;
     }
     let today = model.now.date_naive();
-    Some(Command::Backfill(Need::backfill(
-        crate::sync::API_FLOOR,
-        today,
-    )))
+    Some(Command::Backfill(
+        model.sync.start_backfill(),
+        Need::backfill(crate::sync::API_FLOOR, today),
+    ))
 }
 
 /// The syncs of the current range; before any answer (at start, after a new key or a
@@ -81,17 +81,20 @@ fn checked_sync_commands(model: &mut Model, check_key: bool) -> Vec<Command> {
     if matches!(model.connection, Connection::Rejected { .. }) {
         return Vec::new();
     }
-    model.syncing = true;
     let mut needs = needs(&model.range, model.now.date_naive());
     if let Some(first) = needs.first_mut() {
         first.check_key = check_key;
     }
-    needs.into_iter().map(Command::Sync).collect()
+    let job = model.sync.start_refresh(needs.len());
+    needs
+        .into_iter()
+        .map(|need| Command::Sync(job, need))
+        .collect()
 }
 
 pub(super) fn refresh(model: &mut Model) -> Vec<Command> {
     // A refresh already running will answer; the state shown stays what is known.
-    if model.syncing {
+    if model.sync.refresh.is_running() {
         model.say("a refresh is already running".to_owned());
         return Vec::new();
     }
@@ -103,23 +106,26 @@ pub(super) fn refresh(model: &mut Model) -> Vec<Command> {
     checked_sync_commands(model, true)
 }
 
-/// A sync of what the screen needs ended.
-pub(super) fn sync_finished(model: &mut Model, result: SyncResult) -> Vec<Command> {
-    model.syncing = false;
+/// A need of a job ended. The answer of a job superseded since (the range changed while it
+/// ran) is ignored: its coverage is another range's, and the job running now is not over.
+pub(super) fn sync_finished(model: &mut Model, job: JobId, result: SyncResult) -> Vec<Command> {
+    if !model.sync.finished(job) {
+        return Vec::new();
+    }
     ended(model, result)
 }
 
 /// A chunk of backfill failed (the key refused, the API gone): the backfill has stopped; a
 /// refresh running beside it still runs.
 pub(super) fn backfill_failed(model: &mut Model, result: SyncResult) -> Vec<Command> {
-    model.backfilling = false;
+    model.sync.backfill_failed();
     ended(model, result)
 }
 
 /// Work ended: the connection state it proves, its failure kept in the message log, and a
 /// reload of what it stored.
 fn ended(model: &mut Model, result: SyncResult) -> Vec<Command> {
-    model.other_syncing = false;
+    model.sync.elsewhere = false;
     model.progress.waiting = None;
     model.wait_until = None;
     // What was planned and not needed (a page that did not come, a retry not taken) is
@@ -159,7 +165,6 @@ fn ended(model: &mut Model, result: SyncResult) -> Vec<Command> {
         SyncResult::Failed { cause } => model.log(format!("refresh failed: {cause}"), true),
     }
     model.last_sync = Some((model.now, result));
-    model.dirty = false;
-    model.last_load = Some(model.now);
+    model.reload.asked(model.now);
     vec![load_command(model)]
 }
