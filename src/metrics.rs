@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 mod dashboard;
+mod figures;
 pub mod periods;
 mod plan;
 mod range;
@@ -16,6 +17,7 @@ pub use dashboard::{
     Adoption, Dashboard, IdlePerson, ModelCost, MonthToDate, Spike, cost_by_model,
     coverage_from_store, plural, spikes,
 };
+pub use figures::{CodeTotals, Figures, acceptance_rate, adoption_rate, percent_of};
 pub use plan::{CostBasis, PlanEvidence, PlanSetting};
 pub use range::{RangePreset, preset_range};
 pub use spans::DataSpans;

@@ -13,7 +13,9 @@ pub use states::{JobId, PaneState, Reload, Route, SyncState, Work};
 use super::action::{SyncResult, Tab, Timeline};
 use super::keymap::KeyTable;
 use crate::api::{ProgressSnapshot, RequestRecord};
-use crate::metrics::{CostBasis, Dashboard, Developer, PlanSetting, RangePreset, preset_range};
+use crate::metrics::{
+    CostBasis, Dashboard, Developer, Figures, PlanSetting, RangePreset, preset_range,
+};
 use crate::sync::Coverage;
 
 /// The date range every pane shows (inclusive UTC days).
@@ -121,6 +123,8 @@ pub struct Model {
     pub now: DateTime<Utc>,
     /// The range's figures; a failed load or sync never clears the last good ones.
     pub dashboard: PaneState<Box<Dashboard>>,
+    /// Totals, rates and rankings of the figures on screen, computed when they arrived.
+    pub figures: Figures,
     pub connection: Connection,
     /// What the sync task does for this dashboard.
     pub sync: SyncState,
@@ -171,6 +175,7 @@ impl Model {
             range,
             now,
             dashboard: PaneState::Idle,
+            figures: Figures::default(),
             connection: Connection::Starting,
             sync: SyncState::default(),
             progress: ProgressSnapshot::default(),
@@ -264,14 +269,13 @@ impl Model {
 
     /// The people with a cost in the range, most expensive first: Cost's "By person".
     pub fn cost_ranking(&self) -> Vec<&Developer> {
+        self.ranked(&self.figures.cost_ranking).collect()
+    }
+
+    /// The people of a ranking of [`Model::figures`], in its order.
+    pub fn ranked<'m>(&'m self, ranking: &'m [usize]) -> impl Iterator<Item = &'m Developer> {
         let people = self.data().map_or(&[][..], |d| d.developers.as_slice());
-        let mut ranked: Vec<&Developer> = people.iter().filter(|d| !d.cost_usd.is_zero()).collect();
-        ranked.sort_by(|a, b| {
-            b.cost_usd
-                .cmp(&a.cost_usd)
-                .then_with(|| a.email.cmp(&b.email))
-        });
-        ranked
+        ranking.iter().filter_map(move |&i| people.get(i))
     }
 
     /// The highlighted person, if any.

@@ -217,6 +217,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
         Action::SyncFinished(job, result) => return sync_finished(model, job, result),
         Action::DataLoaded(data) => {
             if data.from == model.range.from && data.to == model.range.to {
+                model.figures = crate::metrics::Figures::of(&data);
                 model.dashboard.loaded(data, model.now);
                 model.reload.answered(model.now);
                 rebuild(model);

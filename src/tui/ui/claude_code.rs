@@ -59,14 +59,14 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
         Constraint::Fill(1),
     ]));
+    let figures = &model.figures;
     leaderboard(
         frame,
         theme,
         model.lists.leaders,
         a,
         "Top by commits",
-        &data.developers,
-        |d| d.commits,
+        model.ranked(&figures.by_commits).collect(),
         |d| count(d.commits),
     );
     leaderboard(
@@ -75,8 +75,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         model.lists.leaders,
         b,
         "Top by lines added",
-        &data.developers,
-        |d| d.lines_added,
+        model.ranked(&figures.by_lines_added).collect(),
         |d| count(d.lines_added),
     );
     leaderboard(
@@ -85,8 +84,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         model.lists.leaders,
         c,
         "Top by sessions",
-        &data.developers,
-        |d| d.claude_code_sessions,
+        model.ranked(&figures.by_sessions).collect(),
         |d| {
             format!(
                 "{} · {}",
@@ -164,21 +162,17 @@ fn chart(
     frame.render_widget(chart, plot);
 }
 
-/// The people with the most of something, the values right-aligned in a column as wide as
-/// the widest one shown.
-#[allow(clippy::too_many_arguments)] // a board: where, what, how it ranks and shows
+/// The people with the most of something (`ranked`, most first), the values right-aligned in
+/// a column as wide as the widest one shown.
 fn leaderboard(
     frame: &mut Frame,
     theme: &Theme,
     position: usize,
     area: Rect,
     title: &str,
-    people: &[Developer],
-    key: fn(&Developer) -> u64,
+    ranked: Vec<&Developer>,
     show: impl Fn(&Developer) -> String,
 ) {
-    let mut ranked: Vec<&Developer> = people.iter().filter(|d| key(d) > 0).collect();
-    ranked.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.email.cmp(&b.email)));
     let height = usize::from(area.height.saturating_sub(2));
     let at = position.min(ranked.len().saturating_sub(1));
     let first = first_shown(at, height, ranked.len());

@@ -72,7 +72,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     ]);
     frame.render_widget(Paragraph::new(lines).block(block("Cost", theme)), head);
 
-    paid_chart(data, theme, frame, chart);
+    paid_chart(data, model.figures.paid_total, theme, frame, chart);
 
     let [people, models] = tables.layout(&Layout::horizontal([
         Constraint::Fill(1),
@@ -217,14 +217,19 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 /// Paid per bar over the whole range with a scale: a bar a day when the days fit, else a week,
 /// else a month; bars thin (without labels) before the period grows.
-fn paid_chart(data: &crate::metrics::Dashboard, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn paid_chart(
+    data: &crate::metrics::Dashboard,
+    total: Decimal,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let series: Vec<_> = data.days.iter().map(|d| (d.date, d.cost_usd)).collect();
     let cents = |usd: Option<Decimal>| {
         usd.and_then(|c| (c * Decimal::ONE_HUNDRED).round().to_u64())
             .unwrap_or(0)
     };
     // The scale is as wide as the range's total, which no bar exceeds.
-    let total: Decimal = series.iter().filter_map(|d| d.1).sum();
     let axis_w = u16::try_from(money_short(total).chars().count() + 1).unwrap_or(u16::MAX);
     let plot_w = usize::from(area.width.saturating_sub(2 + axis_w));
     let room = |width: usize, gap: usize| (plot_w + gap) / (width + gap);
