@@ -12,6 +12,7 @@ pub mod periods;
 mod plan;
 mod range;
 mod spans;
+mod timeline;
 
 pub use dashboard::{
     Adoption, Dashboard, IdlePerson, ModelCost, MonthToDate, Spike, cost_by_model,
@@ -21,6 +22,7 @@ pub use figures::{CodeTotals, Figures, acceptance_rate, adoption_rate, percent_o
 pub use plan::{CostBasis, PlanEvidence, PlanSetting};
 pub use range::{RangePreset, preset_range};
 pub use spans::DataSpans;
+pub use timeline::{PersonDay, PersonDays};
 
 use crate::store::{Activity, Store, StoreError, next_day};
 use crate::sync::{Coverage, Segment};

@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use rust_decimal::Decimal;
-use topogy::metrics::{Dashboard, Developer, RangePreset};
+use topogy::metrics::{Dashboard, Developer, PersonDay, RangePreset};
 use topogy::store::Activity;
 use topogy::sync::{Coverage, JobId, Need, Segment};
 use topogy::tui::action::{Action, SyncResult, Tab, Timeline};
 use topogy::tui::keymap::action_for;
-use topogy::tui::model::{Connection, DateRange, Model, Overlay, SortColumn, Work};
+use topogy::tui::model::{Connection, DateRange, Model, Overlay, PaneState, SortColumn, Work};
 use topogy::tui::ui::connection_text;
 use topogy::tui::update::{Command, update};
 
@@ -1075,13 +1075,11 @@ fn the_detail_view_opens_on_the_highlighted_person_and_closes() {
             ),
         ]
     );
-    assert_eq!(
-        model.overlay,
-        Some(Overlay::Detail {
-            user_id: "u3".to_owned(),
-            timeline: None
-        })
-    );
+    let reading = Some(Overlay::Detail {
+        user_id: "u3".to_owned(),
+        timeline: PaneState::Loading { last_good: None },
+    });
+    assert_eq!(model.overlay, reading);
     // Another person's days are not this view's.
     let days = |id: &str| Timeline {
         user_id: id.to_owned(),
@@ -1100,21 +1098,28 @@ fn the_detail_view_opens_on_the_highlighted_person_and_closes() {
         )],
     };
     update(&mut model, Action::TimelineLoaded(days("u2")));
-    assert_eq!(
-        model.overlay,
-        Some(Overlay::Detail {
-            user_id: "u3".to_owned(),
-            timeline: None
-        })
-    );
+    assert_eq!(model.overlay, reading);
     update(&mut model, Action::TimelineLoaded(days("u3")));
+    // Assembled when it arrives: one row for the day with activity and cost, and a series
+    // point for every day of the range (the 20th is the 25th of 30).
+    let Some(Overlay::Detail { timeline, .. }) = &model.overlay else {
+        panic!("the detail view is open");
+    };
+    assert!(timeline.is_loaded());
+    let shown = timeline.data().unwrap();
     assert_eq!(
-        model.overlay,
-        Some(Overlay::Detail {
-            user_id: "u3".to_owned(),
-            timeline: Some(days("u3"))
-        })
+        shown.rows,
+        vec![PersonDay {
+            date: day("2026-11-20"),
+            activity: Some(days("u3").days[0].1.clone()),
+            paid: Some(Decimal::new(150, 2)),
+        }]
     );
+    let mut activity = vec![0; 30];
+    activity[24] = 4;
+    let mut cents = vec![0; 30];
+    cents[24] = 150;
+    assert_eq!((&shown.activity, &shown.cents), (&activity, &cents));
     // Newly stored data re-reads the open person's days.
     assert_eq!(
         update(&mut model, Action::Stored),

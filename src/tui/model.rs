@@ -10,11 +10,11 @@ mod states;
 pub use developers::{DeveloperTable, SortColumn};
 pub use states::{JobId, PaneState, Reload, Route, SyncState, Work};
 
-use super::action::{SyncResult, Tab, Timeline};
+use super::action::{SyncResult, Tab};
 use super::keymap::KeyTable;
 use crate::api::{ProgressSnapshot, RequestRecord};
 use crate::metrics::{
-    CostBasis, Dashboard, Developer, Figures, PlanSetting, RangePreset, preset_range,
+    CostBasis, Dashboard, Developer, Figures, PersonDays, PlanSetting, RangePreset, preset_range,
 };
 use crate::sync::Coverage;
 
@@ -95,10 +95,10 @@ pub enum Overlay {
     Messages {
         scroll: usize,
     },
-    /// One person's daily timeline; `timeline` arrives from the store shortly after opening.
+    /// One person's daily timeline; its days arrive from the store shortly after opening.
     Detail {
         user_id: String,
-        timeline: Option<Timeline>,
+        timeline: PaneState<PersonDays>,
     },
 }
 

@@ -78,7 +78,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) {
             );
         }
         Some(Overlay::Detail { user_id, timeline }) => {
-            detail::render(model, theme, frame, body, user_id, timeline.as_ref());
+            detail::render(model, theme, frame, body, user_id, timeline.data());
         }
         None => {}
     }

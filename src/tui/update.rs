@@ -18,7 +18,8 @@ use std::path::PathBuf;
 use chrono::{Duration, NaiveDate};
 
 use super::action::{Action, Tab};
-use super::model::{Connection, DateRange, JobId, Model, Overlay};
+use super::model::{Connection, DateRange, JobId, Model, Overlay, PaneState};
+use crate::metrics::PersonDays;
 use crate::sync::{Coverage, Need};
 
 /// Work `update` asks the app loop to do off the UI task.
@@ -230,11 +231,13 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
         Action::TimelineLoaded(timeline) => {
             if let Some(Overlay::Detail {
                 user_id,
-                timeline: slot,
+                timeline: pane,
             }) = &mut model.overlay
                 && *user_id == timeline.user_id
             {
-                *slot = Some(timeline);
+                let (from, to) = (model.range.from, model.range.to);
+                let days = PersonDays::assemble(&timeline.days, &timeline.cost, from, to);
+                pane.loaded(days, model.now);
             }
         }
         Action::Exported(result) => {
@@ -310,7 +313,7 @@ fn confirm(model: &mut Model) -> Vec<Command> {
         model.lists.timeline = 0;
         model.overlay = Some(Overlay::Detail {
             user_id: user_id.clone(),
-            timeline: None,
+            timeline: PaneState::Loading { last_good: None },
         });
         let mut commands = vec![Command::LoadTimeline {
             user_id: user_id.clone(),

@@ -176,7 +176,7 @@ impl SyncState {
 
 /// A pane's data and how it was loaded. A failed or new load never blanks the screen: the
 /// last good data stays until new data arrives.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum PaneState<T> {
     /// Nothing asked yet.
     #[default]

@@ -14,9 +14,7 @@ fn step(position: usize, by: isize, len: usize) -> usize {
 
 pub(super) fn move_selection(model: &mut Model, by: isize) {
     let timeline_len = match &model.overlay {
-        Some(Overlay::Detail {
-            timeline: Some(t), ..
-        }) => t.days.len().max(t.cost.len()),
+        Some(Overlay::Detail { timeline, .. }) => timeline.data().map_or(0, |t| t.rows.len()),
         _ => 0,
     };
     match &mut model.overlay {
