@@ -304,14 +304,14 @@ fn sorting_keeps_the_highlighted_person() {
     update(&mut model, Action::Down);
     update(&mut model, Action::Down);
     update(&mut model, Action::Down);
-    assert_eq!((model.developers.selected, selected(&model)), (3, "ada"));
+    assert_eq!((model.developers.selected(), selected(&model)), (3, "ada"));
     update(&mut model, Action::SortNext); // by e-mail: ada is first
-    assert_eq!((model.developers.selected, selected(&model)), (0, "ada"));
+    assert_eq!((model.developers.selected(), selected(&model)), (0, "ada"));
     update(&mut model, Action::SortReverse);
-    assert_eq!((model.developers.selected, selected(&model)), (4, "ada"));
+    assert_eq!((model.developers.selected(), selected(&model)), (4, "ada"));
     // Moving stops at both ends.
     update(&mut model, Action::Down);
-    assert_eq!(model.developers.selected, 4);
+    assert_eq!(model.developers.selected(), 4);
     update(&mut model, Action::Top);
     assert_eq!(selected(&model), "eve");
     update(&mut model, Action::Up);

@@ -281,6 +281,6 @@ impl Model {
     /// The highlighted person, if any.
     pub fn selected_developer(&self) -> Option<&Developer> {
         let people = &self.data()?.developers;
-        people.get(*self.developers.rows.get(self.developers.selected)?)
+        people.get(*self.developers.rows.get(self.developers.selected())?)
     }
 }

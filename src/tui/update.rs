@@ -96,7 +96,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
         Action::PageDown => move_selection(model, table_height(model.size) as isize),
         Action::Top => move_selection(model, isize::MIN / 2),
         Action::Select(index) => {
-            let by = index as isize - model.developers.selected as isize;
+            let by = index as isize - model.developers.selected() as isize;
             move_selection(model, by);
         }
         Action::Copy => return copy(model),

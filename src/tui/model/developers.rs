@@ -1,6 +1,8 @@
 //! The Developers table's state: its columns and sort, the filter, the highlighted row, and
 //! the row order they produce (computed when data or settings change, never while drawing).
 
+use ratatui::widgets::TableState;
+
 use crate::metrics::Developer;
 
 /// Columns of the Developers table, in their order on screen; it sorts by any shown one (`s`
@@ -107,10 +109,9 @@ pub struct DeveloperTable {
     pub filter: String,
     /// True while `/` input is open.
     pub filtering: bool,
-    /// Index into `rows` of the highlighted person.
-    pub selected: usize,
-    /// First row drawn.
-    pub offset: usize,
+    /// The highlighted row (an index into `rows`) and the first row drawn, kept by `update`
+    /// so the highlighted row stays on screen; drawing uses a copy.
+    pub state: TableState,
     /// Indices into the dashboard's developers, filtered and sorted — computed in `update`,
     /// never while drawing.
     pub rows: Vec<usize>,
@@ -125,8 +126,7 @@ impl Default for DeveloperTable {
             descending: true,
             filter: String::new(),
             filtering: false,
-            selected: 0,
-            offset: 0,
+            state: TableState::new().with_selected(Some(0)),
             rows: Vec::new(),
             more_columns: false,
         }
@@ -134,12 +134,22 @@ impl Default for DeveloperTable {
 }
 
 impl DeveloperTable {
+    /// Index into `rows` of the highlighted person.
+    pub fn selected(&self) -> usize {
+        self.state.selected().unwrap_or(0)
+    }
+
+    /// The first row drawn.
+    pub fn offset(&self) -> usize {
+        self.state.offset()
+    }
+
     /// Recomputes the row order after the data, the sort or the filter changed, keeping the
     /// same person highlighted when they are still listed.
     pub fn rebuild(&mut self, people: &[Developer]) {
         let keep = self
             .rows
-            .get(self.selected)
+            .get(self.selected())
             .and_then(|&i| people.get(i))
             .map(|d| d.user_id.clone());
         let needle = self.filter.to_lowercase();
@@ -152,9 +162,10 @@ impl DeveloperTable {
             if descending { order.reverse() } else { order }
         });
         self.rows = rows;
-        self.selected = keep
+        let selected = keep
             .and_then(|id| self.rows.iter().position(|&i| people[i].user_id == id))
             .unwrap_or(0)
             .min(self.rows.len().saturating_sub(1));
+        self.state.select(Some(selected));
     }
 }

@@ -24,7 +24,14 @@ pub fn render(
         .and_then(|d| d.developers.iter().find(|p| p.user_id == user_id));
     let title = person.map_or(user_id, |p| p.email.as_str());
     clear(frame, area);
-    let outer = block(title, theme).title_bottom(Line::styled(" Esc closes ", theme.dim));
+    let mut outer = block(title, theme).title_bottom(Line::styled(" Esc closes ", theme.dim));
+    // The position in the days sits on the bottom border, right of "Esc closes".
+    let len = timeline.map_or(0, |t| t.rows.len());
+    let at = model.lists.timeline.min(len.saturating_sub(1));
+    if len > 0 {
+        let position = format!(" day{} ", position_text(at, len));
+        outer = outer.title_bottom(Line::styled(position, theme.dim).right_aligned());
+    }
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let [summary, chart, days] = inner.layout(&Layout::vertical([
@@ -160,8 +167,6 @@ pub fn render(
     .style(theme.header);
     let height = usize::from(days.height.saturating_sub(1));
     let dash = || "–".to_owned();
-    let len = timeline.rows.len();
-    let at = model.lists.timeline.min(len.saturating_sub(1));
     let first = first_shown(at, height, len);
     let rows = timeline
         .rows
@@ -183,20 +188,11 @@ pub fn render(
                 row
             }
         });
-    // The position sits on the bottom border, right of "Esc closes".
-    let position = Line::styled(format!(" day{} ", position_text(at, len)), theme.dim);
-    let border = Rect::new(
-        area.x + 1,
-        area.bottom().saturating_sub(1),
-        area.width.saturating_sub(2),
-        1,
-    );
     let widths = std::iter::once(9)
         .chain(columns.iter().map(|c| c.1))
         .chain(std::iter::once(9))
         .map(Constraint::Length);
     frame.render_widget(Table::new(rows, widths).header(header), days);
-    frame.render_widget(position.right_aligned(), border);
 }
 
 /// Reads one counter of a day.

@@ -15,7 +15,7 @@ use crate::tui::update::table_height;
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let t = &model.developers;
     let total = model.data().map_or(0, |d| d.developers.len());
-    let position = position_text(t.selected, t.rows.len());
+    let position = position_text(t.selected(), t.rows.len());
     let table_width = area.width.saturating_sub(2);
     let (numbers, widths, left_out) = columns(t, table_width);
     let left_out = if left_out.is_empty() {
@@ -73,12 +73,16 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             NO_FIGURE.to_owned()
         }
     };
+    // Only the rows on screen are built; the table skips the placeholders before them.
+    let shown = t.offset()..t.offset() + height;
     let rows = model
         .visible_developers()
         .enumerate()
-        .skip(t.offset)
-        .take(height)
+        .take(shown.end)
         .map(|(i, d)| {
+            if !shown.contains(&i) {
+                return Row::default();
+            }
             let value = |c: SortColumn| match c {
                 SortColumn::Email => d.email.clone(),
                 SortColumn::Messages => known(d.messages),
@@ -94,15 +98,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 SortColumn::ListCost if costed => money(d.list_cost_usd),
                 SortColumn::Cost | SortColumn::ListCost => NO_FIGURE.to_owned(),
             };
-            let row = Row::new(
+            Row::new(
                 std::iter::once(Cell::from(clip(&d.email, email_width)))
                     .chain(numbers.iter().map(|&c| number(value(c)))),
-            );
-            if i == t.selected {
-                row.style(theme.selected)
-            } else {
-                row
-            }
+            )
         });
     // A wide screen gives the e-mails what the longest needs (up to a limit) and spreads the
     // rest over the number columns, so the Person column does not eat the width.
@@ -122,9 +121,13 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             .chain(widths.into_iter().map(Constraint::Length))
             .collect()
     };
-    frame.render_widget(
-        Table::new(rows, widths).header(header).column_spacing(1),
+    frame.render_stateful_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .column_spacing(1)
+            .row_highlight_style(theme.selected),
         table_area,
+        &mut t.state.clone(),
     );
 
     let hint = if t.rows.is_empty() && total > 0 {

@@ -32,8 +32,9 @@ pub(super) fn move_selection(model: &mut Model, by: isize) {
     }
     match model.tab {
         Tab::Developers if !model.developers.filtering => {
-            let len = model.developers.rows.len();
-            model.developers.selected = step(model.developers.selected, by, len);
+            let t = &mut model.developers;
+            let selected = step(t.selected(), by, t.rows.len());
+            t.state.select(Some(selected));
             clamp_scroll(model);
         }
         Tab::Cost => {
@@ -55,10 +56,11 @@ pub(super) fn move_selection(model: &mut Model, by: isize) {
 pub(super) fn clamp_scroll(model: &mut Model) {
     let height = table_height(model.size);
     let t = &mut model.developers;
-    if t.selected < t.offset {
-        t.offset = t.selected;
-    } else if t.selected >= t.offset + height {
-        t.offset = t.selected + 1 - height;
+    let (selected, mut offset) = (t.selected(), t.offset());
+    if selected < offset {
+        offset = selected;
+    } else if selected >= offset + height {
+        offset = selected + 1 - height;
     }
-    t.offset = t.offset.min(t.rows.len().saturating_sub(height));
+    *t.state.offset_mut() = offset.min(t.rows.len().saturating_sub(height));
 }
