@@ -10,12 +10,12 @@ use clipboard::{copy, copy_report, report_ready};
 
 use lists::{clamp_scroll, move_selection};
 pub(crate) use range::{backfill_command, sync_commands};
-use range::{backfill_failed, refresh, set_range, sync_finished};
+use range::{backfill_failed, progress, refresh, set_range, sync_finished, tick};
 pub use range::{needs, parse_range};
 
 use std::path::PathBuf;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 
 use super::action::{Action, Tab};
 use super::model::{Connection, DateRange, JobId, Model, Overlay, PaneState};
@@ -350,47 +350,6 @@ fn back(model: &mut Model) {
         model.developers.filter.clear();
         rebuild(model);
     }
-}
-
-/// The requests done and planned of whatever runs; the wait counts down from its deadline on
-/// every tick.
-fn progress(model: &mut Model, p: crate::api::ProgressSnapshot) {
-    model.wait_until = p
-        .waiting
-        .and_then(|w| Duration::from_std(w).ok())
-        .map(|w| model.now + w);
-    model.progress = p;
-}
-
-fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
-    model.now = now;
-    if model
-        .flash
-        .as_ref()
-        .is_some_and(|(_, at)| now - *at > Duration::seconds(FLASH_SECONDS))
-    {
-        model.flash = None;
-    }
-    let mut commands = Vec::new();
-    if model
-        .reload
-        .due(now, Duration::milliseconds(RELOAD_EVERY_MS))
-    {
-        model.reload.asked(now);
-        commands.push(load_command(model));
-    }
-    let due = model
-        .last_sync
-        .as_ref()
-        .is_some_and(|(at, _)| now - *at >= model.refresh_every);
-    // A running backfill does not hold the refresh back; it is not asked for twice.
-    if due && !model.sync.refresh.is_running() {
-        commands.extend(sync_commands(model));
-        if !model.sync.backfill.is_running() {
-            commands.extend(backfill_command(model));
-        }
-    }
-    commands
 }
 
 /// Re-reads the current range from the store.

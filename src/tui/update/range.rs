@@ -1,9 +1,10 @@
-//! The date range and what it needs synced: parsing a custom range, the needs of a range,
-//! the background backfill, `r`, and what a finished sync leaves.
+//! The date range and keeping it current: parsing a custom range, the needs of a range, the
+//! background backfill, `r`, progress, what a finished sync leaves, and time passing (the
+//! debounced reloads and the refresh interval).
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 
-use super::{Command, load_command};
+use super::{Command, FLASH_SECONDS, RELOAD_EVERY_MS, load_command};
 use crate::sync::Need;
 use crate::tui::action::SyncResult;
 use crate::tui::model::{Connection, DateRange, JobId, Model};
@@ -167,4 +168,45 @@ fn ended(model: &mut Model, result: SyncResult) -> Vec<Command> {
     model.last_sync = Some((model.now, result));
     model.reload.asked(model.now);
     vec![load_command(model)]
+}
+
+/// The requests done and planned of whatever runs; the wait counts down from its deadline on
+/// every tick.
+pub(super) fn progress(model: &mut Model, p: crate::api::ProgressSnapshot) {
+    model.wait_until = p
+        .waiting
+        .and_then(|w| Duration::from_std(w).ok())
+        .map(|w| model.now + w);
+    model.progress = p;
+}
+
+pub(super) fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
+    model.now = now;
+    if model
+        .flash
+        .as_ref()
+        .is_some_and(|(_, at)| now - *at > Duration::seconds(FLASH_SECONDS))
+    {
+        model.flash = None;
+    }
+    let mut commands = Vec::new();
+    if model
+        .reload
+        .due(now, Duration::milliseconds(RELOAD_EVERY_MS))
+    {
+        model.reload.asked(now);
+        commands.push(load_command(model));
+    }
+    let due = model
+        .last_sync
+        .as_ref()
+        .is_some_and(|(at, _)| now - *at >= model.refresh_every);
+    // A running backfill does not hold the refresh back; it is not asked for twice.
+    if due && !model.sync.refresh.is_running() {
+        commands.extend(sync_commands(model));
+        if !model.sync.backfill.is_running() {
+            commands.extend(backfill_command(model));
+        }
+    }
+    commands
 }
