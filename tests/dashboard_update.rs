@@ -170,6 +170,17 @@ fn month_to_date_need() -> Need {
     }
 }
 
+/// What the refresh interval asks for the default range: its sync, then the history backfill.
+fn auto_refresh(sync: JobId, backfill: JobId) -> Vec<Command> {
+    vec![
+        Command::Sync(sync, Need::dashboard(day("2026-10-27"), day("2026-11-25"))),
+        Command::Backfill(
+            backfill,
+            Need::backfill(day("2026-01-01"), day("2026-11-25")),
+        ),
+    ]
+}
+
 fn load(from: &str, to: &str, coverage: Option<Coverage>) -> Command {
     Command::Load {
         from: day(from),
@@ -720,16 +731,7 @@ fn a_failed_refresh_keeps_the_last_good_data() {
     let later = now() + model.refresh_every + Duration::seconds(1);
     assert_eq!(
         update(&mut model, Action::Tick(later)),
-        vec![
-            Command::Sync(
-                JobId(3),
-                Need::dashboard(day("2026-10-27"), day("2026-11-25"))
-            ),
-            Command::Backfill(
-                JobId(4),
-                Need::backfill(day("2026-01-01"), day("2026-11-25"))
-            ),
-        ]
+        auto_refresh(JobId(3), JobId(4))
     );
     // And a good sync brings it back online.
     update(
@@ -975,16 +977,7 @@ fn a_refused_key_stops_background_requests_until_r() {
     );
     assert_eq!(
         update(&mut online, Action::Tick(due)),
-        vec![
-            Command::Sync(
-                JobId(1),
-                Need::dashboard(day("2026-10-27"), day("2026-11-25"))
-            ),
-            Command::Backfill(
-                JobId(2),
-                Need::backfill(day("2026-01-01"), day("2026-11-25"))
-            ),
-        ]
+        auto_refresh(JobId(1), JobId(2))
     );
 
     let mut model = loaded();

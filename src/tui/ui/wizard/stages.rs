@@ -216,6 +216,14 @@ fn identity_lines(text: &mut Text<'_>, identity: &OrgIdentity) {
     }
 }
 
+/// The key worked: `headline`, then the organization it reaches.
+fn reaches(text: &mut Text<'_>, headline: &str, identity: &OrgIdentity) {
+    let good = text.theme.good;
+    text.para(" ✓ ", good, headline, good);
+    identity_lines(text, identity);
+    text.blank();
+}
+
 pub(super) fn consent(
     wizard: &Wizard,
     text: &mut Text<'_>,
@@ -224,15 +232,11 @@ pub(super) fn consent(
     reason: &str,
 ) {
     let theme = text.theme;
-    let good = theme.good;
-    text.para(
-        " ✓ ",
-        good,
+    reaches(
+        text,
         &format!("the key {fingerprint} works; it reaches:"),
-        good,
+        identity,
     );
-    identity_lines(text, identity);
-    text.blank();
     text.heading("No OS keychain here");
     text.plain(" ", &format!("No keychain answered ({reason})."));
     text.plain(
@@ -260,16 +264,11 @@ pub(super) fn done(
     fingerprint: &str,
     stored: &Stored,
 ) {
-    let theme = text.theme;
-    let good = theme.good;
-    text.para(
-        " ✓ ",
-        good,
+    reaches(
+        text,
         "the key works; it reaches this organization:",
-        good,
+        identity,
     );
-    identity_lines(text, identity);
-    text.blank();
     let place = match stored {
         Stored::Keychain => "stored in the OS keychain (service \"topogy\")".to_owned(),
         Stored::File(path) => format!("stored in {path} (readable only by you)"),
