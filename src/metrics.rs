@@ -80,6 +80,13 @@ impl Developer {
     }
 }
 
+/// Dollars as whole cents, the height of a bar in a chart (nothing, or less than nothing, is 0).
+pub fn bar_cents(usd: Option<Decimal>) -> u64 {
+    use rust_decimal::prelude::ToPrimitive;
+    usd.and_then(|c| (c * Decimal::ONE_HUNDRED).round().to_u64())
+        .unwrap_or(0)
+}
+
 /// Converts cents (the API's unit) to dollars, exactly.
 pub fn cents_to_usd(cents: Decimal) -> Decimal {
     (cents / Decimal::ONE_HUNDRED).normalize()

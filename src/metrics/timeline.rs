@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 
+use super::bar_cents;
 use crate::store::Activity;
 
 /// A day with activity or cost.
@@ -49,10 +49,7 @@ impl PersonDays {
             .map(|d| {
                 let (a, paid) = by_day.get(&d).copied().unwrap_or_default();
                 let activity = a.map_or(0, |a| a.messages + a.sessions + a.commits * 5);
-                let cents = paid.map_or(0, |c| {
-                    (c * Decimal::ONE_HUNDRED).round().to_u64().unwrap_or(0)
-                });
-                (activity, cents)
+                (activity, bar_cents(paid))
             })
             .unzip();
         let rows = by_day

@@ -7,10 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Cell, Paragraph, Row, Table};
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 
 use super::Theme;
 use super::widgets::{block, clip, fit, freshness, money, money_short, number, wrap_words};
+use crate::metrics::bar_cents;
 use crate::metrics::periods::{self, Period};
 use crate::tui::model::{Model, first_shown, position_text};
 
@@ -225,10 +225,6 @@ fn paid_chart(
     area: Rect,
 ) {
     let series: Vec<_> = data.days.iter().map(|d| (d.date, d.cost_usd)).collect();
-    let cents = |usd: Option<Decimal>| {
-        usd.and_then(|c| (c * Decimal::ONE_HUNDRED).round().to_u64())
-            .unwrap_or(0)
-    };
     // The scale is as wide as the range's total, which no bar exceeds.
     let axis_w = u16::try_from(money_short(total).chars().count() + 1).unwrap_or(u16::MAX);
     let plot_w = usize::from(area.width.saturating_sub(2 + axis_w));
@@ -257,7 +253,7 @@ fn paid_chart(
         .iter()
         .map(|b| {
             let bar = Bar::default()
-                .value(cents(b.total))
+                .value(bar_cents(b.total))
                 .text_value(String::new())
                 .style(theme.series);
             if labelled {
@@ -300,7 +296,7 @@ fn paid_chart(
         BarChart::default()
             .bar_width(u16::try_from(width).unwrap_or(1))
             .bar_gap(u16::try_from(gap).unwrap_or(0))
-            .max(cents(peak).max(1))
+            .max(bar_cents(peak).max(1))
             .data(BarGroup::default().bars(&bars)),
         plot,
     );
