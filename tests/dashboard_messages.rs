@@ -209,5 +209,5 @@ fn a_finished_sync_is_never_one_short_of_its_plan() {
             },
         ),
     );
-    assert_eq!((m.progress.done, m.progress.planned), (37, 37));
+    assert_eq!((m.sync.progress.done, m.sync.progress.planned), (37, 37));
 }

@@ -12,7 +12,7 @@ pub use states::{JobId, PaneState, Reload, Route, SyncState, Work};
 
 use super::action::{SyncResult, Tab};
 use super::keymap::KeyTable;
-use crate::api::{ProgressSnapshot, RequestRecord};
+use crate::api::RequestRecord;
 use crate::metrics::{
     CostBasis, Dashboard, Developer, Figures, PersonDays, PlanSetting, RangePreset, preset_range,
 };
@@ -128,7 +128,6 @@ pub struct Model {
     pub connection: Connection,
     /// What the sync task does for this dashboard.
     pub sync: SyncState,
-    pub progress: ProgressSnapshot,
     pub last_sync: Option<(DateTime<Utc>, SyncResult)>,
     /// The coverage the last sync reported for the current range.
     pub coverage: Option<Coverage>,
@@ -140,8 +139,6 @@ pub struct Model {
     pub notices: Vec<String>,
     /// Every message and failure of this run, oldest first (`m` shows it).
     pub messages: Vec<LogEntry>,
-    /// When the sync's current wait ends: the status bar counts down to it on every tick.
-    pub wait_until: Option<DateTime<Utc>>,
     pub requests: Vec<RequestRecord>,
     /// Terminal size in cells.
     pub size: (u16, u16),
@@ -178,7 +175,6 @@ impl Model {
             figures: Figures::default(),
             connection: Connection::Starting,
             sync: SyncState::default(),
-            progress: ProgressSnapshot::default(),
             last_sync: None,
             coverage: None,
             developers: DeveloperTable::default(),
@@ -187,7 +183,6 @@ impl Model {
             flash: None,
             notices: Vec::new(),
             messages: Vec::new(),
-            wait_until: None,
             requests: Vec::new(),
             size: (80, 24),
             quit: false,
@@ -245,15 +240,7 @@ impl Model {
     /// The sync's current wait in words, counted down from its deadline to `now` (the
     /// snapshot's own figure is only how long it was when the wait began).
     pub fn wait_text(&self) -> String {
-        let left = self
-            .wait_until
-            .map(|until| until - self.now)
-            .filter(|left| *left > Duration::zero());
-        ProgressSnapshot {
-            waiting: left.map(|d| d.to_std().unwrap_or_default()),
-            ..self.progress.clone()
-        }
-        .wait_text()
+        self.sync.wait_text(self.now)
     }
 
     /// Whether anything is syncing: what the screen needs, a person's cost, a backfill chunk.

@@ -223,7 +223,7 @@ fn status_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         format!(" {state} "),
         if alarming { theme.bad } else { theme.good },
     );
-    let p = &model.progress;
+    let p = &model.sync.progress;
     let syncing = |explain: bool| {
         model.busy().then(|| {
             if model.sync.elsewhere {

@@ -10,7 +10,7 @@ use clipboard::{copy, copy_report, report_ready};
 
 use lists::{clamp_scroll, move_selection};
 pub(crate) use range::{backfill_command, sync_commands};
-use range::{backfill_failed, progress, refresh, set_range, sync_finished, tick};
+use range::{backfill_failed, refresh, set_range, sync_finished, tick};
 pub use range::{needs, parse_range};
 
 use std::path::PathBuf;
@@ -173,11 +173,11 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
         Action::SyncProgress(job, p) => {
             // A superseded job's requests were made all the same: the counts stay true.
             model.sync.progressed(job);
-            progress(model, p);
+            model.sync.report(p, model.now);
         }
         Action::BackfillProgress(job, p) => {
             model.sync.backfill_progressed(job);
-            progress(model, p);
+            model.sync.report(p, model.now);
         }
         Action::RequestLog(requests) => {
             // An answer from the API is a definite answer: no longer "connecting".
@@ -200,8 +200,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
         Action::BackfillFailed(_, result) => return backfill_failed(model, result),
         Action::BackfillDone(job) => {
             model.sync.backfill_chunk_done(job);
-            model.progress.waiting = None;
-            model.wait_until = None;
+            model.sync.wait_over();
             model.reload.stored();
         }
         Action::Stored => {

@@ -136,7 +136,7 @@ pub fn loaded_model(
         &mut model,
         Action::SyncFinished(JobId::default(), SyncResult::Done { requests, coverage }),
     );
-    model.progress = ProgressSnapshot {
+    model.sync.progress = ProgressSnapshot {
         done: requests,
         planned: requests,
         last_status: Some(200),

@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::api::ProgressSnapshot;
+
 pub use crate::sync::JobId;
 
 /// One kind of work asked of the sync task.
@@ -56,8 +58,9 @@ pub enum Route {
 
 /// The sync task's work for the dashboard. A refresh and a backfill run side by side (the
 /// task runs a refresh's needs between two backfill chunks), and a person's cost (the detail
-/// view) is asked on its own, so each has its own slot.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// view) is asked on its own, so each has its own slot. Their requests share one client, whose
+/// counts (`progress`) are of them all.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SyncState {
     /// The range's needs (at start, `r`, a new range, the refresh interval): `r` waits for it.
     pub refresh: Work,
@@ -68,6 +71,10 @@ pub struct SyncState {
     pub backfill: Work,
     /// Another topogy holds the organization's sync lock; this one shows its results.
     pub elsewhere: bool,
+    /// The client's requests done and planned, and its current wait.
+    pub progress: ProgressSnapshot,
+    /// When the current wait ends: the status bar counts down to it on every tick.
+    pub wait_until: Option<DateTime<Utc>>,
     /// The last job id handed out; ids only grow, so an older job's answer is known as such.
     last_job: JobId,
 }
@@ -166,6 +173,35 @@ impl SyncState {
     /// A chunk failed: the task dropped the rest of the backfill.
     pub fn backfill_failed(&mut self) {
         self.backfill = Work::Idle;
+    }
+
+    /// The client's counts at `now`; a wait counts down from its deadline on every tick.
+    pub fn report(&mut self, progress: ProgressSnapshot, now: DateTime<Utc>) {
+        self.wait_until = progress
+            .waiting
+            .and_then(|w| Duration::from_std(w).ok())
+            .map(|w| now + w);
+        self.progress = progress;
+    }
+
+    /// Work ended: no wait stands.
+    pub fn wait_over(&mut self) {
+        self.progress.waiting = None;
+        self.wait_until = None;
+    }
+
+    /// The current wait in words, counted down from its deadline to `now` (the snapshot's own
+    /// figure is only how long it was when the wait began).
+    pub fn wait_text(&self, now: DateTime<Utc>) -> String {
+        let left = self
+            .wait_until
+            .map(|until| until - now)
+            .filter(|left| *left > Duration::zero());
+        ProgressSnapshot {
+            waiting: left.map(|d| d.to_std().unwrap_or_default()),
+            ..self.progress.clone()
+        }
+        .wait_text()
     }
 
     /// Whether anything runs: a refresh, a person's cost or a chunk of backfill.

@@ -20,7 +20,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .data()
         .and_then(|d| d.organization_id.clone())
         .unwrap_or_else(|| "— (the cost endpoints report it)".to_owned());
-    let p = &model.progress;
+    let p = &model.sync.progress;
     // Label, value: a value too long for the pane wraps under itself, not under the label.
     let value_width = usize::from(conn_width - 2 - LABEL);
     let mut lines = Vec::new();

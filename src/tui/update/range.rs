@@ -127,11 +127,10 @@ pub(super) fn backfill_failed(model: &mut Model, result: SyncResult) -> Vec<Comm
 /// reload of what it stored.
 fn ended(model: &mut Model, result: SyncResult) -> Vec<Command> {
     model.sync.elsewhere = false;
-    model.progress.waiting = None;
-    model.wait_until = None;
+    model.sync.wait_over();
     // What was planned and not needed (a page that did not come, a retry not taken) is
     // dropped: a finished sync never reads "37 done / 38 planned".
-    model.progress.planned = model.progress.done;
+    model.sync.progress.planned = model.sync.progress.done;
     model.connection = match &result {
         SyncResult::Done { coverage, .. } => {
             // A coverage from the month-to-date need does not describe the range's people.
@@ -168,16 +167,6 @@ fn ended(model: &mut Model, result: SyncResult) -> Vec<Command> {
     model.last_sync = Some((model.now, result));
     model.reload.asked(model.now);
     vec![load_command(model)]
-}
-
-/// The requests done and planned of whatever runs; the wait counts down from its deadline on
-/// every tick.
-pub(super) fn progress(model: &mut Model, p: crate::api::ProgressSnapshot) {
-    model.wait_until = p
-        .waiting
-        .and_then(|w| Duration::from_std(w).ok())
-        .map(|w| model.now + w);
-    model.progress = p;
 }
 
 pub(super) fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
