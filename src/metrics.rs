@@ -18,7 +18,9 @@ pub use dashboard::{
     Adoption, Dashboard, IdlePerson, ModelCost, MonthToDate, Spike, cost_by_model,
     coverage_from_store, plural, spikes,
 };
-pub use figures::{CodeTotals, Figures, acceptance_rate, adoption_rate, percent_of};
+pub use figures::{
+    CodePerDay, CodeTotals, Figures, Points, acceptance_rate, adoption_rate, percent_of,
+};
 pub use plan::{CostBasis, PlanEvidence, PlanSetting};
 pub use range::{RangePreset, preset_range};
 pub use spans::DataSpans;

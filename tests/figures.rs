@@ -8,7 +8,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rust_decimal::Decimal;
 use topogy::metrics::{
-    CodeTotals, Dashboard, Developer, Figures, RangePreset, acceptance_rate, adoption_rate,
+    CodeTotals, Dashboard, Day, Developer, Figures, RangePreset, acceptance_rate, adoption_rate,
     percent_of,
 };
 use topogy::store::SummaryDay;
@@ -140,6 +140,39 @@ fn the_figures_of_a_range_are_its_peoples_sums_and_orders() {
         ["ben", "cleo", "ada", "eve"]
     );
     assert_eq!(names(&figures.by_sessions), ["ben", "cleo", "ada", "eve"]);
+}
+
+/// The Claude Code charts get a point for each day with a figure, at the day's place in the
+/// range; a day without one is a gap, not a zero.
+#[test]
+fn the_charts_series_skip_days_without_figures() {
+    let days = vec![
+        Day {
+            date: day("2026-11-23"),
+            commits: Some(4),
+            pull_requests: Some(1),
+            ..Day::default()
+        },
+        Day {
+            date: day("2026-11-24"),
+            ..Day::default()
+        },
+        Day {
+            date: day("2026-11-25"),
+            commits: Some(0),
+            lines_added: Some(120),
+            ..Day::default()
+        },
+    ];
+    let figures = Figures::of(&Dashboard {
+        days,
+        ..dashboard()
+    });
+    let per_day = &figures.code_per_day;
+    assert_eq!(per_day.commits, [(0.0, 4.0), (2.0, 0.0)]);
+    assert_eq!(per_day.pull_requests, [(0.0, 1.0)]);
+    assert_eq!(per_day.lines_added, [(2.0, 120.0)]);
+    assert!(per_day.lines_removed.is_empty());
 }
 
 /// The Overview draws the figures computed when the data arrived.

@@ -3,7 +3,7 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::{Dashboard, Developer};
+use super::{Dashboard, Day, Developer};
 
 /// `part` of `whole` as a percentage with one decimal (halves away from zero); none of
 /// nothing. Every percentage on screen is this one.
@@ -43,11 +43,41 @@ impl CodeTotals {
     }
 }
 
+/// A chart's points: (day of the range, value) for the days that have a value.
+pub type Points = Vec<(f64, f64)>;
+
+/// The Claude Code charts' series, a point a day with data.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CodePerDay {
+    pub commits: Points,
+    pub pull_requests: Points,
+    pub lines_added: Points,
+    pub lines_removed: Points,
+}
+
+impl CodePerDay {
+    fn of(days: &[Day]) -> CodePerDay {
+        let series = |f: fn(&Day) -> Option<u64>| -> Points {
+            days.iter()
+                .enumerate()
+                .filter_map(|(i, d)| f(d).map(|v| (i as f64, v as f64)))
+                .collect()
+        };
+        CodePerDay {
+            commits: series(|d| d.commits),
+            pull_requests: series(|d| d.pull_requests),
+            lines_added: series(|d| d.lines_added),
+            lines_removed: series(|d| d.lines_removed),
+        }
+    }
+}
+
 /// What the panes show besides the stored figures themselves; the people are indices into
 /// [`Dashboard::developers`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Figures {
     pub code: CodeTotals,
+    pub code_per_day: CodePerDay,
     /// People who did anything in the range.
     pub active_people: u64,
     /// MAU over seats on the newest summary day, when it has seats.
@@ -78,6 +108,7 @@ impl Figures {
         let summary = data.latest_summary.as_ref();
         Figures {
             code,
+            code_per_day: CodePerDay::of(&data.days),
             active_people: people.iter().filter(|d| d.is_active()).count() as u64,
             adoption: summary.and_then(|s| adoption_rate(s.mau, s.assigned_seats?)),
             cost_ranking: ranked(

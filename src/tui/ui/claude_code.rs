@@ -26,23 +26,16 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
         Constraint::Fill(1),
     ]));
-    let series = |f: fn(&crate::metrics::Day) -> Option<u64>| -> Vec<(f64, f64)> {
-        data.days
-            .iter()
-            .enumerate()
-            .filter_map(|(i, d)| f(d).map(|v| (i as f64, v as f64)))
-            .collect()
-    };
-    let commits = series(|d| d.commits);
-    let prs = series(|d| d.pull_requests);
-    let added = series(|d| d.lines_added);
-    let removed = series(|d| d.lines_removed);
+    let per_day = &model.figures.code_per_day;
     chart(
         frame,
         theme,
         left,
         "Commits and PRs per day",
-        &[("commits", &commits, true), ("PRs", &prs, false)],
+        &[
+            ("commits", &per_day.commits, true),
+            ("PRs", &per_day.pull_requests, false),
+        ],
         &data.days,
     );
     chart(
@@ -50,7 +43,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         theme,
         right,
         "Lines added and removed per day",
-        &[("added", &added, true), ("removed", &removed, false)],
+        &[
+            ("added", &per_day.lines_added, true),
+            ("removed", &per_day.lines_removed, false),
+        ],
         &data.days,
     );
 
