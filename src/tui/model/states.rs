@@ -327,3 +327,56 @@ impl Reload {
         self.pending && self.last.is_none_or(|at| now - at >= every)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refresh_ends_with_its_last_need_and_an_older_one_is_stale() {
+        let mut sync = SyncState::default();
+        let old = sync.start_refresh(1);
+        let new = sync.start_refresh(2);
+        assert_eq!(sync.route(old), Route::Stale);
+        assert!(!sync.finished(old) && sync.refresh.is_running());
+        assert!(sync.finished(new) && sync.refresh.is_running());
+        assert!(sync.finished(new) && !sync.busy());
+        // A job this dashboard never handed out is taken as a refresh, as before job ids.
+        assert_eq!(sync.route(JobId::default()), Route::Untracked);
+        assert!(sync.progressed(JobId::default()) && sync.refresh.is_running());
+    }
+
+    #[test]
+    fn a_backfill_runs_during_a_chunk_and_waits_between_chunks() {
+        let mut sync = SyncState::default();
+        let job = sync.start_backfill();
+        assert_eq!(sync.backfill, Work::Asked { job });
+        assert!(!sync.busy());
+        sync.backfill_progressed(job);
+        assert!(sync.busy());
+        // Asked again while a chunk runs: the chunk goes on.
+        sync.start_backfill();
+        assert!(sync.backfill.is_running());
+        sync.backfill_chunk_done(job);
+        assert_eq!(sync.backfill, Work::Asked { job });
+        sync.backfill_failed();
+        assert_eq!(sync.backfill, Work::Idle);
+    }
+
+    #[test]
+    fn a_pane_keeps_its_last_good_data_while_loading_and_after_a_failure() {
+        let at = DateTime::<Utc>::default();
+        let mut pane = PaneState::Idle;
+        assert_eq!(pane.data(), None);
+        pane.loaded(1, at);
+        pane.loading();
+        assert_eq!((pane.is_loading(), pane.data()), (true, Some(&1)));
+        pane.failed("locked".to_owned());
+        assert_eq!((pane.error(), pane.data()), (Some("locked"), Some(&1)));
+        pane.loaded(2, at);
+        assert_eq!(
+            (pane.is_loaded(), pane.error(), pane.data()),
+            (true, None, Some(&2))
+        );
+    }
+}
