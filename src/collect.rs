@@ -18,7 +18,7 @@ use crate::context::Context;
 use crate::exit::ExitCode;
 use crate::metrics::preset_range;
 use crate::signals::Signals;
-use crate::sync::{API_FLOOR, Need, SyncError, SyncEvent, SyncOptions, SyncTask};
+use crate::sync::{API_FLOOR, JobId, Need, SyncError, SyncEvent, SyncOptions, SyncTask};
 
 /// Logs to standard error, or appends to `--log-file`.
 pub fn init_logging(args: &CollectArgs) -> Result<(), String> {
@@ -133,8 +133,13 @@ async fn round(task: &mut SyncTask, exposed: &Exposed, args: &CollectArgs) -> Ro
     let mut offline = false;
     let asked = Need::for_range(from, to, today)
         .into_iter()
-        .try_for_each(|need| task.request(need))
-        .and_then(|()| task.backfill(Need::backfill(args.since.unwrap_or(API_FLOOR), today)))
+        .try_for_each(|need| task.request(JobId::default(), need))
+        .and_then(|()| {
+            task.backfill(
+                JobId::default(),
+                Need::backfill(args.since.unwrap_or(API_FLOOR), today),
+            )
+        })
         .and_then(|()| task.notify_when_idle());
     if let Err(e) = &asked {
         failures.push(SyncError::Stopped);
@@ -148,11 +153,11 @@ async fn round(task: &mut SyncTask, exposed: &Exposed, args: &CollectArgs) -> Ro
         };
         match event {
             SyncEvent::Idle => listening = false,
-            SyncEvent::Finished(Err(e)) | SyncEvent::BackfillFinished(Err(e)) => {
+            SyncEvent::Finished(_, Err(e)) | SyncEvent::BackfillFinished(_, Err(e)) => {
                 warn!("{e}");
                 failures.push(e);
             }
-            SyncEvent::Finished(Ok(outcome)) | SyncEvent::BackfillFinished(Ok(outcome)) => {
+            SyncEvent::Finished(_, Ok(outcome)) | SyncEvent::BackfillFinished(_, Ok(outcome)) => {
                 if let Some(stale) = &outcome.coverage.stale {
                     warn!("{}", stale.note(Utc::now()));
                     offline = true;
@@ -165,8 +170,8 @@ async fn round(task: &mut SyncTask, exposed: &Exposed, args: &CollectArgs) -> Ro
                     *store = Some(reached.store);
                 }
             }
-            SyncEvent::Progress(_)
-            | SyncEvent::BackfillProgress(_)
+            SyncEvent::Progress(..)
+            | SyncEvent::BackfillProgress(..)
             | SyncEvent::Stored(_)
             | SyncEvent::OtherSyncing(_) => {}
         }

@@ -381,9 +381,9 @@ impl Reporter {
     fn event(&mut self, event: &SyncEvent) {
         match event {
             SyncEvent::Notice(text) => self.say(&format!("topogy: note: {text}")),
-            SyncEvent::Progress(p) | SyncEvent::BackfillProgress(p) => self.progress(p),
-            SyncEvent::Finished(_)
-            | SyncEvent::BackfillFinished(_)
+            SyncEvent::Progress(_, p) | SyncEvent::BackfillProgress(_, p) => self.progress(p),
+            SyncEvent::Finished(..)
+            | SyncEvent::BackfillFinished(..)
             | SyncEvent::Stored(_)
             | SyncEvent::Organization(_)
             | SyncEvent::OtherSyncing(_)

@@ -121,7 +121,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
             Ok(data) => {
                 update(&mut model, Action::DataLoaded(Box::new(data)));
             }
-            Err(e) => model.load = model::LoadState::Failed(e.to_string()),
+            Err(e) => model.dashboard.failed(e.to_string()),
         }
     }
     let theme = ui::Theme::from_config(config.theme);
@@ -204,25 +204,25 @@ async fn event_loop(
             Some(event) = sessions.next_event() => match event {
                 // Only a headless caller asks to hear when the task is idle.
                 SyncEvent::Idle => None,
-                SyncEvent::Progress(p) => Some({
+                SyncEvent::Progress(job, p) => Some({
                     let _ = done_tx.send(Action::RequestLog(sessions.recent_requests()));
-                    Action::SyncProgress(p)
+                    Action::SyncProgress(job, p)
                 }),
-                SyncEvent::BackfillProgress(p) => Some({
+                SyncEvent::BackfillProgress(job, p) => Some({
                     let _ = done_tx.send(Action::RequestLog(sessions.recent_requests()));
-                    Action::BackfillProgress(p)
+                    Action::BackfillProgress(job, p)
                 }),
                 SyncEvent::Notice(text) => Some(Action::SyncNotice(text)),
                 SyncEvent::OtherSyncing(elsewhere) => Some(Action::OtherSyncing(elsewhere)),
                 SyncEvent::Stored(_) => Some(Action::Stored),
-                SyncEvent::Finished(result) => Some({
+                SyncEvent::Finished(job, result) => Some({
                     let _ = done_tx.send(Action::RequestLog(sessions.recent_requests()));
-                    Action::SyncFinished(sync_result(result))
+                    Action::SyncFinished(job, sync_result(result))
                 }),
                 // A backfill chunk that worked only adds days; one that failed says why.
-                SyncEvent::BackfillFinished(Ok(_)) => Some(Action::BackfillDone),
-                SyncEvent::BackfillFinished(result) => {
-                    Some(Action::BackfillFailed(sync_result(result)))
+                SyncEvent::BackfillFinished(job, Ok(_)) => Some(Action::BackfillDone(job)),
+                SyncEvent::BackfillFinished(job, result) => {
+                    Some(Action::BackfillFailed(job, sync_result(result)))
                 }
                 // The key's organization is known: its store is the one to show.
                 SyncEvent::Organization(reached) => {
@@ -270,8 +270,8 @@ fn run_commands(
     let store = sessions.store().map(std::path::Path::to_path_buf);
     for command in update(model, action) {
         match command {
-            Command::Sync(need) => sessions.request(need),
-            Command::Backfill(need) => sessions.backfill(need),
+            Command::Sync(job, need) => sessions.request(job, need),
+            Command::Backfill(job, need) => sessions.backfill(job, need),
             Command::Key(command) => sessions.run(command, done),
             Command::Load { from, to, coverage } => {
                 let (done, path, now) = (done.clone(), store.clone(), model.now);

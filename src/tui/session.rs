@@ -16,7 +16,7 @@ use crate::credentials::{self, ApiKey, KeySource, Resolved, display_path, storag
 use crate::diagnose;
 use crate::sim::SimHandle;
 use crate::store::{OpenNotice, OrgStores};
-use crate::sync::{Need, SyncEvent, SyncOptions, SyncTask};
+use crate::sync::{JobId, Need, SyncEvent, SyncOptions, SyncTask};
 
 /// One sync task with its client, for one key.
 struct Session {
@@ -121,16 +121,16 @@ impl Sessions {
     }
 
     /// Asks the running session for `need` (nothing happens without a key).
-    pub fn request(&self, need: Need) {
+    pub fn request(&self, job: JobId, need: Need) {
         if let Some(session) = &self.current {
-            let _ = session.task.request(need);
+            let _ = session.task.request(job, need);
         }
     }
 
     /// Asks the running session to backfill `need` while nothing else waits.
-    pub fn backfill(&self, need: Need) {
+    pub fn backfill(&self, job: JobId, need: Need) {
         if let Some(session) = &self.current {
-            let _ = session.task.backfill(need);
+            let _ = session.task.backfill(job, need);
         }
     }
 
