@@ -3,8 +3,12 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use crate::collect::CollectOptions;
+use crate::export::ExportRequest;
+pub use crate::export::{Format, View};
+use crate::settings::{Budget, Paths, Settings, Simulated};
 use crate::sim::{Fault, Variant};
 
 /// Claude Enterprise usage, Claude Code output and cost, in your terminal.
@@ -136,6 +140,29 @@ impl GlobalArgs {
         self.base_url = crate::api::check_base_url(&self.base_url)?;
         Ok(())
     }
+
+    /// The settings these options (and the environment they read) make: resolved here, once,
+    /// so no command decides the profile or a path on its own.
+    pub fn settings(&self) -> Settings {
+        let profile = Settings::profile_for(self.demo, &self.profile).to_owned();
+        Settings {
+            demo: self.demo,
+            paths: Paths::of_profile(&profile),
+            profile,
+            key_profile: self.profile.clone(),
+            key_stdin: self.key_stdin,
+            base_url: self.base_url.clone(),
+            budget: Budget {
+                requests_per_minute: self.rpm,
+                background_percent: self.background_share,
+            },
+            simulator: Simulated {
+                users: self.demo_users,
+                fault: self.fault,
+                variants: self.variant.clone(),
+            },
+        }
+    }
 }
 
 /// The subcommands; without one, topogy opens the dashboard.
@@ -193,22 +220,6 @@ pub struct ConfigArgs {
     pub print_default: bool,
 }
 
-/// Which table to export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum View {
-    /// One row per person active in the range
-    Developers,
-    /// One row per day
-    Daily,
-}
-
-/// Output format of an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Json,
-    Csv,
-}
-
 /// `topogy export VIEW --from --to`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -230,13 +241,18 @@ pub struct ExportArgs {
 impl ExportArgs {
     /// The format asked for, else the one the output file's name implies, else JSON.
     pub fn format(&self) -> Format {
-        let named_csv = self
-            .output
-            .as_deref()
-            .and_then(|p| p.extension())
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        self.format
-            .unwrap_or(if named_csv { Format::Csv } else { Format::Json })
+        Format::for_output(self.format, self.output.as_deref())
+    }
+
+    /// The export these options ask for.
+    pub fn request(&self) -> ExportRequest {
+        ExportRequest {
+            view: self.view,
+            from: self.from,
+            to: self.to,
+            format: self.format(),
+            output: self.output.clone(),
+        }
     }
 }
 
@@ -262,6 +278,20 @@ pub struct CollectArgs {
     /// Also expose per-person figures, labelled by e-mail address (personal data)
     #[arg(long, requires = "metrics")]
     pub metrics_per_person: bool,
+}
+
+impl CollectArgs {
+    /// How the collector is asked to run.
+    pub fn options(&self) -> CollectOptions {
+        CollectOptions {
+            every: self.every,
+            since: self.since,
+            once: self.once,
+            log_file: self.log_file.clone(),
+            metrics: self.metrics,
+            metrics_per_person: self.metrics_per_person,
+        }
+    }
 }
 
 /// A time between rounds: a whole number and a unit (`s`, `m`, `h` or `d`), at least a minute.

@@ -18,10 +18,10 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::api::{ApiError, Client, ClientConfig};
-use crate::cli::{GlobalArgs, ReportArgs};
 use crate::context::client_config;
 use crate::credentials::ApiKey;
 use crate::exit::ExitCode;
+use crate::settings::Settings;
 
 pub use checklist::{ChecklistItem, Step, Verdict};
 pub use doctor::{DoctorReport, examine, examine_with};
@@ -30,30 +30,30 @@ pub use verify::{VerifyReport, VerifyResult};
 
 /// Client settings for a diagnosis: the same client as everything else, but a person is
 /// waiting, so a couple of quick retries and no waiting out a long `retry-after`.
-pub fn quick_config(global: &GlobalArgs, base_url: &str) -> ClientConfig {
+pub fn quick_config(settings: &Settings, base_url: &str) -> ClientConfig {
     ClientConfig {
         max_retries: 2,
         backoff_base: Duration::from_millis(250),
         backoff_cap: Duration::from_secs(2),
         timeout: Duration::from_secs(15),
         max_retry_after: Duration::from_secs(5),
-        ..client_config(global, base_url)
+        ..client_config(settings, base_url)
     }
 }
 
 /// The API client a diagnosis uses for `key`.
-pub fn client(global: &GlobalArgs, base_url: &str, key: ApiKey) -> Result<Client, ApiError> {
-    Client::new(key, quick_config(global, base_url))
+pub fn client(settings: &Settings, base_url: &str, key: ApiKey) -> Result<Client, ApiError> {
+    Client::new(key, quick_config(settings, base_url))
 }
 
 /// `topogy verify`: local checks and one live request; returns the exit status.
-pub async fn verify(global: &GlobalArgs, args: &ReportArgs) -> ExitCode {
-    verify::run(global, args).await
+pub async fn verify(settings: &Settings, json: bool) -> ExitCode {
+    verify::run(settings, json).await
 }
 
 /// `topogy doctor`: the whole setup, as a report to paste into a ticket.
-pub async fn doctor(global: &GlobalArgs, args: &ReportArgs) -> ExitCode {
-    doctor::run(global, args).await
+pub async fn doctor(settings: &Settings, json: bool) -> ExitCode {
+    doctor::run(settings, json).await
 }
 
 /// How one check of a report came out.

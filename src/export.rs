@@ -7,14 +7,18 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::api::ProgressSnapshot;
-use crate::cli::{ExportArgs, Format, GlobalArgs, View};
 use crate::context::Context;
 use crate::exit::ExitCode;
 use crate::metrics;
+use crate::settings::Settings;
 use crate::sync::{CountBasis, Need, SyncEvent, SyncOptions, SyncTask};
 
+mod request;
+
+pub use request::{ExportRequest, Format, View};
+
 /// Runs `topogy export` and returns the process exit status.
-pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> ExitCode {
+pub async fn run(settings: &Settings, args: &ExportRequest) -> ExitCode {
     if args.from > args.to {
         eprintln!(
             "topogy: --from {} is after --to {}; both dates are inclusive, give the earlier one first",
@@ -37,7 +41,7 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> ExitCode {
         eprintln!("topogy: {advice}");
         return ExitCode::Usage;
     }
-    let context = match Context::open(global, SyncOptions::default()).await {
+    let context = match Context::open(settings, SyncOptions::default()).await {
         Ok(c) => c,
         Err(e) => {
             eprintln!("topogy: {e}");
@@ -78,7 +82,7 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> ExitCode {
     let written = match args.view {
         View::Developers => metrics::developers(syncer.store(), &outcome.coverage)
             .map_err(|e| e.to_string())
-            .and_then(|rows| write_rows(&rows, args.format(), args.output.as_deref())),
+            .and_then(|rows| write_rows(&rows, args.format, args.output.as_deref())),
         View::Daily => days.and_then(|rows| {
             let untold = rows
                 .iter()
@@ -87,7 +91,7 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> ExitCode {
             if untold > 0 {
                 eprintln!("topogy: note: {}", untold_note(untold));
             }
-            write_rows(&rows, args.format(), args.output.as_deref())
+            write_rows(&rows, args.format, args.output.as_deref())
         }),
     };
     if let (View::Developers, Some(note)) = (args.view, basis_note(outcome.coverage.count_basis()))
@@ -111,7 +115,12 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> ExitCode {
         let people = metrics::developers(syncer.store(), &outcome.coverage).ok()?;
         metrics::PlanEvidence::of(&people, &s)
     });
-    if let Some(note) = metrics::CostBasis::decide(crate::config::plan_setting(), evidence).note() {
+    if let Some(note) = metrics::CostBasis::decide(
+        crate::config::plan_setting(settings.paths.config_file.as_deref()),
+        evidence,
+    )
+    .note()
+    {
         eprintln!("topogy: note: {note}");
     }
     // Offline-first: the store's copy was served; say how old it is and why.

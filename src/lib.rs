@@ -17,6 +17,7 @@ pub mod export;
 pub mod logging;
 pub mod metrics;
 pub mod private_files;
+pub mod settings;
 pub mod signals;
 pub mod sim;
 pub mod stdout;

@@ -165,13 +165,6 @@ impl OpenNotice {
 }
 
 impl Store {
-    /// Where a profile keeps its stores (one per organization, see [`OrgStores`]) and its log:
-    /// `<platform data dir>/<profile>`.
-    pub fn profile_dir(profile: &str) -> Option<PathBuf> {
-        let dirs = directories::ProjectDirs::from("", "", "topogy")?;
-        Some(dirs.data_dir().join(profile))
-    }
-
     /// Opens an existing store for reading only, without checks or migrations: the dashboard
     /// reads this way beside the sync task's writer (WAL lets both work at once).
     pub fn open_reader(path: &Path) -> Result<Store> {

@@ -91,7 +91,7 @@ pub fn keychain_enabled() -> bool {
 /// `<config dir>/<profile>/key`.
 pub fn key_file_path(profile: &str) -> Result<PathBuf, SaveError> {
     check_profile(profile)?;
-    let dirs = directories::ProjectDirs::from("", "", "topogy").ok_or(SaveError::NoConfigDir)?;
+    let dirs = crate::settings::project_dirs().ok_or(SaveError::NoConfigDir)?;
     Ok(dirs.config_dir().join(profile).join(KEY_FILE))
 }
 
