@@ -11,6 +11,7 @@ pub mod collect;
 pub mod config;
 pub mod context;
 pub mod credentials;
+pub mod days;
 pub mod diagnose;
 pub mod exit;
 pub mod export;

@@ -262,10 +262,7 @@ fn is_busy(e: &rusqlite::Error) -> bool {
     )
 }
 
-/// The day after `date` (saturating at the calendar's end).
-pub fn next_day(date: NaiveDate) -> NaiveDate {
-    date.succ_opt().unwrap_or(date)
-}
+pub use crate::days::next_day;
 
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)

@@ -4,6 +4,7 @@ use chrono::{Days, NaiveDate, Utc};
 
 use super::params::{day, q};
 use super::{ApiError, Client, DaySummary, ListEnvelope};
+use crate::days::next_day;
 
 /// The probe's first `/summaries` start, this many days back: past any documented lag.
 const PROBE_FIRST_DAYS: u64 = 7;
@@ -98,7 +99,7 @@ impl Client {
     /// Whether the API serves engagement data for `date`: one `/summaries` request for that
     /// day alone. A refused query (400) or an empty series means it does not.
     pub async fn serves_day(&self, date: NaiveDate) -> Result<bool, ApiError> {
-        let end = date.succ_opt().unwrap_or(date);
+        let end = next_day(date);
         let query = [q("starting_date", day(date)), q("ending_date", day(end))];
         match self
             .get_json::<ListEnvelope<DaySummary>>("summaries", &query)

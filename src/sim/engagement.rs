@@ -1,6 +1,6 @@
 //! `/users` and `/summaries`: per-person activity rows and the organization's daily series.
 
-use chrono::{Days, NaiveDate};
+use chrono::{Days, NaiveDate, SecondsFormat};
 use serde_json::{Map, Value, json};
 
 use super::cursor;
@@ -9,6 +9,7 @@ use super::dates::{self, Calendar, Span, check_range_end};
 use super::error::ApiError;
 use super::query::Query;
 use super::server::Ctx;
+use crate::days::next_day;
 
 /// Longest `/summaries` range (`ending_date - starting_date`).
 const MAX_SUMMARY_DAYS: i64 = 31;
@@ -329,11 +330,7 @@ fn day_summary(org: &SyntheticOrg, day: NaiveDate) -> Value {
     })
 }
 
-pub(crate) fn next_day(day: NaiveDate) -> NaiveDate {
-    day.succ_opt().unwrap_or(day)
-}
-
 /// `2026-01-15T00:00:00Z`.
-pub(crate) fn midnight(day: NaiveDate) -> String {
-    format!("{day}T00:00:00Z")
+fn midnight(day: NaiveDate) -> String {
+    crate::days::midnight(day).to_rfc3339_opts(SecondsFormat::Secs, true)
 }

@@ -106,7 +106,7 @@ pub(crate) fn window(
         .one("starting_at")?
         .ok_or_else(|| ApiError::invalid("`starting_at` is required."))?;
     let start = floor(instant("starting_at", start)?, granularity);
-    let first = super::dates::first_day().and_time(NaiveTime::MIN).and_utc();
+    let first = crate::days::midnight(super::dates::first_day());
     if start < first {
         return Err(ApiError::out_of_range(
             "`starting_at` must be on or after 2026-01-01T00:00:00Z.",

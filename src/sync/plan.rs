@@ -8,10 +8,9 @@ use tokio::sync::mpsc;
 use super::offline::{held_days, held_windows, offline_or, serve_stored};
 use super::{Need, Staleness, SyncError, SyncEvent, Syncer, adoption, cost, rows, served};
 use crate::api::{ApiError, DaySummary};
-use crate::store::{Dataset, FetchEntry, FetchMeta, MetaKey, SummaryDay, next_day};
+use crate::days::{days, next_day, windows};
+use crate::store::{Dataset, FetchEntry, FetchMeta, MetaKey, SummaryDay};
 
-/// Longest window the cost and summaries endpoints accept in one request.
-pub(super) const MAX_WINDOW_DAYS: i64 = 31;
 /// How often the engagement plan may be redone after the server refuses dates it was believed
 /// to serve (each time the latest and oldest served days are learned again).
 const LATEST_DAY_ATTEMPTS: usize = 3;
@@ -207,11 +206,6 @@ pub(super) fn usable(syncer: &Syncer, entry: Option<&FetchEntry>, settle_days: i
     settled || now(syncer) - entry.fetched_at < syncer.options.ttl
 }
 
-fn days(start: NaiveDate, end_inclusive: NaiveDate) -> impl DoubleEndedIterator<Item = NaiveDate> {
-    let n = (end_inclusive - start).num_days().max(-1) + 1;
-    (0..n).map(move |i| start + Duration::days(i))
-}
-
 /// Days of `[start, end]` whose stored copy of `dataset` is missing or stale.
 pub(super) fn stale_days(
     syncer: &Syncer,
@@ -233,21 +227,6 @@ pub(super) fn stale_days(
     Ok(days(start, end)
         .filter(|d| !usable(syncer, held.get(d), settle_days))
         .collect())
-}
-
-/// Groups sorted days into runs of consecutive days, each at most `MAX_WINDOW_DAYS` long,
-/// as `[start, end)` windows.
-pub(super) fn windows(days: &[NaiveDate]) -> Vec<(NaiveDate, NaiveDate)> {
-    let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::new();
-    for &day in days {
-        match out.last_mut() {
-            Some((start, end)) if *end == day && (day - *start).num_days() < MAX_WINDOW_DAYS => {
-                *end = next_day(day);
-            }
-            _ => out.push((day, next_day(day))),
-        }
-    }
-    out
 }
 
 pub(super) fn meta(syncer: &Syncer) -> FetchMeta {
@@ -440,29 +419,5 @@ fn summary_day(d: &DaySummary) -> SummaryDay {
         mau: d.monthly_active_user_count,
         assigned_seats: d.assigned_seat_count,
         pending_invites: d.pending_invite_count,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap_or(crate::sync::API_FLOOR)
-    }
-
-    #[test]
-    fn windows_split_runs_at_gaps_and_at_31_days() {
-        let mut all: Vec<NaiveDate> = days(d("2026-03-01"), d("2026-04-09")).collect();
-        all.retain(|x| *x != d("2026-03-05"));
-        let w = windows(&all);
-        assert_eq!(
-            w,
-            vec![
-                (d("2026-03-01"), d("2026-03-05")),
-                (d("2026-03-06"), d("2026-04-06")),
-                (d("2026-04-06"), d("2026-04-10")),
-            ]
-        );
     }
 }
