@@ -46,14 +46,38 @@ pub fn client(settings: &Settings, base_url: &str, key: ApiKey) -> Result<Client
     Client::new(key, quick_config(settings, base_url))
 }
 
-/// `topogy verify`: local checks and one live request; returns the exit status.
+/// `topogy verify [--json]`: local checks and one live request, printed to standard output;
+/// returns the exit status.
 pub async fn verify(settings: &Settings, json: bool) -> ExitCode {
-    verify::run(settings, json).await
+    let report = verify::check(settings).await;
+    print(
+        json.then(|| report.to_json()),
+        || report.to_text(),
+        report.exit_code(),
+    )
 }
 
-/// `topogy doctor`: the whole setup, as a report to paste into a ticket.
+/// `topogy doctor [--json]`: the whole setup, as a report to paste into a ticket.
 pub async fn doctor(settings: &Settings, json: bool) -> ExitCode {
-    doctor::run(settings, json).await
+    let report = examine(settings).await;
+    print(
+        json.then(|| report.to_json()),
+        || report.to_text(),
+        report.exit_code(),
+    )
+}
+
+/// Prints a report on standard output: its JSON when asked for, else its text.
+fn print(
+    json: Option<serde_json::Value>,
+    text: impl FnOnce() -> String,
+    code: ExitCode,
+) -> ExitCode {
+    let text = match json {
+        Some(value) => format!("{value:#}\n"),
+        None => text(),
+    };
+    crate::stdout::report(text, code)
 }
 
 /// How one check of a report came out.

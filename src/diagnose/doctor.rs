@@ -104,21 +104,6 @@ impl DoctorReport {
     }
 }
 
-/// `topogy doctor [--json]`.
-pub async fn run(settings: &Settings, json: bool) -> ExitCode {
-    let report = examine(settings).await;
-    let text = if json {
-        format!(
-            "{:#}
-",
-            report.to_json()
-        )
-    } else {
-        report.to_text()
-    };
-    crate::stdout::report(text, report.exit_code())
-}
-
 fn os_name() -> String {
     let pretty = std::fs::read_to_string("/etc/os-release")
         .ok()

@@ -169,19 +169,7 @@ impl VerifyReport {
         }
         if let Some(items) = self.checklist() {
             let _ = writeln!(out, "Check, in this order:");
-            for (i, item) in items.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "  {}. [{}] {}\n       {}",
-                    i + 1,
-                    item.verdict.mark(),
-                    item.step.title(),
-                    item.note,
-                );
-                if item.verdict != checklist::Verdict::RuledOut {
-                    let _ = writeln!(out, "       {}", item.step.how());
-                }
-            }
+            checklist::write_numbered(&mut out, &items);
         } else if let VerifyResult::Failed(e) = &self.result {
             let _ = writeln!(out, "What to do:");
             for fix in e.fixes() {
@@ -308,19 +296,4 @@ pub async fn check(settings: &Settings) -> VerifyReport {
     };
     drop(endpoint);
     report
-}
-
-/// `topogy verify [--json]`: prints the report to standard output; returns the exit status.
-pub async fn run(settings: &Settings, json: bool) -> ExitCode {
-    let report = check(settings).await;
-    let text = if json {
-        format!(
-            "{:#}
-",
-            report.to_json()
-        )
-    } else {
-        report.to_text()
-    };
-    crate::stdout::report(text, report.exit_code())
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use crate::api::{ApiError, Client, ProbeOutcome};
 use crate::credentials::{self, Resolved};
 use crate::days::midnight;
-use crate::diagnose::checklist::{self, checklist};
+use crate::diagnose::checklist;
 use crate::diagnose::{Check, CheckStatus};
 use crate::exit::ExitCode;
 
@@ -14,10 +14,7 @@ use crate::exit::ExitCode;
 pub(super) fn fail_with(check: &mut Check, error: &ApiError, findings: &[credentials::Finding]) {
     check.fail(error, error.exit_code());
     if checklist::applies_to(error) {
-        check.fixes = checklist(Some(error), findings)
-            .into_iter()
-            .map(|i| format!("[{}] {}: {}", i.verdict.mark(), i.step.title(), i.note))
-            .collect();
+        check.fixes = checklist::as_fixes(Some(error), findings);
     }
     check.summary = match error.status() {
         Some(status) => format!("HTTP {status}: {}", error.cause()),

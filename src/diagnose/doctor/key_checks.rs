@@ -1,7 +1,7 @@
 //! doctor's local checks: where the key comes from, how it is kept, and its shape.
 
 use crate::credentials::{KeyError, Resolved, Severity, storage};
-use crate::diagnose::checklist::checklist;
+use crate::diagnose::checklist;
 use crate::diagnose::key_file::{KeyFile, describe_key_file};
 use crate::diagnose::{Check, CheckStatus};
 use crate::exit::ExitCode;
@@ -96,10 +96,7 @@ pub(super) fn shape_check(key: Option<&Resolved>) -> Check {
             Severity::Blocking => {
                 check.status = CheckStatus::Fail;
                 check.exit_code = ExitCode::KeyRejected;
-                check.fixes = checklist(None, &resolved.findings)
-                    .into_iter()
-                    .map(|i| format!("[{}] {}: {}", i.verdict.mark(), i.step.title(), i.note))
-                    .collect();
+                check.fixes = checklist::as_fixes(None, &resolved.findings);
             }
         }
     }
