@@ -225,18 +225,15 @@ pub struct SimArgs {
 }
 
 impl SimArgs {
-    /// The simulator settings these options (and the global `--rpm`/`--fault`) ask for.
-    pub fn config(&self, global: &GlobalArgs) -> crate::sim::SimConfig {
+    /// The simulator these options ask for: the global `--rpm`, `--fault` and `--variant` as
+    /// under `--demo` ([`Settings::demo_simulator`]), with its own size, seed and port.
+    pub fn config(&self, settings: &Settings) -> crate::sim::SimConfig {
         crate::sim::SimConfig {
             users: self.users,
             seed: self.seed,
-            requests_per_window: global.rpm,
-            fault: global.fault,
             port: self.port,
-            run: rand::random(),
-            ..crate::sim::SimConfig::default()
+            ..settings.demo_simulator()
         }
-        .with_variants(&global.variant)
     }
 }
 

@@ -41,7 +41,7 @@ fn main() -> std::process::ExitCode {
             Some(Command::Config(args)) => {
                 topogy::config::command(settings.paths.config_file.as_deref(), args.print_default)
             }
-            Some(Command::Sim(args)) => match topogy::sim::run(args.config(&cli.global)).await {
+            Some(Command::Sim(args)) => match topogy::sim::run(args.config(&settings)).await {
                 Ok(()) => ExitCode::Ok,
                 Err(e) => {
                     eprintln!("topogy: the simulator stopped: {e}");

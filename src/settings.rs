@@ -93,8 +93,8 @@ impl Settings {
         self.paths.profile_dir.as_deref()
     }
 
-    /// The simulator `--demo` starts: the simulated organization's limit is the budget this
-    /// process was given.
+    /// The simulator `--demo` starts (and `topogy sim`, with its own size, seed and port): the
+    /// simulated organization's limit is the budget this process was given.
     pub fn demo_simulator(&self) -> SimConfig {
         SimConfig {
             users: self.simulator.users,
