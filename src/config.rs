@@ -1,4 +1,5 @@
-//! Settings from the TOML config file, with the commented defaults embedded from `assets/`.
+//! The TOML config file (refresh, range, theme, plan, keys), its commented defaults embedded
+//! from `assets/`; where it lives comes from [`crate::settings::Paths`].
 
 use std::fmt::Write as _;
 use std::path::Path;

@@ -4,6 +4,9 @@
 //! (SQLite), [`sync`] (plans the fewest requests and fills the store), [`metrics`] (aggregates
 //! for views), [`export`] (JSON/CSV of those aggregates). [`sim`] imitates the API for `--demo`
 //! and the tests; it shares no types with [`api`].
+//!
+//! Every command takes a plain [`settings::Settings`], resolved once in `main.rs` from the
+//! command line ([`cli`], the only module that knows clap) and the environment.
 
 pub mod api;
 pub mod cli;

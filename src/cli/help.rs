@@ -41,7 +41,7 @@ impl Cli {
     /// The command line as clap sees it, with each subcommand's `--help` listing only the
     /// global options that apply to it. clap copies a global option into a subcommand only
     /// where the subcommand has none of that id, so each one that does not apply is given a
-    /// hidden, non-global copy first; its value still reaches [`GlobalArgs`].
+    /// hidden, non-global copy first; its value still reaches [`GlobalArgs`](super::GlobalArgs).
     pub fn command_line() -> clap::Command {
         let top = Cli::command();
         let mut line = top.clone();
