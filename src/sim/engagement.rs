@@ -1,15 +1,16 @@
 //! `/users` and `/summaries`: per-person activity rows and the organization's daily series.
 
-use chrono::{Days, NaiveDate, SecondsFormat};
+use chrono::{Days, NaiveDate};
 use serde_json::{Map, Value, json};
 
 use super::cursor;
 use super::data::{Member, SyntheticOrg, UserDay};
 use super::dates::{self, Calendar, Span, check_range_end};
 use super::error::ApiError;
+use super::ledger;
 use super::query::Query;
 use super::server::Ctx;
-use crate::days::next_day;
+use crate::days::{midnight, next_day};
 
 /// Longest `/summaries` range (`ending_date - starting_date`).
 const MAX_SUMMARY_DAYS: i64 = 31;
@@ -314,8 +315,8 @@ fn day_summary(org: &SyntheticOrg, day: NaiveDate) -> Value {
         }
     };
     json!({
-        "starting_at": midnight(day),
-        "ending_at": midnight(next_day(day)),
+        "starting_at": ledger::timestamp(midnight(day)),
+        "ending_at": ledger::timestamp(midnight(next_day(day))),
         "daily_active_user_count": dau,
         "weekly_active_user_count": wau,
         "monthly_active_user_count": mau,
@@ -328,9 +329,4 @@ fn day_summary(org: &SyntheticOrg, day: NaiveDate) -> Value {
         "weekly_adoption_rate": rate(wau),
         "monthly_adoption_rate": rate(mau),
     })
-}
-
-/// `2026-01-15T00:00:00Z`.
-fn midnight(day: NaiveDate) -> String {
-    crate::days::midnight(day).to_rfc3339_opts(SecondsFormat::Secs, true)
 }
