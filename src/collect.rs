@@ -4,24 +4,44 @@
 mod openmetrics;
 mod serve;
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use tracing::{info, warn};
 
 pub use openmetrics::{CONTENT_TYPE, Scrape, render};
 pub use serve::Exposed;
 
-use crate::cli::{CollectArgs, GlobalArgs};
 use crate::config::Config;
 use crate::context::Context;
 use crate::exit::ExitCode;
 use crate::metrics::preset_range;
+use crate::settings::Settings;
 use crate::signals::Signals;
 use crate::sync::{API_FLOOR, JobId, Need, SyncError, SyncEvent, SyncOptions, SyncTask};
 
+/// How the collector runs: its rounds, its log, and what it serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectOptions {
+    /// Time between rounds.
+    pub every: Duration,
+    /// The oldest day to keep; `None`: every day the API still serves.
+    pub since: Option<NaiveDate>,
+    /// One round, then exit.
+    pub once: bool,
+    /// Append the log here instead of standard error.
+    pub log_file: Option<PathBuf>,
+    /// Serve OpenMetrics at this address.
+    pub metrics: Option<SocketAddr>,
+    /// Also expose per-person figures (personal data).
+    pub metrics_per_person: bool,
+}
+
 /// Logs to standard error, or appends to `--log-file`.
-pub fn init_logging(args: &CollectArgs) -> Result<(), String> {
+pub fn init_logging(args: &CollectOptions) -> Result<(), String> {
     match &args.log_file {
         Some(path) => crate::logging::init_file(path)
             .map_err(|e| format!("cannot write the log file {}: {e}", path.display())),
@@ -42,7 +62,7 @@ struct Round {
 
 /// Runs `topogy collect` until a signal (or after one round with `--once`); returns the exit
 /// status: 0 after SIGTERM/SIGINT/SIGHUP, or `--once`'s round as `export` would report it.
-pub async fn run(global: &GlobalArgs, args: &CollectArgs) -> ExitCode {
+pub async fn run(settings: &Settings, args: &CollectOptions) -> ExitCode {
     // Listening from the start: a signal during setup ends the collector in order too.
     let mut signals = Signals::listen();
     let fatal = |message: String, code: ExitCode| {
@@ -52,11 +72,11 @@ pub async fn run(global: &GlobalArgs, args: &CollectArgs) -> ExitCode {
         }
         code
     };
-    let config = Config::load().unwrap_or_else(|e| {
+    let config = Config::load(settings.paths.config_file.as_deref()).unwrap_or_else(|e| {
         warn!("{e}; using the default range");
         Config::default()
     });
-    let context = match Context::open(global, SyncOptions::default()).await {
+    let context = match Context::open(settings, SyncOptions::default()).await {
         Ok(c) => c,
         Err(e) => return fatal(e.to_string(), e.exit_code()),
     };
@@ -125,7 +145,7 @@ fn stopped(signal: i32) -> ExitCode {
 /// One round: what the dashboard opens with (so a viewer starts warm), then the history from
 /// `--since` (or as far back as the API serves) as background backfill, within its share of
 /// the budget; ends when the task is idle.
-async fn round(task: &mut SyncTask, exposed: &Exposed, args: &CollectArgs) -> Round {
+async fn round(task: &mut SyncTask, exposed: &Exposed, args: &CollectOptions) -> Round {
     let today = Utc::now().date_naive();
     let (from, to) = preset_range(exposed.range, today);
     let before = exposed.client.subscribe_progress().borrow().done;

@@ -4,6 +4,7 @@
 mod adoption;
 mod cost;
 mod cost_source;
+mod engagement;
 mod offline;
 mod org;
 mod plan;

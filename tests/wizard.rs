@@ -102,8 +102,8 @@ fn probe(
         })
         .await
         .unwrap();
-        let global = Cli::try_parse_from(["topogy"]).unwrap().global;
-        let client = Client::new(key, quick_config(&global, &sim.base_url())).unwrap();
+        let settings = Cli::try_parse_from(["topogy"]).unwrap().global.settings();
+        let client = Client::new(key, quick_config(&settings, &sim.base_url())).unwrap();
         let result = identify(&client, TODAY).await;
         sim.shutdown();
         result.map_err(|e| Failure::from_error(&e, findings))

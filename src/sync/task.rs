@@ -1,10 +1,10 @@
 //! The background sync task: runs what a screen needs first and backfills history in chunks
 //! that give way to it, reporting progress and results as events.
 
-use chrono::Duration;
 use tokio::sync::mpsc;
 
 use super::{Need, SyncError, SyncEvent, SyncOutcome, Syncer};
+use crate::days::{next_day, spans_back};
 
 /// The handle of the background sync task: send it needs, read its events.
 pub struct SyncTask {
@@ -209,18 +209,12 @@ fn chunks(need: &Need) -> Vec<Need> {
         summaries: false,
         ..need.clone()
     };
-    let mut to = need.to;
-    while to >= need.from {
-        let from = (to - Duration::days(BACKFILL_CHUNK_DAYS - 1)).max(need.from);
+    for (from, end) in spans_back(need.from, next_day(need.to), BACKFILL_CHUNK_DAYS) {
         out.push(Need {
             from,
-            to,
+            to: end.pred_opt().unwrap_or(end),
             ..need.clone()
         });
-        match from.pred_opt() {
-            Some(day) => to = day,
-            None => break,
-        }
     }
     out
 }

@@ -10,10 +10,10 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::action::Action;
 use super::wizard::{Failure, KeyCommand, StoreFailure, Stored, WizardAction};
 use crate::api::{Client, RequestRecord};
-use crate::cli::GlobalArgs;
 use crate::context::{Context, ContextError, Endpoint, profile_dir, resolve_key};
 use crate::credentials::{self, ApiKey, KeySource, Resolved, display_path, storage};
 use crate::diagnose;
+use crate::settings::Settings;
 use crate::sim::SimHandle;
 use crate::store::{OpenNotice, OrgStores};
 use crate::sync::{JobId, Need, SyncEvent, SyncOptions, SyncTask};
@@ -28,7 +28,7 @@ struct Session {
 
 /// The sync session (if a key is known) and what is needed to start another.
 pub struct Sessions {
-    global: GlobalArgs,
+    settings: Settings,
     base_url: String,
     /// Kept alive for the whole run under `--demo`.
     simulator: Option<SimHandle>,
@@ -39,9 +39,9 @@ pub struct Sessions {
 
 impl Sessions {
     /// No session yet; `endpoint` is where every session (and every probe) goes.
-    pub fn new(global: &GlobalArgs, endpoint: Endpoint) -> Sessions {
+    pub fn new(settings: &Settings, endpoint: Endpoint) -> Sessions {
         Sessions {
-            global: global.clone(),
+            settings: settings.clone(),
             base_url: endpoint.base_url,
             simulator: endpoint.simulator,
             current: None,
@@ -73,8 +73,13 @@ impl Sessions {
             base_url: self.base_url.clone(),
             simulator: None,
         };
-        let context =
-            Context::with_key(&self.global, SyncOptions::default(), endpoint, key, source)?;
+        let context = Context::with_key(
+            &self.settings,
+            SyncOptions::default(),
+            endpoint,
+            key,
+            source,
+        )?;
         let client = context.syncer.client().clone();
         self.store = context.syncer.store().path().map(PathBuf::from);
         self.current = Some(Session {
@@ -101,7 +106,7 @@ impl Sessions {
     fn describe(&self, source: KeySource, fingerprint: &str) -> String {
         match source {
             KeySource::Demo => source.to_string(),
-            KeySource::KeyFile => storage::key_file_path(&self.global.profile).map_or_else(
+            KeySource::KeyFile => storage::key_file_path(&self.settings.key_profile).map_or_else(
                 |_| format!("{source} · {fingerprint}"),
                 |p| format!("{source} {} · {fingerprint}", display_path(&p)),
             ),
@@ -154,33 +159,33 @@ impl Sessions {
     /// Runs `topogy doctor`'s checks for this profile off the UI task and sends back its
     /// report (redacted, as for a support ticket) to copy.
     pub fn doctor_report(&self, done: &UnboundedSender<Action>) {
-        let (done, mut global) = (done.clone(), self.global.clone());
+        let (done, mut settings) = (done.clone(), self.settings.clone());
         let base_url = self.base_url.clone();
         // The key the dashboard runs with; standard input was read once, at the start.
         let key = match &self.current {
             Some(session) => Ok(session.key.clone()),
             None => {
-                global.key_stdin = false;
-                resolve_key(&global)
+                settings.key_stdin = false;
+                resolve_key(&settings)
             }
         };
         tokio::spawn(async move {
-            let report = diagnose::examine_with(&global, &base_url, key).await;
+            let report = diagnose::examine_with(&settings, &base_url, key).await;
             let _ = done.send(Action::ReportReady(report.to_text()));
         });
     }
 
     pub fn run(&mut self, command: KeyCommand, done: &UnboundedSender<Action>) {
         let done = done.clone();
-        let profile = self.global.profile.clone();
+        let profile = self.settings.key_profile.clone();
         match command {
             KeyCommand::Verify {
                 attempt,
                 key,
                 findings,
             } => {
-                let client = diagnose::client(&self.global, &self.base_url, key);
-                let stores = profile_dir(&self.global).ok().map(OrgStores::new);
+                let client = diagnose::client(&self.settings, &self.base_url, key);
+                let stores = profile_dir(&self.settings).ok().map(OrgStores::new);
                 tokio::spawn(async move {
                     let mut result = match client {
                         Ok(client) => diagnose::identify(&client, Utc::now().date_naive()).await,

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::Command;
-use crate::cli::Format;
+use crate::export::Format;
 use crate::tui::action::Tab;
 use crate::tui::model::Model;
 
