@@ -21,13 +21,15 @@ pub fn check_output(path: &Path) -> Result<(), String> {
     }
     Err(if kind.is_symlink() {
         format!(
-            "--output {shown} is a symbolic link; topogy does not write through links. Give              the path the link points to, or remove the link first"
+            "--output {shown} is a symbolic link; topogy does not write through links. Give \
+             the path the link points to, or remove the link first"
         )
     } else if kind.is_dir() {
         format!("--output {shown} is a directory; name a file inside it, e.g. {shown}/export.csv")
     } else {
         format!(
-            "--output {shown} is not a regular file (a pipe, device or socket); to send the              export there, leave out --output and redirect standard output instead"
+            "--output {shown} is not a regular file (a pipe, device or socket); to send the \
+             export there, leave out --output and redirect standard output instead"
         )
     })
 }
