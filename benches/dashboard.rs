@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot set up should stop
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -18,6 +18,7 @@ use topogy::metrics::{self, Dashboard, RangePreset, coverage_from_store};
 use topogy::store::{
     Activity, AdoptionItem, CostLine, Dataset, FetchMeta, PersonCost, Store, SummaryDay, next_day,
 };
+use topogy::sync::Segment;
 use topogy::tui::action::{Action, Tab};
 use topogy::tui::model::{DateRange, Model};
 use topogy::tui::ui::widgets::count;
@@ -95,8 +96,8 @@ fn main() {
         LONGEST.cost_days
     );
     println!();
-    println!("| range | switch median | switch p95 | peak RSS |");
-    println!("|---|---:|---:|---:|");
+    println!("| range | switch median | switch p95 | switch CPU median | peak RSS |");
+    println!("|---|---:|---:|---:|---:|");
     print!("{history}");
 }
 
@@ -104,15 +105,25 @@ fn main() {
 /// the peak memory is that child's); returns the child's table rows.
 fn run_child(people: usize, history: &History, mode: Option<&str>) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("topogy.db");
-    let started = Instant::now();
-    let rows = populate(&path, people, history);
-    eprintln!(
-        "filled a store for {people} people ({rows} rows, {} days of activity, {} of cost) in {:.1?}",
-        history.activity_days,
-        history.cost_days,
-        started.elapsed()
-    );
+    // TOPOGY_BENCH_STORE=dir keeps the longest history's store in dir and reuses it on later
+    // runs (the same store before and after a change, or for a profiler).
+    let kept = std::env::var_os("TOPOGY_BENCH_STORE").filter(|_| mode.is_some());
+    let path = kept
+        .map_or_else(|| dir.path().to_path_buf(), PathBuf::from)
+        .join("topogy.db");
+    let rows = if path.exists() {
+        0
+    } else {
+        let started = Instant::now();
+        let rows = populate(&path, people, history);
+        eprintln!(
+            "filled a store for {people} people ({rows} rows, {} days of activity, {} of cost) in {:.1?}",
+            history.activity_days,
+            history.cost_days,
+            started.elapsed()
+        );
+        rows
+    };
     let out = std::process::Command::new(std::env::current_exe().unwrap())
         .arg(CHILD_FLAG)
         .arg(people.to_string())
@@ -398,11 +409,15 @@ fn measure_history(people: usize, _rows: usize, path: &Path) {
     let mut peaks: Vec<(u16, u64)> = vec![(30, peak_rss_kib())];
     eprintln!("  first frame at 30 days: {}", ms(first));
     let mut switches: BTreeMap<u16, Vec<Duration>> = BTreeMap::new();
+    let mut cpu: BTreeMap<u16, Vec<Duration>> = BTreeMap::new();
     for round in 0..SWITCH_ROUNDS {
         for days in [90u16, 365, 30] {
-            let started = Instant::now();
+            let (started, cpu_started) = (Instant::now(), thread_cpu());
             switch_range(&mut model, path, days, &theme, &mut terminal);
             switches.entry(days).or_default().push(started.elapsed());
+            cpu.entry(days)
+                .or_default()
+                .push(thread_cpu().saturating_sub(cpu_started));
             if round == 0 && days != 30 {
                 peaks.push((days, peak_rss_kib()));
                 breakdown(path, &model.range);
@@ -412,9 +427,10 @@ fn measure_history(people: usize, _rows: usize, path: &Path) {
     for (days, peak) in peaks {
         let times = &switches[&days];
         println!(
-            "| {days} days | {} | {} | {:.0} MiB |",
+            "| {days} days | {} | {} | {} | {:.0} MiB |",
             ms(median(times)),
             ms(p95(times)),
+            ms(median(&cpu[&days])),
             peak as f64 / 1024.0
         );
     }
@@ -465,42 +481,61 @@ fn draw(model: &Model, theme: &Theme, terminal: &mut Terminal<TestBackend>) {
 /// Where the first frame's time goes (printed to stderr, for finding what is slow).
 fn breakdown(path: &Path, range: &DateRange) {
     let store = Store::open_reader(path).unwrap();
-    let (coverage, t_coverage) = timed(|| coverage_from_store(&store, range.from, range.to));
-    let coverage = coverage.unwrap();
-    let (_, t_people) = timed(|| metrics::developers(&store, &coverage).unwrap());
-    // Of the per-person totals: the stored cost windows read back (the rest is engagement and
-    // the merge).
-    let (_, t_cost) = timed(|| {
-        for &(start, end) in &coverage.cost_windows {
-            store.user_cost(start, end).unwrap();
+    let coverage = coverage_from_store(&store, range.from, range.to).unwrap();
+    // Each part's thread CPU time, median of 5 (a busy machine inflates wall times).
+    let cpu = |f: &mut dyn FnMut()| {
+        let times: Vec<Duration> = (0..5)
+            .map(|_| {
+                let started = thread_cpu();
+                f();
+                thread_cpu().saturating_sub(started)
+            })
+            .collect();
+        ms(median(&times))
+    };
+    let t_coverage = cpu(&mut || drop(coverage_from_store(&store, range.from, range.to)));
+    let t_people = cpu(&mut || drop(metrics::developers(&store, &coverage).unwrap()));
+    // Of the per-person totals: engagement (range totals or stored days) and cost.
+    let t_activity = cpu(&mut || {
+        for segment in &coverage.engagement {
+            match *segment {
+                Segment::Days { start, end } => {
+                    drop(store.person_totals(start, end.pred_opt().unwrap()).unwrap());
+                }
+                Segment::Rollup { start, end } => {
+                    drop(store.rollup(start, end).unwrap());
+                }
+            }
         }
     });
-    let (_, t_daily) = timed(|| metrics::daily(&store, range.from, range.to).unwrap());
-    let (_, t_known) = timed(|| store.known_people().unwrap());
-    let (data, t_load) =
-        timed(|| Dashboard::load(&store, range.from, range.to, now(), None).unwrap());
+    let t_cost = cpu(&mut || drop(store.person_cost_totals(&coverage.cost_windows).unwrap()));
+    let t_daily = cpu(&mut || drop(metrics::daily(&store, range.from, range.to).unwrap()));
+    let t_known = cpu(&mut || drop(store.known_people().unwrap()));
+    let t_load =
+        cpu(&mut || drop(Dashboard::load(&store, range.from, range.to, now(), None).unwrap()));
+    let data = Dashboard::load(&store, range.from, range.to, now(), None).unwrap();
     let mut model = Model::new(range.clone(), now());
     model.size = SCREEN;
-    let (_, t_update) = timed(|| update(&mut model, Action::DataLoaded(Box::new(data))));
+    let started = thread_cpu();
+    update(&mut model, Action::DataLoaded(Box::new(data)));
+    let t_update = ms(thread_cpu().saturating_sub(started));
     eprintln!(
-        "  {} people: Dashboard::load {} (coverage {}, per-person totals {} of which {} reading \
-         {} cost windows, daily series {}, known people {}); DataLoaded {}",
-        model.developers.rows.len(),
-        ms(t_load),
-        ms(t_coverage),
-        ms(t_people),
-        ms(t_cost),
+        "  {} days, CPU: Dashboard::load {t_load} (coverage {t_coverage}, per-person totals \
+         {t_people}: engagement {t_activity}, cost of {} windows {t_cost}; daily series \
+         {t_daily}, known people {t_known}); DataLoaded {t_update}",
+        (range.to - range.from).num_days() + 1,
         coverage.cost_windows.len(),
-        ms(t_daily),
-        ms(t_known),
-        ms(t_update)
     );
 }
 
-fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
-    let started = Instant::now();
-    let value = f();
-    (value, started.elapsed())
+/// The CPU time this thread has used: a switch's own work, which other processes on a busy
+/// machine do not add to (its wall time they do).
+fn thread_cpu() -> Duration {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    Duration::new(
+        u64::try_from(t.tv_sec).unwrap_or(0),
+        u32::try_from(t.tv_nsec).unwrap_or(0),
+    )
 }
 
 fn time_each(n: usize, mut f: impl FnMut()) -> Vec<Duration> {

@@ -6,6 +6,7 @@
 
 mod adoption_models;
 pub(crate) mod classify;
+mod client_config;
 mod cost_models;
 mod dimension_cost;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod pacing;
 mod paging;
 pub use paging::Collected;
 mod params;
+mod probe;
 mod progress;
 mod redact;
 mod transport;
@@ -26,11 +28,12 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use reqwest::header::{HeaderMap, HeaderValue};
 use tokio::sync::{Semaphore, watch};
 
 use crate::credentials::ApiKey;
+pub use client_config::{ClientConfig, check_base_url};
 pub use dimension_cost::{CostActor, CostFigures, CostGroup, CostQuery, DimensionCostRow};
 pub use error::{ApiError, UnreachableKind};
 pub use ledger::SharedBudget;
@@ -38,77 +41,15 @@ pub use models::*;
 use pacing::Budget;
 pub use pacing::{Priority, in_background};
 use params::{daily_buckets, day, grouping, q, span};
+pub use probe::ProbeOutcome;
 use progress::Progress;
 pub use progress::{ProgressSnapshot, WaitReason};
 pub use redact::mask_credentials;
 pub(crate) use redact::sanitize;
 pub use transport::{RequestRecord, offline_after_first_failure};
 
-/// The probe's first `/summaries` start, this many days back: past any documented lag.
-const PROBE_FIRST_DAYS: u64 = 7;
-/// The probe's one step back when the first start is refused: a whole 31-day window back.
-const PROBE_STEP_BACK_DAYS: u64 = 31;
-/// Requests a probe may make.
-const PROBE_STEPS: usize = 2;
-
 /// The only `anthropic-version` the analytics endpoints document.
 const ANTHROPIC_VERSION: &str = "2023-06-01";
-
-/// How the client talks to the API. Defaults match the documented production limits; tests
-/// shrink the window, timeouts and backoff.
-#[derive(Debug, Clone)]
-pub struct ClientConfig {
-    /// Scheme and host (`https://api.anthropic.com`); `/v1/organizations/analytics/…` is appended.
-    pub base_url: String,
-    /// Requests that may start within any `window` (every attempt counts).
-    pub requests_per_window: u32,
-    pub window: Duration,
-    /// The percentage of `requests_per_window` that background work (see [`in_background`])
-    /// may use: the rest stays free for screens and the organization's other tools.
-    pub background_percent: u32,
-    /// Requests on the wire at once.
-    pub max_concurrency: usize,
-    /// Whole-request timeout; connecting is limited to 10 s (or this, if shorter).
-    pub timeout: Duration,
-    /// The most one call may spend on the wire and backing off over all its retries (waits
-    /// for the budget or for a 429 not counted): a server that accepts connections and never
-    /// answers fails within this, not after `timeout × (max_retries + 1)`.
-    pub max_call_time: Duration,
-    /// Retries of transient failures (429, 5xx, connect errors, timeouts, and up to two
-    /// malformed 200 bodies) per request. A 429 without `retry-after` spreads them over at
-    /// least one `window`.
-    pub max_retries: u32,
-    pub backoff_base: Duration,
-    pub backoff_cap: Duration,
-    /// A `retry-after` longer than this is not waited out inside one call: the error goes back
-    /// to the caller (the sync engine schedules the retry; `verify` reports it at once).
-    pub max_retry_after: Duration,
-    /// Rows per page, always sent as `limit` on the paginated per-row endpoints.
-    pub page_limit: u32,
-    /// The ledger every topogy process of the profile counts its requests in, so together
-    /// they keep to the organization's limit; `None` paces this process alone.
-    pub shared_budget: Option<SharedBudget>,
-}
-
-impl Default for ClientConfig {
-    fn default() -> Self {
-        Self {
-            base_url: "https://api.anthropic.com".to_owned(),
-            requests_per_window: 60,
-            window: Duration::from_secs(60),
-            background_percent: 50,
-            max_concurrency: 4,
-            timeout: Duration::from_secs(30),
-            max_call_time: Duration::from_secs(45),
-            max_retries: 5,
-            backoff_base: Duration::from_millis(500),
-            backoff_cap: Duration::from_secs(30),
-            max_retry_after: Duration::from_secs(300),
-            page_limit: 1000,
-            shared_budget: None,
-        }
-    }
-}
 
 /// A cost/usage answer: the rows of every page plus the freshness watermark.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,22 +67,6 @@ pub enum Offered<T> {
     Rows(Vec<T>),
     /// The endpoint answered 404: this organization does not have it (yet).
     NotOffered { request_id: Option<String> },
-}
-
-/// What a successful [`Client::probe`] learned.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ProbeOutcome {
-    /// The most recent day with engagement data, if the answer revealed it. `None` with `Ok`
-    /// means the key authenticated but every date the probe tried was refused.
-    pub latest_available: Option<NaiveDate>,
-    /// The oldest day in the probe's answer: a day the API is known to serve.
-    pub oldest_seen: Option<NaiveDate>,
-    pub request_id: Option<String>,
-    pub organization_id: Option<String>,
-    /// Assigned seats on the latest day the answer covered (who the key belongs to, roughly).
-    pub seats: Option<u64>,
-    /// Weekly active users of the latest day: people active in the 7 days ending on it.
-    pub weekly_active: Option<u64>,
 }
 
 /// The API client. Cheap to clone; clones share one connection pool, budget and progress.
@@ -373,90 +298,6 @@ impl Client {
             .await
     }
 
-    /// The cheapest request that proves the key and learns the latest available engagement
-    /// day: `/summaries` with `starting_date` alone, whose series documentedly ends at the
-    /// most recent available day, so the newest row's own date is that day.
-    pub async fn probe(&self) -> Result<ProbeOutcome, ApiError> {
-        self.probe_at(Utc::now().date_naive()).await
-    }
-
-    /// [`Client::probe`] as of `today` (UTC), for callers that run on a fixed clock.
-    ///
-    /// Decided by structure, never by an error's wording: a 400 proves the key authenticated
-    /// (the server refused only the dates) and the probe steps back once, to a start a full
-    /// window earlier (or just before a day the message happened to name). Two requests at
-    /// most; the outcome says when the latest day stayed unknown.
-    pub async fn probe_at(&self, today: NaiveDate) -> Result<ProbeOutcome, ApiError> {
-        let floor = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or(today);
-        let back = |days: u64| {
-            today
-                .checked_sub_days(Days::new(days))
-                .unwrap_or(today)
-                .max(floor)
-        };
-        let mut start = back(PROBE_FIRST_DAYS);
-        let mut outcome = ProbeOutcome::default();
-        for step in 0..PROBE_STEPS {
-            if step > 0 {
-                self.add_planned(1);
-            }
-            let query = [q("starting_date", day(start))];
-            match self
-                .get_json::<ListEnvelope<DaySummary>>("summaries", &query)
-                .await
-            {
-                Ok(answer) => {
-                    let mut envelope = answer.body;
-                    outcome.request_id = answer.request_id.clone();
-                    outcome.organization_id = envelope.organization_id.take();
-                    let Some(rows) = envelope.rows() else {
-                        return Err(ApiError::Malformed {
-                            detail: "the response has no `data` list".to_owned(),
-                            request_id: answer.request_id,
-                        });
-                    };
-                    if let Some(newest) = rows.iter().max_by_key(|r| r.date) {
-                        outcome.latest_available = Some(newest.date);
-                        outcome.seats = newest.assigned_seat_count;
-                        outcome.oldest_seen = rows.iter().map(|r| r.date).min();
-                        outcome.weekly_active = Some(newest.weekly_active_user_count);
-                        return Ok(outcome);
-                    }
-                    // An empty series: nothing from `start` on yet; look further back.
-                    start = back(PROBE_STEP_BACK_DAYS).min(start);
-                }
-                Err(error) if error.is_refused_query() => {
-                    outcome.request_id = error.request_id().map(str::to_owned);
-                    let hinted = error
-                        .latest_day_hint()
-                        .and_then(|d| d.checked_sub_days(Days::new(PROBE_FIRST_DAYS - 1)))
-                        .filter(|d| *d < start && *d >= floor);
-                    start = hinted.unwrap_or_else(|| back(PROBE_STEP_BACK_DAYS));
-                }
-                Err(error) => return Err(error),
-            }
-        }
-        Ok(outcome)
-    }
-
-    /// Whether the API serves engagement data for `date`: one `/summaries` request for that
-    /// day alone. A refused query (400) or an empty series means it does not.
-    pub async fn serves_day(&self, date: NaiveDate) -> Result<bool, ApiError> {
-        let end = date.succ_opt().unwrap_or(date);
-        let query = [q("starting_date", day(date)), q("ending_date", day(end))];
-        match self
-            .get_json::<ListEnvelope<DaySummary>>("summaries", &query)
-            .await
-        {
-            Ok(answer) => {
-                let mut envelope = answer.body;
-                Ok(envelope.rows().is_some_and(|rows| !rows.is_empty()))
-            }
-            Err(error) if error.is_refused_query() => Ok(false),
-            Err(error) => Err(error),
-        }
-    }
-
     /// Progress of everything this client (and its clones) does.
     pub fn subscribe_progress(&self) -> watch::Receiver<ProgressSnapshot> {
         self.inner.progress.subscribe()
@@ -517,26 +358,4 @@ impl Client {
             organization_id: collected.organization_id,
         })
     }
-}
-/// The base URL without a trailing slash, or why it cannot be one: it must be `http(s)://`
-/// with a host and nothing after the path (a query or fragment would end up in the middle of
-/// every request URL). The message is advice and shows the URL with any password masked.
-pub fn check_base_url(text: &str) -> Result<String, String> {
-    let base_url = text.trim().trim_end_matches('/').to_owned();
-    let shown = mask_credentials(&base_url);
-    let parsed = reqwest::Url::parse(&base_url)
-        .map_err(|e| format!("the base URL {shown:?} is not a URL ({e})"))?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-        return Err(format!(
-            "the base URL {shown:?} must start with https:// or http:// and name a host, e.g. \
-             https://api.anthropic.com"
-        ));
-    }
-    if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(format!(
-            "the base URL {shown:?} has a query (?…) or fragment (#…); give only the scheme, \
-             host and any path prefix, e.g. https://api.anthropic.com"
-        ));
-    }
-    Ok(base_url)
 }

@@ -3,8 +3,16 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{Args, FromArgMatches, Parser, Subcommand};
 
+mod collect;
+mod help;
+
+pub use collect::CollectArgs;
+
+use crate::export::ExportRequest;
+pub use crate::export::{Format, View};
+use crate::settings::{Budget, Paths, Settings, Simulated};
 use crate::sim::{Fault, Variant};
 
 /// Claude Enterprise usage, Claude Code output and cost, in your terminal.
@@ -17,61 +25,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// The global options a subcommand has no use for, by their ids: its `--help` leaves them out
-/// (given anyway, they are accepted and change nothing, so scripts do not break).
-const NOT_FOR: &[(&str, &[&str])] = &[
-    ("verify", &["background_share"]),
-    // Its store checks examine the SQLite layout only.
-    ("doctor", &["background_share", "store"]),
-    ("export", &["background_share"]),
-    (
-        "config",
-        &[
-            "demo",
-            "key_stdin",
-            "base_url",
-            "profile",
-            "rpm",
-            "background_share",
-            "fault",
-            "variant",
-            "demo_users",
-            "store",
-        ],
-    ),
-    (
-        "sim",
-        &[
-            "demo",
-            "key_stdin",
-            "base_url",
-            "profile",
-            "background_share",
-            "demo_users",
-            "store",
-        ],
-    ),
-];
-
 impl Cli {
-    /// The command line as clap sees it, with each subcommand's `--help` listing only the
-    /// global options that apply to it. clap copies a global option into a subcommand only
-    /// where the subcommand has none of that id, so each one that does not apply is given a
-    /// hidden, non-global copy first; its value still reaches [`GlobalArgs`].
-    pub fn command_line() -> clap::Command {
-        let top = Cli::command();
-        let mut line = top.clone();
-        for (name, ids) in NOT_FOR {
-            let hidden: Vec<clap::Arg> = ids
-                .iter()
-                .filter_map(|id| top.get_arguments().find(|a| a.get_id() == *id))
-                .map(|a| a.clone().global(false).hide(true))
-                .collect();
-            line = line.mut_subcommand(*name, |sub| sub.args(hidden));
-        }
-        line
-    }
-
     /// Parses the process's arguments (exits with clap's usage error or help, as `parse`).
     pub fn from_command_line() -> Self {
         Self::try_from_args(std::env::args_os()).unwrap_or_else(|e| e.exit())
@@ -159,6 +113,30 @@ impl GlobalArgs {
         }
         Ok(())
     }
+
+    /// The settings these options (and the environment they read) make: resolved here, once,
+    /// so no command decides the profile or a path on its own.
+    pub fn settings(&self) -> Settings {
+        let profile = Settings::profile_for(self.demo, &self.profile).to_owned();
+        Settings {
+            demo: self.demo,
+            paths: Paths::of_profile(&profile),
+            profile,
+            key_profile: self.profile.clone(),
+            key_stdin: self.key_stdin,
+            base_url: self.base_url.clone(),
+            budget: Budget {
+                requests_per_minute: self.rpm,
+                background_percent: self.background_share,
+            },
+            simulator: Simulated {
+                users: self.demo_users,
+                fault: self.fault,
+                variants: self.variant.clone(),
+            },
+            store: self.store.clone(),
+        }
+    }
 }
 
 /// The subcommands; without one, topogy opens the dashboard.
@@ -216,22 +194,6 @@ pub struct ConfigArgs {
     pub print_default: bool,
 }
 
-/// Which table to export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum View {
-    /// One row per person active in the range
-    Developers,
-    /// One row per day
-    Daily,
-}
-
-/// Output format of an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Json,
-    Csv,
-}
-
 /// `topogy export VIEW --from --to`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -253,59 +215,18 @@ pub struct ExportArgs {
 impl ExportArgs {
     /// The format asked for, else the one the output file's name implies, else JSON.
     pub fn format(&self) -> Format {
-        let named_csv = self
-            .output
-            .as_deref()
-            .and_then(|p| p.extension())
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        self.format
-            .unwrap_or(if named_csv { Format::Csv } else { Format::Json })
+        Format::for_output(self.format, self.output.as_deref())
     }
-}
 
-/// `topogy collect`.
-#[derive(Debug, Args)]
-pub struct CollectArgs {
-    /// Time between rounds, e.g. 30m, 1h, 6h (the API refreshes its data daily)
-    #[arg(long, default_value = "1h", value_name = "DURATION", value_parser = every)]
-    pub every: std::time::Duration,
-    /// The oldest day to keep (UTC, YYYY-MM-DD); by default every day the API still serves,
-    /// as the dashboard's background backfill
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<NaiveDate>,
-    /// Run one round, then exit (for cron or a systemd timer); exit status as `export`
-    #[arg(long)]
-    pub once: bool,
-    /// Append the log to this file instead of standard error
-    #[arg(long, value_name = "FILE")]
-    pub log_file: Option<PathBuf>,
-    /// Serve OpenMetrics (Prometheus) at http://ADDRESS/metrics, e.g. 127.0.0.1:9464
-    #[arg(long, value_name = "ADDRESS")]
-    pub metrics: Option<std::net::SocketAddr>,
-    /// Also expose per-person figures, labelled by e-mail address (personal data)
-    #[arg(long, requires = "metrics")]
-    pub metrics_per_person: bool,
-}
-
-/// A time between rounds: a whole number and a unit (`s`, `m`, `h` or `d`), at least a minute.
-fn every(text: &str) -> Result<std::time::Duration, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let seconds = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3_600,
-        "d" => 86_400,
-        _ => 0,
-    };
-    match number.parse::<u64>() {
-        Ok(n) if seconds > 0 && n.saturating_mul(seconds) >= 60 => {
-            Ok(std::time::Duration::from_secs(n.saturating_mul(seconds)))
+    /// The export these options ask for.
+    pub fn request(&self) -> ExportRequest {
+        ExportRequest {
+            view: self.view,
+            from: self.from,
+            to: self.to,
+            format: self.format(),
+            output: self.output.clone(),
         }
-        _ => Err("give a duration of at least a minute, e.g. 30m, 1h or 1d".to_owned()),
     }
 }
 
@@ -325,18 +246,15 @@ pub struct SimArgs {
 }
 
 impl SimArgs {
-    /// The simulator settings these options (and the global `--rpm`/`--fault`) ask for.
-    pub fn config(&self, global: &GlobalArgs) -> crate::sim::SimConfig {
+    /// The simulator these options ask for: the global `--rpm`, `--fault` and `--variant` as
+    /// under `--demo` ([`Settings::demo_simulator`]), with its own size, seed and port.
+    pub fn config(&self, settings: &Settings) -> crate::sim::SimConfig {
         crate::sim::SimConfig {
             users: self.users,
             seed: self.seed,
-            requests_per_window: global.rpm,
-            fault: global.fault,
             port: self.port,
-            run: rand::random(),
-            ..crate::sim::SimConfig::default()
+            ..settings.demo_simulator()
         }
-        .with_variants(&global.variant)
     }
 }
 
@@ -347,8 +265,6 @@ impl SimArgs {
     reason = "tests fail loudly on a refused command line"
 )]
 mod tests {
-    use std::collections::BTreeSet;
-
     use super::*;
 
     fn export(args: &[&str]) -> ExportArgs {
@@ -380,104 +296,27 @@ mod tests {
         );
     }
 
-    /// The long options a subcommand's `--help` lists, sorted.
-    fn listed(subcommand: &str) -> Vec<String> {
-        let help = Cli::try_from_args(["topogy", subcommand, "--help"])
-            .expect_err("--help ends the parse")
-            .to_string();
-        // An option's own line starts with `--long` or `-s, --long`; its description does not.
-        help.lines()
-            .filter_map(|line| {
-                let line = line.trim_start();
-                let long = match line.split_once(", ") {
-                    Some((short, rest)) if short.len() == 2 && short.starts_with('-') => rest,
-                    _ => line,
-                };
-                long.starts_with("--").then(|| {
-                    long.split_whitespace()
-                        .next()
-                        .unwrap_or_default()
-                        .to_owned()
-                })
-            })
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect()
-    }
-
     #[test]
-    fn each_subcommand_lists_only_the_options_that_apply_to_it() {
-        Cli::command_line().debug_assert();
-        let globals = [
-            "--demo",
-            "--key-stdin",
-            "--base-url",
-            "--profile",
-            "--rpm",
-            "--background-share",
-            "--fault",
-            "--variant",
-            "--demo-users",
-            "--store",
-        ];
-        let without = |gone: &[&str]| -> Vec<String> {
-            globals
-                .iter()
-                .filter(|g| !gone.contains(g))
-                .map(|g| (*g).to_owned())
-                .collect()
+    fn the_demo_works_in_its_own_profile_and_keeps_the_named_one_for_the_key() {
+        let settings = |args: &[&str]| {
+            Cli::try_from_args(["topogy"].iter().chain(args))
+                .unwrap()
+                .global
+                .settings()
         };
-        let with = |own: &[&str], globals: Vec<String>| -> Vec<String> {
-            let mut all: Vec<String> = own.iter().map(|o| (*o).to_owned()).collect();
-            all.extend(globals);
-            all.push("--help".to_owned());
-            all.sort();
-            all
-        };
+        let demo = settings(&["--demo", "--profile", "work", "--rpm", "7"]);
+        assert!(demo.demo);
         assert_eq!(
-            listed("sim"),
-            with(
-                &["--port", "--users", "--seed"],
-                vec!["--rpm".into(), "--fault".into(), "--variant".into()]
-            )
+            (demo.profile.as_str(), demo.key_profile.as_str()),
+            ("demo", "work")
         );
-        assert_eq!(listed("config"), with(&["--print-default"], vec![]));
+        assert_eq!(demo.budget.requests_per_minute, 7);
+        assert_eq!(demo.paths, crate::settings::Paths::of_profile("demo"));
+        let real = settings(&["--profile", "work"]);
         assert_eq!(
-            listed("verify"),
-            with(&["--json"], without(&["--background-share"]))
+            (real.profile.as_str(), real.key_profile.as_str()),
+            ("work", "work")
         );
-        assert_eq!(
-            listed("doctor"),
-            with(&["--json"], without(&["--background-share", "--store"]))
-        );
-        assert_eq!(
-            listed("export"),
-            with(
-                &["--from", "--to", "--format", "--output"],
-                without(&["--background-share"])
-            )
-        );
-        assert!(listed("collect").contains(&"--background-share".to_owned()));
-    }
-
-    #[test]
-    fn an_option_left_out_of_a_help_is_still_accepted_where_it_was() {
-        let cli = Cli::try_from_args(["topogy", "sim", "--profile", "work", "--rpm", "5"]).unwrap();
-        assert_eq!((cli.global.profile.as_str(), cli.global.rpm), ("work", 5));
-        let cli = Cli::try_from_args(["topogy", "--profile", "work", "config"]).unwrap();
-        assert_eq!(cli.global.profile, "work");
-        let cli = Cli::try_from_args(["topogy", "verify", "--background-share", "20"]).unwrap();
-        assert_eq!(cli.global.background_share, 20);
-    }
-
-    #[test]
-    fn a_round_interval_is_a_number_and_a_unit_of_at_least_a_minute() {
-        assert_eq!(every("1h"), Ok(std::time::Duration::from_secs(3_600)));
-        assert_eq!(every("30m"), Ok(std::time::Duration::from_secs(1_800)));
-        assert_eq!(every("90s"), Ok(std::time::Duration::from_secs(90)));
-        assert_eq!(every("1d"), Ok(std::time::Duration::from_secs(86_400)));
-        for refused in ["10s", "0m", "1", "h", "1.5h", "-1h", "1h30m", ""] {
-            assert!(every(refused).is_err(), "{refused}");
-        }
+        assert_eq!(real.paths, crate::settings::Paths::of_profile("work"));
     }
 }

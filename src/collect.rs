@@ -4,24 +4,44 @@
 mod openmetrics;
 mod serve;
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use tracing::{info, warn};
 
 pub use openmetrics::{CONTENT_TYPE, Scrape, render};
 pub use serve::Exposed;
 
-use crate::cli::{CollectArgs, GlobalArgs};
 use crate::config::Config;
 use crate::context::Context;
 use crate::exit::ExitCode;
 use crate::metrics::preset_range;
+use crate::settings::Settings;
 use crate::signals::Signals;
-use crate::sync::{API_FLOOR, Need, SyncError, SyncEvent, SyncOptions, SyncTask};
+use crate::sync::{API_FLOOR, JobId, Need, SyncError, SyncEvent, SyncOptions, SyncTask};
+
+/// How the collector runs: its rounds, its log, and what it serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectOptions {
+    /// Time between rounds.
+    pub every: Duration,
+    /// The oldest day to keep; `None`: every day the API still serves.
+    pub since: Option<NaiveDate>,
+    /// One round, then exit.
+    pub once: bool,
+    /// Append the log here instead of standard error.
+    pub log_file: Option<PathBuf>,
+    /// Serve OpenMetrics at this address.
+    pub metrics: Option<SocketAddr>,
+    /// Also expose per-person figures (personal data).
+    pub metrics_per_person: bool,
+}
 
 /// Logs to standard error, or appends to `--log-file`.
-pub fn init_logging(args: &CollectArgs) -> Result<(), String> {
+pub fn init_logging(args: &CollectOptions) -> Result<(), String> {
     match &args.log_file {
         Some(path) => crate::logging::init_file(path)
             .map_err(|e| format!("cannot write the log file {}: {e}", path.display())),
@@ -42,7 +62,7 @@ struct Round {
 
 /// Runs `topogy collect` until a signal (or after one round with `--once`); returns the exit
 /// status: 0 after SIGTERM/SIGINT/SIGHUP, or `--once`'s round as `export` would report it.
-pub async fn run(global: &GlobalArgs, args: &CollectArgs) -> ExitCode {
+pub async fn run(settings: &Settings, args: &CollectOptions) -> ExitCode {
     // Listening from the start: a signal during setup ends the collector in order too.
     let mut signals = Signals::listen();
     let fatal = |message: String, code: ExitCode| {
@@ -52,11 +72,11 @@ pub async fn run(global: &GlobalArgs, args: &CollectArgs) -> ExitCode {
         }
         code
     };
-    let config = Config::load().unwrap_or_else(|e| {
+    let config = Config::load(settings.paths.config_file.as_deref()).unwrap_or_else(|e| {
         warn!("{e}; using the default range");
         Config::default()
     });
-    let context = match Context::open(global, SyncOptions::default()).await {
+    let context = match Context::open(settings, SyncOptions::default()).await {
         Ok(c) => c,
         Err(e) => return fatal(e.to_string(), e.exit_code()),
     };
@@ -125,7 +145,7 @@ fn stopped(signal: i32) -> ExitCode {
 /// One round: what the dashboard opens with (so a viewer starts warm), then the history from
 /// `--since` (or as far back as the API serves) as background backfill, within its share of
 /// the budget; ends when the task is idle.
-async fn round(task: &mut SyncTask, exposed: &Exposed, args: &CollectArgs) -> Round {
+async fn round(task: &mut SyncTask, exposed: &Exposed, args: &CollectOptions) -> Round {
     let today = Utc::now().date_naive();
     let (from, to) = preset_range(exposed.range, today);
     let before = exposed.client.subscribe_progress().borrow().done;
@@ -133,8 +153,13 @@ async fn round(task: &mut SyncTask, exposed: &Exposed, args: &CollectArgs) -> Ro
     let mut offline = false;
     let asked = Need::for_range(from, to, today)
         .into_iter()
-        .try_for_each(|need| task.request(need))
-        .and_then(|()| task.backfill(Need::backfill(args.since.unwrap_or(API_FLOOR), today)))
+        .try_for_each(|need| task.request(JobId::default(), need))
+        .and_then(|()| {
+            task.backfill(
+                JobId::default(),
+                Need::backfill(args.since.unwrap_or(API_FLOOR), today),
+            )
+        })
         .and_then(|()| task.notify_when_idle());
     if let Err(e) = &asked {
         failures.push(SyncError::Stopped);
@@ -148,11 +173,11 @@ async fn round(task: &mut SyncTask, exposed: &Exposed, args: &CollectArgs) -> Ro
         };
         match event {
             SyncEvent::Idle => listening = false,
-            SyncEvent::Finished(Err(e)) | SyncEvent::BackfillFinished(Err(e)) => {
+            SyncEvent::Finished(_, Err(e)) | SyncEvent::BackfillFinished(_, Err(e)) => {
                 warn!("{e}");
                 failures.push(e);
             }
-            SyncEvent::Finished(Ok(outcome)) | SyncEvent::BackfillFinished(Ok(outcome)) => {
+            SyncEvent::Finished(_, Ok(outcome)) | SyncEvent::BackfillFinished(_, Ok(outcome)) => {
                 if let Some(stale) = &outcome.coverage.stale {
                     warn!("{}", stale.note(Utc::now()));
                     offline = true;
@@ -165,8 +190,8 @@ async fn round(task: &mut SyncTask, exposed: &Exposed, args: &CollectArgs) -> Ro
                     *store = Some(reached.store);
                 }
             }
-            SyncEvent::Progress(_)
-            | SyncEvent::BackfillProgress(_)
+            SyncEvent::Progress(..)
+            | SyncEvent::BackfillProgress(..)
             | SyncEvent::Stored(_)
             | SyncEvent::OtherSyncing(_) => {}
         }

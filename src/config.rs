@@ -1,11 +1,11 @@
-//! Settings from the TOML config file, with the commented defaults embedded from `assets/`.
+//! The TOML config file (refresh, range, theme, plan, keys), its commented defaults embedded
+//! from `assets/`; where it lives comes from [`crate::settings::Paths`].
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::cli::{ConfigArgs, GlobalArgs};
 use crate::exit::ExitCode;
 use crate::metrics::{PlanSetting, RangePreset};
 use crate::tui::keymap::{KeyOverrides, KeySpec, KeyTable};
@@ -92,23 +92,19 @@ pub enum ConfigError {
     Invalid { path: String, message: String },
 }
 
-/// Where the config file lives: `<platform config dir>/config.toml`.
-pub fn path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "topogy").map(|d| d.config_dir().join("config.toml"))
-}
-
 /// The config's `plan`; `auto` when the file is missing or invalid (`topogy config` says why).
-pub fn plan_setting() -> PlanSetting {
-    Config::load().map(|c| c.plan).unwrap_or_default()
+pub fn plan_setting(file: Option<&Path>) -> PlanSetting {
+    Config::load(file).map(|c| c.plan).unwrap_or_default()
 }
 
 impl Config {
-    /// Reads the config file; a missing file means the defaults.
-    pub fn load() -> Result<Config, ConfigError> {
-        let Some(path) = path() else {
+    /// Reads the config file (`Settings::paths`' `config_file`); a missing file, or no config
+    /// directory, means the defaults.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let Some(path) = file else {
             return Ok(Config::default());
         };
-        match std::fs::read_to_string(&path) {
+        match std::fs::read_to_string(path) {
             Ok(text) => Config::parse(&text).map_err(|message| ConfigError::Invalid {
                 path: path.display().to_string(),
                 message,
@@ -132,16 +128,17 @@ impl Config {
     }
 }
 
-/// `topogy config`: prints the defaults, or where the file is and whether it is valid.
-pub fn command(_global: &GlobalArgs, args: &ConfigArgs) -> ExitCode {
-    if args.print_default {
+/// `topogy config`: prints the defaults (`print_default`), or where the file is and whether it
+/// is valid.
+pub fn command(file: Option<&Path>, print_default: bool) -> ExitCode {
+    if print_default {
         return crate::stdout::report(DEFAULT_CONFIG, ExitCode::Ok);
     }
-    let where_ = path().map_or_else(
+    let where_ = file.map_or_else(
         || "(no config directory)".to_owned(),
         |p| p.display().to_string(),
     );
-    match Config::load() {
+    match Config::load(file) {
         Ok(config) => {
             let mut text = format!(
                 "config file: {where_}\nrefresh_interval_minutes = {}\ndefault_range = {:?}\n\

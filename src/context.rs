@@ -3,18 +3,15 @@
 use std::path::PathBuf;
 
 use crate::api::{Client, ClientConfig, SharedBudget};
-use crate::cli::GlobalArgs;
 use crate::credentials::{self, ApiKey, KeySource, Resolved};
 use crate::exit::ExitCode;
-use crate::sim::{self, SimConfig, SimHandle};
+use crate::settings::Settings;
+use crate::sim::{self, SimHandle};
 use crate::store::orgs::{self, OrgStores};
 use crate::store::{OpenNotice, Store};
 use crate::sync::{Home, SyncOptions, Syncer};
 
-/// The profile name the demo uses, so simulated data never mixes with a real organization's.
-pub const DEMO_PROFILE: &str = "demo";
-
-/// Everything a command needs, assembled from the global options.
+/// Everything a command needs, assembled from its [`Settings`].
 pub struct Context {
     pub syncer: Syncer,
     pub key_source: KeySource,
@@ -54,35 +51,28 @@ impl ContextError {
     }
 }
 
-/// The profile a command works in: `--demo` has its own.
-pub fn profile_name(global: &GlobalArgs) -> &str {
-    if global.demo {
-        DEMO_PROFILE
-    } else {
-        global.profile.as_str()
-    }
-}
-
 /// Where a profile keeps its stores (one per organization) and its log file.
-pub fn profile_dir(global: &GlobalArgs) -> Result<PathBuf, ContextError> {
-    let profile = profile_name(global);
-    credentials::storage::check_profile(profile)?;
-    Store::profile_dir(profile).ok_or(ContextError::NoDataDir)
+pub fn profile_dir(settings: &Settings) -> Result<PathBuf, ContextError> {
+    credentials::storage::check_profile(&settings.profile)?;
+    settings
+        .profile_dir()
+        .map(PathBuf::from)
+        .ok_or(ContextError::NoDataDir)
 }
 
 /// The profile's stores, the single store of older versions moved into their layout first.
-pub fn org_stores(global: &GlobalArgs) -> Result<(OrgStores, Option<OpenNotice>), ContextError> {
-    let stores = OrgStores::new(profile_dir(global)?).shared(global.store.clone());
+pub fn org_stores(settings: &Settings) -> Result<(OrgStores, Option<OpenNotice>), ContextError> {
+    let stores = OrgStores::new(profile_dir(settings)?).shared(settings.store.clone());
     let notice = stores.migrate_single_store()?;
     Ok((stores, notice))
 }
 
 /// How a key is recognised among a profile's stores: under `--demo` the built-in simulator is
 /// always the same organization, wherever it listens.
-pub fn key_tag(global: &GlobalArgs, key: &ApiKey, base_url: &str) -> String {
+pub fn key_tag(settings: &Settings, key: &ApiKey, base_url: &str) -> String {
     orgs::key_tag(
         &key.fingerprint(),
-        if global.demo { "demo" } else { base_url },
+        if settings.demo { "demo" } else { base_url },
     )
 }
 
@@ -95,26 +85,16 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// The configured base URL, or a freshly started simulator under `--demo`.
-    pub async fn open(global: &GlobalArgs) -> Result<Endpoint, ContextError> {
-        if !global.demo {
+    pub async fn open(settings: &Settings) -> Result<Endpoint, ContextError> {
+        if !settings.demo {
             return Ok(Endpoint {
-                base_url: global.base_url.clone(),
+                base_url: settings.base_url.clone(),
                 simulator: None,
             });
         }
-        // The simulated organization's limit is the budget this process was given.
-        let handle = sim::spawn(
-            SimConfig {
-                users: global.demo_users,
-                fault: global.fault,
-                requests_per_window: global.rpm,
-                run: rand::random(),
-                ..SimConfig::default()
-            }
-            .with_variants(&global.variant),
-        )
-        .await
-        .map_err(ContextError::Simulator)?;
+        let handle = sim::spawn(settings.demo_simulator())
+            .await
+            .map_err(ContextError::Simulator)?;
         Ok(Endpoint {
             base_url: handle.base_url(),
             simulator: Some(handle),
@@ -124,8 +104,8 @@ impl Endpoint {
 
 /// The key a command runs with: the simulator's under `--demo`, else the first of
 /// `--key-stdin`, `TOPOGY_API_KEY` and the profile's stored key.
-pub fn resolve_key(global: &GlobalArgs) -> Result<Resolved, credentials::KeyError> {
-    if global.demo {
+pub fn resolve_key(settings: &Settings) -> Result<Resolved, credentials::KeyError> {
+    if settings.demo {
         return Ok(Resolved {
             key: ApiKey::new(sim::DEMO_KEY),
             source: KeySource::Demo,
@@ -133,19 +113,20 @@ pub fn resolve_key(global: &GlobalArgs) -> Result<Resolved, credentials::KeyErro
             backend: None,
         });
     }
-    credentials::resolve(global.key_stdin, &global.profile)
+    credentials::resolve(settings.key_stdin, &settings.key_profile)
 }
 
 /// The client settings every command uses for `base_url`: the budget is shared with every
 /// other topogy process of the profile through `budget.db` in the profile's directory.
-pub fn client_config(global: &GlobalArgs, base_url: &str) -> ClientConfig {
-    let shared_budget = profile_dir(global)
-        .ok()
-        .map(|dir| SharedBudget::at(&dir.join("budget.db")));
+pub fn client_config(settings: &Settings, base_url: &str) -> ClientConfig {
+    let shared_budget = settings
+        .paths
+        .budget_file()
+        .map(|file| SharedBudget::at(&file));
     ClientConfig {
         base_url: base_url.to_owned(),
-        requests_per_window: global.rpm,
-        background_percent: global.background_share,
+        requests_per_window: settings.budget.requests_per_minute,
+        background_percent: settings.budget.background_percent,
         shared_budget,
         ..ClientConfig::default()
     }
@@ -153,24 +134,24 @@ pub fn client_config(global: &GlobalArgs, base_url: &str) -> ClientConfig {
 
 impl Context {
     /// Resolves the key (or starts the simulator), opens the store and builds the client.
-    pub async fn open(global: &GlobalArgs, options: SyncOptions) -> Result<Context, ContextError> {
-        let endpoint = Endpoint::open(global).await?;
-        let resolved = resolve_key(global)?;
-        Context::with_key(global, options, endpoint, resolved.key, resolved.source)
+    pub async fn open(settings: &Settings, options: SyncOptions) -> Result<Context, ContextError> {
+        let endpoint = Endpoint::open(settings).await?;
+        let resolved = resolve_key(settings)?;
+        Context::with_key(settings, options, endpoint, resolved.key, resolved.source)
     }
 
     /// Builds the client and opens the store of the organization the key is known to reach
     /// (a key met for the first time gets its store when its first sync learns it).
     pub fn with_key(
-        global: &GlobalArgs,
+        settings: &Settings,
         options: SyncOptions,
         endpoint: Endpoint,
         key: ApiKey,
         key_source: KeySource,
     ) -> Result<Context, ContextError> {
-        let (stores, moved) = org_stores(global)?;
-        let tag = key_tag(global, &key, &endpoint.base_url);
-        let client = Client::new(key, client_config(global, &endpoint.base_url))?;
+        let (stores, moved) = org_stores(settings)?;
+        let tag = key_tag(settings, &key, &endpoint.base_url);
+        let client = Client::new(key, client_config(settings, &endpoint.base_url))?;
         let organization = stores.reached_by(&tag);
         let (store, opened) = match &organization {
             Some(org) => stores.open(org, &tag, options.clock.now())?,

@@ -18,10 +18,10 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::api::{ApiError, Client, ClientConfig};
-use crate::cli::{GlobalArgs, ReportArgs};
 use crate::context::client_config;
 use crate::credentials::ApiKey;
 use crate::exit::ExitCode;
+use crate::settings::Settings;
 
 pub use checklist::{ChecklistItem, Step, Verdict};
 pub use doctor::{DoctorReport, examine, examine_with};
@@ -30,30 +30,54 @@ pub use verify::{VerifyReport, VerifyResult};
 
 /// Client settings for a diagnosis: the same client as everything else, but a person is
 /// waiting, so a couple of quick retries and no waiting out a long `retry-after`.
-pub fn quick_config(global: &GlobalArgs, base_url: &str) -> ClientConfig {
+pub fn quick_config(settings: &Settings, base_url: &str) -> ClientConfig {
     ClientConfig {
         max_retries: 2,
         backoff_base: Duration::from_millis(250),
         backoff_cap: Duration::from_secs(2),
         timeout: Duration::from_secs(15),
         max_retry_after: Duration::from_secs(5),
-        ..client_config(global, base_url)
+        ..client_config(settings, base_url)
     }
 }
 
 /// The API client a diagnosis uses for `key`.
-pub fn client(global: &GlobalArgs, base_url: &str, key: ApiKey) -> Result<Client, ApiError> {
-    Client::new(key, quick_config(global, base_url))
+pub fn client(settings: &Settings, base_url: &str, key: ApiKey) -> Result<Client, ApiError> {
+    Client::new(key, quick_config(settings, base_url))
 }
 
-/// `topogy verify`: local checks and one live request; returns the exit status.
-pub async fn verify(global: &GlobalArgs, args: &ReportArgs) -> ExitCode {
-    verify::run(global, args).await
+/// `topogy verify [--json]`: local checks and one live request, printed to standard output;
+/// returns the exit status.
+pub async fn verify(settings: &Settings, json: bool) -> ExitCode {
+    let report = verify::check(settings).await;
+    print(
+        json.then(|| report.to_json()),
+        || report.to_text(),
+        report.exit_code(),
+    )
 }
 
-/// `topogy doctor`: the whole setup, as a report to paste into a ticket.
-pub async fn doctor(global: &GlobalArgs, args: &ReportArgs) -> ExitCode {
-    doctor::run(global, args).await
+/// `topogy doctor [--json]`: the whole setup, as a report to paste into a ticket.
+pub async fn doctor(settings: &Settings, json: bool) -> ExitCode {
+    let report = examine(settings).await;
+    print(
+        json.then(|| report.to_json()),
+        || report.to_text(),
+        report.exit_code(),
+    )
+}
+
+/// Prints a report on standard output: its JSON when asked for, else its text.
+fn print(
+    json: Option<serde_json::Value>,
+    text: impl FnOnce() -> String,
+    code: ExitCode,
+) -> ExitCode {
+    let text = match json {
+        Some(value) => format!("{value:#}\n"),
+        None => text(),
+    };
+    crate::stdout::report(text, code)
 }
 
 /// How one check of a report came out.

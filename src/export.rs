@@ -7,14 +7,20 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::api::ProgressSnapshot;
-use crate::cli::{ExportArgs, Format, GlobalArgs, View};
 use crate::context::Context;
 use crate::exit::ExitCode;
 use crate::metrics;
+use crate::settings::Settings;
 use crate::sync::{CountBasis, Need, SyncEvent, SyncOptions, SyncTask};
 
+mod files;
+mod request;
+
+pub use files::{check_output, write_file, write_new_file};
+pub use request::{ExportRequest, Format, View};
+
 /// Runs `topogy export` and returns the process exit status.
-pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> ExitCode {
+pub async fn run(settings: &Settings, args: &ExportRequest) -> ExitCode {
     if args.from > args.to {
         eprintln!(
             "topogy: --from {} is after --to {}; both dates are inclusive, give the earlier one first",
@@ -37,7 +43,7 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> ExitCode {
         eprintln!("topogy: {advice}");
         return ExitCode::Usage;
     }
-    let context = match Context::open(global, SyncOptions::default()).await {
+    let context = match Context::open(settings, SyncOptions::default()).await {
         Ok(c) => c,
         Err(e) => {
             eprintln!("topogy: {e}");
@@ -78,7 +84,7 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> ExitCode {
     let written = match args.view {
         View::Developers => metrics::developers(syncer.store(), &outcome.coverage)
             .map_err(|e| e.to_string())
-            .and_then(|rows| write_rows(&rows, args.format(), args.output.as_deref())),
+            .and_then(|rows| write_rows(&rows, args.format, args.output.as_deref())),
         View::Daily => days.and_then(|rows| {
             let untold = rows
                 .iter()
@@ -87,7 +93,7 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> ExitCode {
             if untold > 0 {
                 eprintln!("topogy: note: {}", untold_note(untold));
             }
-            write_rows(&rows, args.format(), args.output.as_deref())
+            write_rows(&rows, args.format, args.output.as_deref())
         }),
     };
     if let (View::Developers, Some(note)) = (args.view, basis_note(outcome.coverage.count_basis()))
@@ -111,7 +117,12 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> ExitCode {
         let people = metrics::developers(syncer.store(), &outcome.coverage).ok()?;
         metrics::PlanEvidence::of(&people, &s)
     });
-    if let Some(note) = metrics::CostBasis::decide(crate::config::plan_setting(), evidence).note() {
+    if let Some(note) = metrics::CostBasis::decide(
+        crate::config::plan_setting(settings.paths.config_file.as_deref()),
+        evidence,
+    )
+    .note()
+    {
         eprintln!("topogy: note: {note}");
     }
     // Offline-first: the store's copy was served; say how old it is and why.
@@ -260,100 +271,6 @@ pub fn spreadsheet_safe(cell: &str) -> String {
     }
 }
 
-/// Refuses an `--output` path that is not a plain file or a new name: a symbolic link (whose
-/// target would be replaced without anyone seeing where it points), a directory, or a pipe,
-/// device or socket (which `rename` would silently replace). Called before any request, so a
-/// refused path costs nothing; the message is advice.
-pub fn check_output(path: &Path) -> Result<(), String> {
-    let shown = path.display();
-    let meta = match std::fs::symlink_metadata(path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(format!("cannot use --output {shown}: {e}")),
-    };
-    let kind = meta.file_type();
-    if kind.is_file() {
-        return Ok(());
-    }
-    Err(if kind.is_symlink() {
-        format!(
-            "--output {shown} is a symbolic link; topogy does not write through links. Give              the path the link points to, or remove the link first"
-        )
-    } else if kind.is_dir() {
-        format!("--output {shown} is a directory; name a file inside it, e.g. {shown}/export.csv")
-    } else {
-        format!(
-            "--output {shown} is not a regular file (a pipe, device or socket); to send the              export there, leave out --output and redirect standard output instead"
-        )
-    })
-}
-
-/// Writes `bytes` to `path` through a temporary file beside it (created exclusively under a
-/// random name, so nothing planted there is followed or overwritten), then moves it into
-/// place, so a failure never leaves half a file. Refuses what [`check_output`] refuses.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    check_output(path)?;
-    let temp = staged(path, bytes)?;
-    // A temporary file is removed when dropped, so an error here leaves nothing behind.
-    temp.persist(path)
-        .map(drop)
-        .map_err(|e| failed(path, &e.error))
-}
-
-/// Writes `bytes` to a new file at `path`, or beside it as `name-2.ext`, `name-3.ext`… when
-/// that name is taken, the same way as [`write_file`]: an export never replaces an earlier
-/// one. Returns the path written.
-pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<std::path::PathBuf, String> {
-    let mut temp = staged(path, bytes)?;
-    let stem = path
-        .file_stem()
-        .map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
-    let ext = path
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
-    for n in 1..=999 {
-        let candidate = if n == 1 {
-            path.to_owned()
-        } else {
-            path.with_file_name(format!("{stem}-{n}{ext}"))
-        };
-        match temp.persist_noclobber(&candidate) {
-            Ok(_) => return Ok(candidate),
-            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => temp = e.file,
-            Err(e) => return Err(failed(&candidate, &e.error)),
-        }
-    }
-    Err(format!(
-        "{} and 998 numbered copies exist already; move some away",
-        path.display()
-    ))
-}
-
-fn failed(path: &Path, e: &std::io::Error) -> String {
-    format!("could not write {}: {e}", path.display())
-}
-
-/// `bytes` in an exclusive, randomly named temporary file beside `path`, synced to disk.
-fn staged(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, String> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
-    let fail = |e: std::io::Error| failed(path, &e);
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".topogy-tmp")
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    temp.write_all(bytes).map_err(fail)?;
-    temp.as_file().sync_all().map_err(fail)?;
-    Ok(temp)
-}
-
 /// Shows sync progress on stderr once the work takes more than a moment: a bar on a terminal,
 /// a line every few seconds otherwise.
 struct Reporter {
@@ -381,9 +298,9 @@ impl Reporter {
     fn event(&mut self, event: &SyncEvent) {
         match event {
             SyncEvent::Notice(text) => self.say(&format!("topogy: note: {text}")),
-            SyncEvent::Progress(p) | SyncEvent::BackfillProgress(p) => self.progress(p),
-            SyncEvent::Finished(_)
-            | SyncEvent::BackfillFinished(_)
+            SyncEvent::Progress(_, p) | SyncEvent::BackfillProgress(_, p) => self.progress(p),
+            SyncEvent::Finished(..)
+            | SyncEvent::BackfillFinished(..)
             | SyncEvent::Stored(_)
             | SyncEvent::Organization(_)
             | SyncEvent::OtherSyncing(_)

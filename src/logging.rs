@@ -8,18 +8,17 @@ use std::sync::Mutex;
 
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::GlobalArgs;
+use crate::settings::Settings;
 
 /// Environment variable with a tracing filter, e.g. `debug` or `topogy=trace`.
 pub const LOG_ENV: &str = "TOPOGY_LOG";
 
 /// Starts file logging at `<data dir>/<profile>/topogy.log`. Logging is best-effort: when the
 /// file cannot be opened the program runs without it.
-pub fn init(global: &GlobalArgs) {
-    let Ok(dir) = crate::context::profile_dir(global) else {
-        return;
-    };
-    let _ = init_file(&dir.join("topogy.log"));
+pub fn init(settings: &Settings) {
+    if let Some(file) = settings.paths.log_file() {
+        let _ = init_file(&file);
+    }
 }
 
 /// Appends the log to `path` (created owner-only, its directory too).

@@ -12,14 +12,15 @@ fn main() -> std::process::ExitCode {
         eprintln!("topogy: {advice}");
         return ExitCode::Usage.into();
     }
+    let settings = cli.global.settings();
     match &cli.command {
         Some(Command::Collect(args)) => {
-            if let Err(message) = topogy::collect::init_logging(args) {
+            if let Err(message) = topogy::collect::init_logging(&args.options()) {
                 eprintln!("topogy: {message}");
                 return ExitCode::Usage.into();
             }
         }
-        _ => topogy::logging::init(&cli.global),
+        _ => topogy::logging::init(&settings),
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -33,19 +34,21 @@ fn main() -> std::process::ExitCode {
     };
     let code = runtime.block_on(async {
         match &cli.command {
-            Some(Command::Export(args)) => topogy::export::run(&cli.global, args).await,
-            Some(Command::Verify(args)) => topogy::diagnose::verify(&cli.global, args).await,
-            Some(Command::Doctor(args)) => topogy::diagnose::doctor(&cli.global, args).await,
-            Some(Command::Collect(args)) => topogy::collect::run(&cli.global, args).await,
-            Some(Command::Config(args)) => topogy::config::command(&cli.global, args),
-            Some(Command::Sim(args)) => match topogy::sim::run(args.config(&cli.global)).await {
+            Some(Command::Export(args)) => topogy::export::run(&settings, &args.request()).await,
+            Some(Command::Verify(args)) => topogy::diagnose::verify(&settings, args.json).await,
+            Some(Command::Doctor(args)) => topogy::diagnose::doctor(&settings, args.json).await,
+            Some(Command::Collect(args)) => topogy::collect::run(&settings, &args.options()).await,
+            Some(Command::Config(args)) => {
+                topogy::config::command(settings.paths.config_file.as_deref(), args.print_default)
+            }
+            Some(Command::Sim(args)) => match topogy::sim::run(args.config(&settings)).await {
                 Ok(()) => ExitCode::Ok,
                 Err(e) => {
                     eprintln!("topogy: the simulator stopped: {e}");
                     ExitCode::Other
                 }
             },
-            None => topogy::tui::run(&cli.global).await,
+            None => topogy::tui::run(&settings).await,
         }
     });
     code.into()

@@ -7,18 +7,24 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 mod dashboard;
+mod figures;
 pub mod periods;
 mod plan;
 mod range;
 mod spans;
+mod timeline;
 
 pub use dashboard::{
     Adoption, Dashboard, IdlePerson, ModelCost, MonthToDate, Spike, cost_by_model,
     coverage_from_store, plural, spikes,
 };
+pub use figures::{
+    CodePerDay, CodeTotals, Figures, Points, acceptance_rate, adoption_rate, percent_of,
+};
 pub use plan::{CostBasis, PlanEvidence, PlanSetting};
 pub use range::{RangePreset, preset_range};
 pub use spans::DataSpans;
+pub use timeline::{PersonDay, PersonDays};
 
 use crate::store::{Activity, Store, StoreError, next_day};
 use crate::sync::{Coverage, Segment};
@@ -74,6 +80,13 @@ impl Developer {
         self.design_messages += a.design_messages;
         self.web_searches += a.web_searches;
     }
+}
+
+/// Dollars as whole cents, the height of a bar in a chart (nothing, or less than nothing, is 0).
+pub fn bar_cents(usd: Option<Decimal>) -> u64 {
+    use rust_decimal::prelude::ToPrimitive;
+    usd.and_then(|c| (c * Decimal::ONE_HUNDRED).round().to_u64())
+        .unwrap_or(0)
 }
 
 /// Converts cents (the API's unit) to dollars, exactly.

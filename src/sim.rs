@@ -24,6 +24,7 @@ mod plugins;
 mod pricing;
 mod prng;
 mod query;
+mod report_query;
 mod reports;
 mod server;
 mod variant;

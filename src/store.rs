@@ -2,6 +2,7 @@
 //! a SQLite file (the default) or in a PostgreSQL database shared by many processes.
 
 pub(crate) mod db;
+mod derived;
 mod fetch_log;
 pub mod lock;
 mod meta;
@@ -214,13 +215,6 @@ impl OpenNotice {
 }
 
 impl Store {
-    /// Where a profile keeps its stores (one per organization, see [`OrgStores`]) and its log:
-    /// `<platform data dir>/<profile>`.
-    pub fn profile_dir(profile: &str) -> Option<PathBuf> {
-        let dirs = directories::ProjectDirs::from("", "", "topogy")?;
-        Some(dirs.data_dir().join(profile))
-    }
-
     /// Opens an existing store for reading only, without checks or migrations: the dashboard
     /// reads this way beside the sync task's writer (WAL lets both work at once).
     pub fn open_reader(path: &Path) -> Result<Store> {
@@ -372,10 +366,7 @@ fn is_busy(e: &DbError) -> bool {
     )
 }
 
-/// The day after `date` (saturating at the calendar's end).
-pub fn next_day(date: NaiveDate) -> NaiveDate {
-    date.succ_opt().unwrap_or(date)
-}
+pub use crate::days::next_day;
 
 /// The first and the last day of the calendar month holding `date`.
 fn month_of(date: NaiveDate) -> (NaiveDate, NaiveDate) {

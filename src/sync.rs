@@ -4,6 +4,7 @@
 mod adoption;
 mod cost;
 mod cost_source;
+mod engagement;
 mod offline;
 mod org;
 mod plan;
@@ -20,7 +21,7 @@ use crate::store::{Store, StoreError};
 pub use offline::Staleness;
 pub use org::{Home, Reached};
 pub use plan::{CountBasis, Coverage, Segment};
-pub use task::SyncTask;
+pub use task::{JobId, SyncTask};
 
 /// The earliest day the API serves.
 pub const API_FLOOR: NaiveDate = match NaiveDate::from_ymd_opt(2026, 1, 1) {
@@ -219,17 +220,17 @@ pub struct SyncOutcome {
 #[derive(Debug)]
 pub enum SyncEvent {
     /// Requests done and planned, and any current wait, of what a screen or a command asked.
-    Progress(ProgressSnapshot),
+    Progress(JobId, ProgressSnapshot),
     /// The same for a chunk of background backfill: a screen's need is not waiting on it.
-    BackfillProgress(ProgressSnapshot),
+    BackfillProgress(JobId, ProgressSnapshot),
     /// Something the user should know (e.g. days the API no longer serves).
     Notice(String),
     /// A unit of data was written to the store; views may reload.
     Stored(crate::store::Dataset),
-    /// The sync of one [`Need`] ended.
-    Finished(Result<SyncOutcome, SyncError>),
-    /// One chunk of background backfill ended.
-    BackfillFinished(Result<SyncOutcome, SyncError>),
+    /// The sync of one [`Need`] of the job ended.
+    Finished(JobId, Result<SyncOutcome, SyncError>),
+    /// One chunk of the job's background backfill ended.
+    BackfillFinished(JobId, Result<SyncOutcome, SyncError>),
     /// The organization the key reaches is known: its store is the one to read from now on.
     Organization(Reached),
     /// Everything asked before [`SyncTask::notify_when_idle`] has run.

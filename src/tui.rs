@@ -20,13 +20,13 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 
 use crate::api::ApiError;
-use crate::cli::GlobalArgs;
 use crate::config::Config;
 use crate::context::{Endpoint, resolve_key};
 use crate::credentials::storage::key_file_path;
 use crate::credentials::{KeyError, SecretText, display_path};
 use crate::exit::ExitCode;
 use crate::metrics::Dashboard;
+use crate::settings::Settings;
 use crate::store::Store;
 use crate::sync::{SyncError, SyncEvent};
 use action::{Action, SyncResult, Timeline};
@@ -42,8 +42,8 @@ const TICK: StdDuration = StdDuration::from_millis(250);
 pub const FIRST_FRAME_ENV: &str = "TOPOGY_BENCH_FIRST_FRAME";
 
 /// Runs the dashboard until the user quits; returns the exit status.
-pub async fn run(global: &GlobalArgs) -> ExitCode {
-    let config = match Config::load() {
+pub async fn run(settings: &Settings) -> ExitCode {
+    let config = match Config::load(settings.paths.config_file.as_deref()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("topogy: {e}");
@@ -58,7 +58,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
             return ExitCode::Other;
         }
     };
-    let endpoint = match Endpoint::open(global).await {
+    let endpoint = match Endpoint::open(settings).await {
         Ok(e) => e,
         Err(e) => {
             eprintln!("topogy: {e}");
@@ -66,7 +66,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
         }
     };
     // No key yet is the normal first start: the wizard asks for one.
-    let resolved = match resolve_key(global) {
+    let resolved = match resolve_key(settings) {
         Ok(r) => Some(r),
         Err(KeyError::Missing) => None,
         Err(e) => {
@@ -74,7 +74,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
             return ExitCode::Other;
         }
     };
-    let mut sessions = session::Sessions::new(global, endpoint);
+    let mut sessions = session::Sessions::new(settings, endpoint);
     let now = Utc::now();
     let mut model = Model::new(
         DateRange::preset(config.default_range, now.date_naive()),
@@ -89,10 +89,10 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     } else {
         crate::api::mask_credentials(sessions.base_url())
     };
-    model.requests_per_minute = global.rpm;
+    model.requests_per_minute = settings.budget.requests_per_minute;
     model.export_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    model.key.demo = global.demo;
-    model.key.key_file = key_file_path(&global.profile)
+    model.key.demo = settings.demo;
+    model.key.key_file = key_file_path(&settings.key_profile)
         .map(|p| display_path(&p))
         .unwrap_or_default();
     let connected = match resolved {
@@ -108,7 +108,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
         },
         None => {
             model.wizard = Some(wizard::Wizard::first_run(
-                global.demo,
+                settings.demo,
                 model.key.key_file.clone(),
             ));
             None
@@ -121,7 +121,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
             Ok(data) => {
                 update(&mut model, Action::DataLoaded(Box::new(data)));
             }
-            Err(e) => model.load = model::LoadState::Failed(e.to_string()),
+            Err(e) => model.dashboard.failed(e.to_string()),
         }
     }
     let theme = ui::Theme::from_config(config.theme);
@@ -204,25 +204,25 @@ async fn event_loop(
             Some(event) = sessions.next_event() => match event {
                 // Only a headless caller asks to hear when the task is idle.
                 SyncEvent::Idle => None,
-                SyncEvent::Progress(p) => Some({
+                SyncEvent::Progress(job, p) => Some({
                     let _ = done_tx.send(Action::RequestLog(sessions.recent_requests()));
-                    Action::SyncProgress(p)
+                    Action::SyncProgress(job, p)
                 }),
-                SyncEvent::BackfillProgress(p) => Some({
+                SyncEvent::BackfillProgress(job, p) => Some({
                     let _ = done_tx.send(Action::RequestLog(sessions.recent_requests()));
-                    Action::BackfillProgress(p)
+                    Action::BackfillProgress(job, p)
                 }),
                 SyncEvent::Notice(text) => Some(Action::SyncNotice(text)),
                 SyncEvent::OtherSyncing(elsewhere) => Some(Action::OtherSyncing(elsewhere)),
                 SyncEvent::Stored(_) => Some(Action::Stored),
-                SyncEvent::Finished(result) => Some({
+                SyncEvent::Finished(job, result) => Some({
                     let _ = done_tx.send(Action::RequestLog(sessions.recent_requests()));
-                    Action::SyncFinished(sync_result(result))
+                    Action::SyncFinished(job, sync_result(result))
                 }),
                 // A backfill chunk that worked only adds days; one that failed says why.
-                SyncEvent::BackfillFinished(Ok(_)) => Some(Action::BackfillDone),
-                SyncEvent::BackfillFinished(result) => {
-                    Some(Action::BackfillFailed(sync_result(result)))
+                SyncEvent::BackfillFinished(job, Ok(_)) => Some(Action::BackfillDone(job)),
+                SyncEvent::BackfillFinished(job, result) => {
+                    Some(Action::BackfillFailed(job, sync_result(result)))
                 }
                 // The key's organization is known: its store is the one to show.
                 SyncEvent::Organization(reached) => {
@@ -270,8 +270,8 @@ fn run_commands(
     let store = sessions.store().cloned();
     for command in update(model, action) {
         match command {
-            Command::Sync(need) => sessions.request(need),
-            Command::Backfill(need) => sessions.backfill(need),
+            Command::Sync(job, need) => sessions.request(job, need),
+            Command::Backfill(job, need) => sessions.backfill(job, need),
             Command::Key(command) => sessions.run(command, done),
             Command::Load { from, to, coverage } => {
                 let (done, path, now) = (done.clone(), store.clone(), model.now);

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use topogy::api::{ProgressSnapshot, RequestRecord, WaitReason};
 use topogy::metrics::RangePreset;
-use topogy::sync::Coverage;
+use topogy::sync::{Coverage, JobId};
 use topogy::tui::action::{Action, SyncResult};
 use topogy::tui::keymap::action_for;
 use topogy::tui::model::{Connection, DateRange, Model, Overlay};
@@ -51,9 +51,12 @@ fn a_vanished_message_stays_readable_in_the_log_that_m_opens() {
                 /v1/organizations/analytics/users?date=2026-11-23 (request req_0123456789)";
     update(
         &mut m,
-        Action::SyncFinished(SyncResult::Failed {
-            cause: long.trim_start_matches("refresh failed: ").to_owned(),
-        }),
+        Action::SyncFinished(
+            JobId::default(),
+            SyncResult::Failed {
+                cause: long.trim_start_matches("refresh failed: ").to_owned(),
+            },
+        ),
     );
     // The status bar keeps the problem until a sync works, however much time passes.
     update(&mut m, Action::Tick(now() + Duration::minutes(5)));
@@ -102,10 +105,13 @@ fn a_vanished_message_stays_readable_in_the_log_that_m_opens() {
     // A sync that works resolves the problem.
     update(
         &mut m,
-        Action::SyncFinished(SyncResult::Done {
-            requests: 3,
-            coverage: Coverage::default(),
-        }),
+        Action::SyncFinished(
+            JobId::default(),
+            SyncResult::Done {
+                requests: 3,
+                coverage: Coverage::default(),
+            },
+        ),
     );
     assert_eq!(m.connection, Connection::Online);
 }
@@ -115,13 +121,16 @@ fn a_wait_counts_down_on_every_tick_from_its_deadline() {
     let mut m = model();
     update(
         &mut m,
-        Action::SyncProgress(ProgressSnapshot {
-            done: 3,
-            planned: 9,
-            waiting: Some(StdDuration::from_secs(30)),
-            waiting_reason: Some(WaitReason::RetryAfter),
-            ..ProgressSnapshot::default()
-        }),
+        Action::SyncProgress(
+            JobId::default(),
+            ProgressSnapshot {
+                done: 3,
+                planned: 9,
+                waiting: Some(StdDuration::from_secs(30)),
+                waiting_reason: Some(WaitReason::RetryAfter),
+                ..ProgressSnapshot::default()
+            },
+        ),
     );
     assert_eq!(
         m.wait_text(),
@@ -164,9 +173,12 @@ fn connecting_ends_with_the_first_definite_answer() {
     let mut m = model();
     update(
         &mut m,
-        Action::SyncFinished(SyncResult::Failed {
-            cause: "the API answered with a body that is not JSON".to_owned(),
-        }),
+        Action::SyncFinished(
+            JobId::default(),
+            SyncResult::Failed {
+                cause: "the API answered with a body that is not JSON".to_owned(),
+            },
+        ),
     );
     assert!(!connection_text(&m).0.contains("connecting"));
     update(&mut m, Action::Tick(now() + Duration::hours(1)));
@@ -178,18 +190,24 @@ fn a_finished_sync_is_never_one_short_of_its_plan() {
     let mut m = model();
     update(
         &mut m,
-        Action::SyncProgress(ProgressSnapshot {
-            done: 37,
-            planned: 38,
-            ..ProgressSnapshot::default()
-        }),
+        Action::SyncProgress(
+            JobId::default(),
+            ProgressSnapshot {
+                done: 37,
+                planned: 38,
+                ..ProgressSnapshot::default()
+            },
+        ),
     );
     update(
         &mut m,
-        Action::SyncFinished(SyncResult::Done {
-            requests: 37,
-            coverage: Coverage::default(),
-        }),
+        Action::SyncFinished(
+            JobId::default(),
+            SyncResult::Done {
+                requests: 37,
+                coverage: Coverage::default(),
+            },
+        ),
     );
-    assert_eq!((m.progress.done, m.progress.planned), (37, 37));
+    assert_eq!((m.sync.progress.done, m.sync.progress.planned), (37, 37));
 }

@@ -12,7 +12,7 @@ use chrono::Duration;
 use topogy::api::{ProgressSnapshot, RequestRecord, WaitReason};
 use topogy::metrics::{Dashboard, RangePreset};
 use topogy::store::Store;
-use topogy::sync::{Coverage, Need};
+use topogy::sync::{Coverage, JobId, Need};
 use topogy::tui::action::{Action, SyncResult, Tab, Timeline};
 use topogy::tui::model::{DateRange, Model};
 use topogy::tui::ui::Theme;
@@ -159,7 +159,7 @@ fn developers() {
 fn developers_with_sessions_summed_per_day() {
     let mut model = model();
     update(&mut model, Action::GoTab(Tab::Developers));
-    if let Some(data) = model.data.as_mut() {
+    if let Some(data) = model.dashboard.data_mut() {
         data.count_basis = topogy::sync::CountBasis::SumOfDays;
     }
     let terminal = draw(&mut model, (80, 24), &Theme::mono());
@@ -207,7 +207,7 @@ fn adoption() {
 fn adoption_where_plugins_and_artifacts_are_not_offered() {
     // What the store yields after `/plugins` and `/artifacts` answered 404 (tests/sync_adoption.rs).
     snapshot_both("adoption_not_offered", |model| {
-        if let Some(data) = model.data.as_mut() {
+        if let Some(data) = model.dashboard.data_mut() {
             let adoption = &mut data.adoption;
             adoption.plugins.clear();
             adoption.artifacts.clear();
@@ -263,11 +263,14 @@ fn offline() {
     let offline = |model: &mut Model| {
         update(
             model,
-            Action::SyncFinished(SyncResult::Offline {
-                cause: "the API at https://api.anthropic.com could not be reached \
+            Action::SyncFinished(
+                JobId::default(),
+                SyncResult::Offline {
+                    cause: "the API at https://api.anthropic.com could not be reached \
                         (connection refused)"
-                    .to_owned(),
-            }),
+                        .to_owned(),
+                },
+            ),
         );
     };
     snapshot_both("offline", offline);
@@ -339,13 +342,16 @@ fn status_bar_while_syncing_with_an_export_message() {
         update(model, Action::Refresh);
         update(
             model,
-            Action::SyncProgress(ProgressSnapshot {
-                done: 12,
-                planned: 40,
-                waiting: Some(StdDuration::from_secs(12)),
-                waiting_reason: Some(WaitReason::Budget),
-                ..ProgressSnapshot::default()
-            }),
+            Action::SyncProgress(
+                JobId::default(),
+                ProgressSnapshot {
+                    done: 12,
+                    planned: 40,
+                    waiting: Some(StdDuration::from_secs(12)),
+                    waiting_reason: Some(WaitReason::Budget),
+                    ..ProgressSnapshot::default()
+                },
+            ),
         );
         update(
             model,

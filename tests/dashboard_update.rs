@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use rust_decimal::Decimal;
-use topogy::metrics::{Dashboard, Developer, RangePreset};
+use topogy::metrics::{Dashboard, Developer, PersonDay, RangePreset};
 use topogy::store::Activity;
-use topogy::sync::{Coverage, Need, Segment};
+use topogy::sync::{Coverage, JobId, Need, Segment};
 use topogy::tui::action::{Action, SyncResult, Tab, Timeline};
 use topogy::tui::keymap::action_for;
-use topogy::tui::model::{Connection, DateRange, LoadState, Model, Overlay, SortColumn};
+use topogy::tui::model::{Connection, DateRange, Model, Overlay, PaneState, SortColumn, Work};
 use topogy::tui::ui::connection_text;
 use topogy::tui::update::{Command, update};
 
@@ -112,10 +112,13 @@ fn loaded() -> Model {
     );
     update(
         &mut model,
-        Action::SyncFinished(SyncResult::Done {
-            requests: 12,
-            coverage: coverage(),
-        }),
+        Action::SyncFinished(
+            JobId::default(),
+            SyncResult::Done {
+                requests: 12,
+                coverage: coverage(),
+            },
+        ),
     );
     assert_eq!(model.connection, Connection::Online);
     model
@@ -165,6 +168,17 @@ fn month_to_date_need() -> Need {
         person_cost: None,
         check_key: false,
     }
+}
+
+/// What the refresh interval asks for the default range: its sync, then the history backfill.
+fn auto_refresh(sync: JobId, backfill: JobId) -> Vec<Command> {
+    vec![
+        Command::Sync(sync, Need::dashboard(day("2026-10-27"), day("2026-11-25"))),
+        Command::Backfill(
+            backfill,
+            Need::backfill(day("2026-01-01"), day("2026-11-25")),
+        ),
+    ]
 }
 
 fn load(from: &str, to: &str, coverage: Option<Coverage>) -> Command {
@@ -301,14 +315,14 @@ fn sorting_keeps_the_highlighted_person() {
     update(&mut model, Action::Down);
     update(&mut model, Action::Down);
     update(&mut model, Action::Down);
-    assert_eq!((model.developers.selected, selected(&model)), (3, "ada"));
+    assert_eq!((model.developers.selected(), selected(&model)), (3, "ada"));
     update(&mut model, Action::SortNext); // by e-mail: ada is first
-    assert_eq!((model.developers.selected, selected(&model)), (0, "ada"));
+    assert_eq!((model.developers.selected(), selected(&model)), (0, "ada"));
     update(&mut model, Action::SortReverse);
-    assert_eq!((model.developers.selected, selected(&model)), (4, "ada"));
+    assert_eq!((model.developers.selected(), selected(&model)), (4, "ada"));
     // Moving stops at both ends.
     update(&mut model, Action::Down);
-    assert_eq!(model.developers.selected, 4);
+    assert_eq!(model.developers.selected(), 4);
     update(&mut model, Action::Top);
     assert_eq!(selected(&model), "eve");
     update(&mut model, Action::Up);
@@ -442,8 +456,11 @@ fn the_picker_changes_the_range_with_presets() {
         commands,
         vec![
             load("2026-11-19", "2026-11-25", None),
-            Command::Sync(Need::dashboard(day("2026-11-19"), day("2026-11-25"))),
-            Command::Sync(month_to_date_need()),
+            Command::Sync(
+                JobId(1),
+                Need::dashboard(day("2026-11-19"), day("2026-11-25"))
+            ),
+            Command::Sync(JobId(1), month_to_date_need()),
         ]
     );
     assert_eq!(model.overlay, None);
@@ -456,35 +473,41 @@ fn the_picker_changes_the_range_with_presets() {
             label: "7 days".to_owned()
         }
     );
-    assert_eq!(model.load, LoadState::Loading);
-    assert!(model.syncing);
+    assert!(model.dashboard.is_loading());
+    assert_eq!(
+        model.sync.refresh,
+        Work::Running {
+            job: JobId(1),
+            needs: 2
+        }
+    );
     // The figures of the old range stay until the new ones arrive; a late answer for the
     // old range is ignored.
-    let old = model.data.clone().unwrap();
+    let old = model.data().unwrap().clone();
     assert_eq!(old.from, day("2026-10-27"));
     update(
         &mut model,
         Action::DataLoaded(Box::new(dashboard(&range()))),
     );
-    assert_eq!(model.load, LoadState::Loading);
+    assert!(model.dashboard.is_loading());
     let seven = model.range.clone();
     update(&mut model, Action::DataLoaded(Box::new(dashboard(&seven))));
-    assert_eq!(model.load, LoadState::Loaded);
-    assert_eq!(model.data.as_ref().unwrap().from, day("2026-11-19"));
+    assert!(model.dashboard.is_loaded());
+    assert_eq!(model.data().unwrap().from, day("2026-11-19"));
 
-    for (c, from, label, month_need) in [
+    for (job, (c, from, label, month_need)) in (2..).map(JobId).zip([
         ('m', "2026-11-01", "month to date", false),
         ('9', "2026-08-28", "90 days", false),
         ('y', "2025-11-26", "365 days", false),
         ('3', "2026-10-27", "30 days", false),
-    ] {
+    ]) {
         press(&mut model, key(KeyCode::Char('d')));
         let mut expected = vec![
             load(from, "2026-11-25", None),
-            Command::Sync(Need::dashboard(day(from), day("2026-11-25"))),
+            Command::Sync(job, Need::dashboard(day(from), day("2026-11-25"))),
         ];
         if month_need {
-            expected.push(Command::Sync(month_to_date_need()));
+            expected.push(Command::Sync(job, month_to_date_need()));
         }
         assert_eq!(
             press(&mut model, key(KeyCode::Char(c))),
@@ -556,7 +579,10 @@ fn the_picker_takes_a_typed_custom_range_and_explains_a_bad_one() {
         press(&mut model, key(KeyCode::Enter)),
         vec![
             load("2026-10-01", "2026-10-31", None),
-            Command::Sync(Need::dashboard(day("2026-10-01"), day("2026-10-31"))),
+            Command::Sync(
+                JobId(1),
+                Need::dashboard(day("2026-10-01"), day("2026-10-31"))
+            ),
         ]
     );
     assert_eq!(model.overlay, None);
@@ -577,8 +603,11 @@ fn the_picker_takes_a_typed_custom_range_and_explains_a_bad_one() {
         press(&mut model, key(KeyCode::Enter)),
         vec![
             load("2026-11-10", "2026-11-20", None),
-            Command::Sync(Need::dashboard(day("2026-11-10"), day("2026-11-20"))),
-            Command::Sync(month_to_date_need()),
+            Command::Sync(
+                JobId(2),
+                Need::dashboard(day("2026-11-10"), day("2026-11-20"))
+            ),
+            Command::Sync(JobId(2), month_to_date_need()),
         ]
     );
     // Esc from the text field goes back to the presets, a second Esc closes.
@@ -603,19 +632,22 @@ fn a_failed_refresh_keeps_the_last_good_data() {
     let mut model = loaded();
     update(&mut model, Action::GoTab(Tab::Developers));
     update(&mut model, Action::Down);
-    let data = model.data.clone();
+    let data = model.data().cloned();
     let rows = order(&model).join(",");
     assert!(model.refresh_every > Duration::zero());
 
     // `r` starts a sync of the range's needs, proving the key with a request first.
     assert_eq!(
         press(&mut model, key(KeyCode::Char('r'))),
-        vec![Command::Sync(Need {
-            check_key: true,
-            ..Need::dashboard(day("2026-10-27"), day("2026-11-25"))
-        })]
+        vec![Command::Sync(
+            JobId(1),
+            Need {
+                check_key: true,
+                ..Need::dashboard(day("2026-10-27"), day("2026-11-25"))
+            }
+        )]
     );
-    assert!(model.syncing);
+    assert!(model.sync.refresh.is_running());
     // A second `r` while it runs says so and starts nothing.
     assert_eq!(update(&mut model, Action::Refresh), vec![]);
     assert_eq!(
@@ -627,15 +659,18 @@ fn a_failed_refresh_keeps_the_last_good_data() {
     // the whole cause in the message log, data untouched, the store re-read.
     let commands = update(
         &mut model,
-        Action::SyncFinished(SyncResult::Failed {
-            cause: "the API answered 500 (request req_01)".to_owned(),
-        }),
+        Action::SyncFinished(
+            JobId(1),
+            SyncResult::Failed {
+                cause: "the API answered 500 (request req_01)".to_owned(),
+            },
+        ),
     );
     assert_eq!(
         commands,
         vec![load("2026-10-27", "2026-11-25", Some(coverage()))]
     );
-    assert!(!model.syncing);
+    assert!(!model.sync.refresh.is_running());
     assert_eq!(
         model.connection,
         Connection::Failed {
@@ -657,17 +692,14 @@ fn a_failed_refresh_keeps_the_last_good_data() {
             true
         )
     );
-    assert_eq!(model.data, data);
+    assert_eq!(model.data().cloned(), data);
     // The re-read fails too: the figures stay.
     update(
         &mut model,
         Action::LoadFailed("database is locked".to_owned()),
     );
-    assert_eq!(
-        model.load,
-        LoadState::Failed("database is locked".to_owned())
-    );
-    assert_eq!(model.data, data);
+    assert_eq!(model.dashboard.error(), Some("database is locked"));
+    assert_eq!(model.data().cloned(), data);
     assert_eq!(order(&model).join(","), rows);
     assert_eq!(selected(&model), "cleo");
 
@@ -675,9 +707,12 @@ fn a_failed_refresh_keeps_the_last_good_data() {
     update(&mut model, Action::Refresh);
     update(
         &mut model,
-        Action::SyncFinished(SyncResult::Offline {
-            cause: "could not connect to api.anthropic.com".to_owned(),
-        }),
+        Action::SyncFinished(
+            JobId(2),
+            SyncResult::Offline {
+                cause: "could not connect to api.anthropic.com".to_owned(),
+            },
+        ),
     );
     assert_eq!(
         model.connection,
@@ -689,40 +724,166 @@ fn a_failed_refresh_keeps_the_last_good_data() {
         connection_text(&model),
         ("offline — data through 2026-11-23; m: why".to_owned(), true)
     );
-    assert_eq!(model.data, data);
+    assert_eq!(model.data().cloned(), data);
     assert_eq!(order(&model).join(","), rows);
     // Offline still refreshes on schedule (the network may come back), with the history
     // backfill of every day the API serves.
     let later = now() + model.refresh_every + Duration::seconds(1);
     assert_eq!(
         update(&mut model, Action::Tick(later)),
-        vec![
-            Command::Sync(Need::dashboard(day("2026-10-27"), day("2026-11-25"))),
-            Command::Backfill(Need::backfill(day("2026-01-01"), day("2026-11-25"))),
-        ]
+        auto_refresh(JobId(3), JobId(4))
     );
     // And a good sync brings it back online.
     update(
         &mut model,
-        Action::SyncFinished(SyncResult::Done {
-            requests: 3,
-            coverage: coverage(),
-        }),
+        Action::SyncFinished(
+            JobId(3),
+            SyncResult::Done {
+                requests: 3,
+                coverage: coverage(),
+            },
+        ),
     );
     assert_eq!(connection_text(&model), ("online".to_owned(), false));
+}
+
+/// The range changes while a refresh runs: the old refresh's late answer is recognized by its
+/// job id and ignored — it neither ends the new refresh nor brings back the old range's
+/// coverage — and the new refresh ends with the last of its two needs.
+#[test]
+fn a_late_answer_of_a_superseded_refresh_is_ignored() {
+    let mut model = loaded();
+    press(&mut model, key(KeyCode::Char('r')));
+    assert_eq!(model.sync.refresh.job(), Some(JobId(1)));
+    update(&mut model, Action::OpenRangePicker);
+    update(&mut model, Action::PickRange(RangePreset::Days(7)));
+    let running = Work::Running {
+        job: JobId(2),
+        needs: 2,
+    };
+    assert_eq!(model.sync.refresh, running);
+    assert_eq!(model.coverage, None);
+    let progress = topogy::api::ProgressSnapshot {
+        done: 3,
+        planned: 9,
+        ..topogy::api::ProgressSnapshot::default()
+    };
+    update(&mut model, Action::SyncProgress(JobId(1), progress));
+    let late = update(
+        &mut model,
+        Action::SyncFinished(
+            JobId(1),
+            SyncResult::Done {
+                requests: 7,
+                coverage: coverage(),
+            },
+        ),
+    );
+    assert_eq!(late, vec![]);
+    assert_eq!(model.sync.refresh, running);
+    assert_eq!(model.coverage, None, "the old range's coverage stays out");
+    assert_eq!(
+        model.last_sync.as_ref().map(|(_, r)| r.clone()),
+        Some(SyncResult::Done {
+            requests: 12,
+            coverage: coverage(),
+        })
+    );
+    assert_eq!(update(&mut model, Action::Refresh), vec![]);
+    assert_eq!(
+        model.flash.as_ref().map(|f| f.0.as_str()),
+        Some("a refresh is already running")
+    );
+    // The new refresh: its first need ends, then its second.
+    let week = Coverage {
+        engagement: vec![Segment::Rollup {
+            start: day("2026-11-19"),
+            end: day("2026-11-24"),
+        }],
+        ..coverage()
+    };
+    let done = |coverage: Coverage| SyncResult::Done {
+        requests: 2,
+        coverage,
+    };
+    assert_eq!(
+        update(
+            &mut model,
+            Action::SyncFinished(JobId(2), done(week.clone()))
+        ),
+        vec![load("2026-11-19", "2026-11-25", Some(week.clone()))]
+    );
+    assert_eq!(
+        model.sync.refresh,
+        Work::Running {
+            job: JobId(2),
+            needs: 1
+        }
+    );
+    update(
+        &mut model,
+        Action::SyncFinished(JobId(2), done(Coverage::default())),
+    );
+    assert_eq!(model.sync.refresh, Work::Idle);
+    assert_eq!(model.coverage, Some(week));
+}
+
+/// The detail view's sync of one person's cost is its own job: `r` beside it starts a
+/// refresh, and the person's answer ends only its own job.
+#[test]
+fn a_persons_cost_and_a_refresh_are_separate_jobs() {
+    let mut model = loaded();
+    press(&mut model, key(KeyCode::Char('2')));
+    let opened = press(&mut model, key(KeyCode::Enter));
+    assert!(
+        matches!(opened.last(), Some(Command::Sync(JobId(1), _))),
+        "{opened:?}"
+    );
+    // Asked, not running until it makes a request.
+    assert!(!model.busy());
+    update(
+        &mut model,
+        Action::SyncProgress(JobId(1), topogy::api::ProgressSnapshot::default()),
+    );
+    assert!(model.busy() && model.sync.person.is_running());
+    assert_eq!(
+        update(&mut model, Action::Refresh),
+        vec![Command::Sync(
+            JobId(2),
+            Need {
+                check_key: true,
+                ..Need::dashboard(day("2026-10-27"), day("2026-11-25"))
+            }
+        )]
+    );
+    update(
+        &mut model,
+        Action::SyncFinished(
+            JobId(1),
+            SyncResult::Done {
+                requests: 1,
+                coverage: Coverage::default(),
+            },
+        ),
+    );
+    assert_eq!(model.sync.person, Work::Idle);
+    assert!(model.sync.refresh.is_running());
 }
 
 /// A chunk of history backfill is running: 4 of 12 requests done.
 fn backfilling(model: &mut Model) {
     update(
         model,
-        Action::BackfillProgress(topogy::api::ProgressSnapshot {
-            done: 4,
-            planned: 12,
-            ..topogy::api::ProgressSnapshot::default()
-        }),
+        Action::BackfillProgress(
+            JobId(9),
+            topogy::api::ProgressSnapshot {
+                done: 4,
+                planned: 12,
+                ..topogy::api::ProgressSnapshot::default()
+            },
+        ),
     );
-    assert!(model.backfilling && !model.syncing && model.busy());
+    assert!(model.sync.backfill.is_running() && !model.sync.refresh.is_running() && model.busy());
 }
 
 #[test]
@@ -731,19 +892,22 @@ fn r_during_backfill_starts_a_refresh_instead_of_saying_one_runs() {
     backfilling(&mut model);
     assert_eq!(
         press(&mut model, key(KeyCode::Char('r'))),
-        vec![Command::Sync(Need {
-            check_key: true,
-            ..Need::dashboard(day("2026-10-27"), day("2026-11-25"))
-        })]
+        vec![Command::Sync(
+            JobId(1),
+            Need {
+                check_key: true,
+                ..Need::dashboard(day("2026-10-27"), day("2026-11-25"))
+            }
+        )]
     );
     assert_ne!(
         model.flash.as_ref().map(|f| f.0.as_str()),
         Some("a refresh is already running")
     );
     // That refresh is what `r` now waits for; the backfill's chunk ending changes nothing.
-    assert!(model.syncing);
-    update(&mut model, Action::BackfillDone);
-    assert!(model.syncing && !model.backfilling);
+    assert!(model.sync.refresh.is_running());
+    update(&mut model, Action::BackfillDone(JobId(9)));
+    assert!(model.sync.refresh.is_running() && !model.sync.backfill.is_running());
     assert_eq!(update(&mut model, Action::Refresh), vec![]);
     assert_eq!(
         model.flash.as_ref().map(|f| f.0.as_str()),
@@ -758,11 +922,14 @@ fn a_failed_backfill_chunk_ends_the_backfill_not_the_refresh_beside_it() {
     press(&mut model, key(KeyCode::Char('r')));
     update(
         &mut model,
-        Action::BackfillFailed(SyncResult::Offline {
-            cause: "could not connect to api.anthropic.com".to_owned(),
-        }),
+        Action::BackfillFailed(
+            JobId(9),
+            SyncResult::Offline {
+                cause: "could not connect to api.anthropic.com".to_owned(),
+            },
+        ),
     );
-    assert!(model.syncing && !model.backfilling);
+    assert!(model.sync.refresh.is_running() && !model.sync.backfill.is_running());
     assert!(matches!(model.connection, Connection::Offline { .. }));
     // The refresh is still the one `r` waits for.
     assert_eq!(update(&mut model, Action::Refresh), vec![]);
@@ -780,20 +947,23 @@ fn the_auto_refresh_is_not_starved_by_a_running_backfill() {
     // The range's refresh, and no second backfill while the first runs.
     assert_eq!(
         update(&mut model, Action::Tick(due)),
-        vec![Command::Sync(Need::dashboard(
-            day("2026-10-27"),
-            day("2026-11-25")
-        ))]
+        vec![Command::Sync(
+            JobId(1),
+            Need::dashboard(day("2026-10-27"), day("2026-11-25"))
+        )]
     );
     // The status bar still says work is running while only the backfill does.
     update(
         &mut model,
-        Action::SyncFinished(SyncResult::Done {
-            requests: 3,
-            coverage: coverage(),
-        }),
+        Action::SyncFinished(
+            JobId(1),
+            SyncResult::Done {
+                requests: 3,
+                coverage: coverage(),
+            },
+        ),
     );
-    assert!(!model.syncing && model.backfilling && model.busy());
+    assert!(!model.sync.refresh.is_running() && model.sync.backfill.is_running() && model.busy());
 }
 
 #[test]
@@ -807,28 +977,28 @@ fn a_refused_key_stops_background_requests_until_r() {
     );
     assert_eq!(
         update(&mut online, Action::Tick(due)),
-        vec![
-            Command::Sync(Need::dashboard(day("2026-10-27"), day("2026-11-25"))),
-            Command::Backfill(Need::backfill(day("2026-01-01"), day("2026-11-25"))),
-        ]
+        auto_refresh(JobId(1), JobId(2))
     );
 
     let mut model = loaded();
-    let data = model.data.clone();
+    let data = model.data().cloned();
     update(
         &mut model,
-        Action::SyncFinished(SyncResult::Rejected {
-            cause: "the key was refused".to_owned(),
-            fixes: vec!["Create a new key".to_owned()],
-        }),
+        Action::SyncFinished(
+            JobId::default(),
+            SyncResult::Rejected {
+                cause: "the key was refused".to_owned(),
+                fixes: vec!["Create a new key".to_owned()],
+            },
+        ),
     );
     assert!(matches!(model.connection, Connection::Rejected { .. }));
     assert_eq!(
         connection_text(&model).0,
         "key refused — stored data through 2026-11-23 (stale); r re-tests, K new key"
     );
-    assert_eq!(model.data, data);
-    let is_sync = |c: &Command| matches!(c, Command::Sync(_));
+    assert_eq!(model.data().cloned(), data);
+    let is_sync = |c: &Command| matches!(c, Command::Sync(..));
     // Hours of ticks: never a request.
     for minutes in [1, 15, 16, 60, 600] {
         let commands = update(&mut model, Action::Tick(now() + Duration::minutes(minutes)));
@@ -838,7 +1008,7 @@ fn a_refused_key_stops_background_requests_until_r() {
     update(&mut model, Action::OpenRangePicker);
     let commands = update(&mut model, Action::PickRange(RangePreset::Days(7)));
     assert_eq!(commands, vec![load("2026-11-19", "2026-11-25", None)]);
-    assert!(!model.syncing);
+    assert!(!model.busy());
     // The detail view reads stored days only.
     let seven = model.range.clone();
     update(&mut model, Action::DataLoaded(Box::new(dashboard(&seven))));
@@ -858,15 +1028,18 @@ fn a_refused_key_stops_background_requests_until_r() {
     assert_eq!(
         commands,
         vec![
-            Command::Sync(Need {
-                check_key: true,
-                ..Need::dashboard(day("2026-11-19"), day("2026-11-25"))
-            }),
-            Command::Sync(month_to_date_need()),
+            Command::Sync(
+                JobId(1),
+                Need {
+                    check_key: true,
+                    ..Need::dashboard(day("2026-11-19"), day("2026-11-25"))
+                }
+            ),
+            Command::Sync(JobId(1), month_to_date_need()),
         ]
     );
     assert_eq!(model.connection, Connection::Starting);
-    assert!(model.syncing);
+    assert!(model.sync.refresh.is_running());
 }
 
 #[test]
@@ -889,16 +1062,17 @@ fn the_detail_view_opens_on_the_highlighted_person_and_closes() {
                 from: day("2026-10-27"),
                 to: day("2026-11-25"),
             },
-            Command::Sync(Need::person("u3", day("2026-10-27"), day("2026-11-25"))),
+            Command::Sync(
+                JobId(1),
+                Need::person("u3", day("2026-10-27"), day("2026-11-25"))
+            ),
         ]
     );
-    assert_eq!(
-        model.overlay,
-        Some(Overlay::Detail {
-            user_id: "u3".to_owned(),
-            timeline: None
-        })
-    );
+    let reading = Some(Overlay::Detail {
+        user_id: "u3".to_owned(),
+        timeline: PaneState::Loading { last_good: None },
+    });
+    assert_eq!(model.overlay, reading);
     // Another person's days are not this view's.
     let days = |id: &str| Timeline {
         user_id: id.to_owned(),
@@ -917,21 +1091,28 @@ fn the_detail_view_opens_on_the_highlighted_person_and_closes() {
         )],
     };
     update(&mut model, Action::TimelineLoaded(days("u2")));
-    assert_eq!(
-        model.overlay,
-        Some(Overlay::Detail {
-            user_id: "u3".to_owned(),
-            timeline: None
-        })
-    );
+    assert_eq!(model.overlay, reading);
     update(&mut model, Action::TimelineLoaded(days("u3")));
+    // Assembled when it arrives: one row for the day with activity and cost, and a series
+    // point for every day of the range (the 20th is the 25th of 30).
+    let Some(Overlay::Detail { timeline, .. }) = &model.overlay else {
+        panic!("the detail view is open");
+    };
+    assert!(timeline.is_loaded());
+    let shown = timeline.data().unwrap();
     assert_eq!(
-        model.overlay,
-        Some(Overlay::Detail {
-            user_id: "u3".to_owned(),
-            timeline: Some(days("u3"))
-        })
+        shown.rows,
+        vec![PersonDay {
+            date: day("2026-11-20"),
+            activity: Some(days("u3").days[0].1.clone()),
+            paid: Some(Decimal::new(150, 2)),
+        }]
     );
+    let mut activity = vec![0; 30];
+    activity[24] = 4;
+    let mut cents = vec![0; 30];
+    cents[24] = 150;
+    assert_eq!((&shown.activity, &shown.cents), (&activity, &cents));
     // Newly stored data re-reads the open person's days.
     assert_eq!(
         update(&mut model, Action::Stored),
@@ -1071,7 +1252,7 @@ fn exported(model: &mut Model, tab: Tab) -> (PathBuf, Vec<Vec<String>>) {
 #[test]
 fn cost_and_claude_code_export_what_their_panes_show() {
     let mut model = loaded();
-    if let Some(data) = model.data.as_mut() {
+    if let Some(data) = model.dashboard.data_mut() {
         data.days = vec![topogy::metrics::Day {
             date: day("2026-11-20"),
             cost_usd: Some(dec("112.35")),
@@ -1115,7 +1296,7 @@ fn cost_and_claude_code_export_what_their_panes_show() {
     assert_eq!(lines, expected);
     // People plus what no person accounts for = the range's total, to the cent.
     let sum: Decimal = rows[1..7].iter().map(|r| dec(&r[4])).sum();
-    assert_eq!(sum, model.data.as_ref().unwrap().total_cost_usd());
+    assert_eq!(sum, model.data().unwrap().total_cost_usd());
 
     let (path, rows) = exported(&mut model, Tab::ClaudeCode);
     assert_eq!(
@@ -1169,9 +1350,9 @@ fn stored_units_reload_the_view_at_most_once_a_second() {
     // Nothing stored: ticks do nothing.
     assert_eq!(update(&mut model, Action::Tick(t(2_000))), vec![]);
     assert_eq!(update(&mut model, Action::Stored), vec![]);
-    assert!(model.dirty);
+    assert!(model.reload.pending);
     assert_eq!(update(&mut model, Action::Tick(t(2_250))), reload());
-    assert!(!model.dirty);
+    assert!(!model.reload.pending);
     // A burst of stored units within the second: one reload, when the second is up.
     for _ in 0..5 {
         assert_eq!(update(&mut model, Action::Stored), vec![]);
@@ -1186,10 +1367,13 @@ fn stored_units_reload_the_view_at_most_once_a_second() {
     assert_eq!(
         update(
             &mut model,
-            Action::SyncFinished(SyncResult::Done {
-                requests: 1,
-                coverage: coverage()
-            })
+            Action::SyncFinished(
+                JobId::default(),
+                SyncResult::Done {
+                    requests: 1,
+                    coverage: coverage()
+                }
+            )
         ),
         reload()
     );

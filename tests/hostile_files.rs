@@ -56,7 +56,14 @@ fn output_through_a_symlink_is_refused_and_its_target_untouched() {
     symlink(&victim, &link).unwrap();
     let out = export_to(dir.path(), &link);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("symbolic link"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "is a symbolic link; topogy does not write through links. Give the path the link \
+             points to, or remove the link first"
+        ),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
     assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
 }
@@ -106,7 +113,10 @@ fn a_fifo_a_device_and_a_directory_at_the_output_are_refused_at_once() {
     let out = export_to(dir.path(), Path::new("/dev/null"));
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("not a regular file"),
+        stderr(&out).contains(
+            "is not a regular file (a pipe, device or socket); to send the export there, leave \
+             out --output and redirect standard output instead"
+        ),
         "{}",
         stderr(&out)
     );

@@ -19,9 +19,9 @@ use topogy::sim::{self, SimConfig, SimHandle};
 use topogy::store::lock::lock_path;
 use topogy::store::orgs::key_tag;
 use topogy::store::{OrgStores, Store, SyncLock};
-use topogy::sync::{Home, Need, Reached, SyncError, SyncEvent, SyncOutcome, SyncTask};
+use topogy::sync::{Home, JobId, Need, Reached, SyncError, SyncEvent, SyncOutcome, SyncTask};
 use topogy::tui::action::{Action, Tab};
-use topogy::tui::model::{DateRange, Model};
+use topogy::tui::model::{DateRange, Model, Work};
 use topogy::tui::ui::{self, Theme};
 use topogy::tui::update::{needs, update};
 
@@ -200,7 +200,8 @@ async fn a_second_dashboard_waits_for_the_syncing_one_reloading_meanwhile_then_s
         syncer(&sim, store, now()).at_home(Home::new(stores.clone(), tag, Some(org.to_owned())));
     let mut task = SyncTask::spawn(second);
     let range = range();
-    task.request(Need::dashboard(range.from, range.to)).unwrap();
+    task.request(JobId::default(), Need::dashboard(range.from, range.to))
+        .unwrap();
     let mut waiting = false;
     let mut elsewhere = None;
     let mut reloads = 0;
@@ -210,7 +211,7 @@ async fn a_second_dashboard_waits_for_the_syncing_one_reloading_meanwhile_then_s
             SyncEvent::Notice(text) => waiting |= text.starts_with("another topogy is syncing"),
             SyncEvent::Stored(_) => reloads += 1,
             SyncEvent::OtherSyncing(other) => elsewhere = Some(other),
-            SyncEvent::Finished(_) => panic!("finished while another process held the lock"),
+            SyncEvent::Finished(..) => panic!("finished while another process held the lock"),
             _ => {}
         }
     }
@@ -221,7 +222,10 @@ async fn a_second_dashboard_waits_for_the_syncing_one_reloading_meanwhile_then_s
     assert!(reloads >= 2, "it reloads while waiting ({reloads})");
     // What the waiting dashboard's status bar says meanwhile.
     let mut model = first.model;
-    model.syncing = true;
+    model.sync.refresh = Work::Running {
+        job: JobId(1),
+        needs: 1,
+    };
     update(&mut model, Action::OtherSyncing(elsewhere.unwrap()));
     let terminal = draw(&mut model, Tab::Overview, (80, 24));
     let bottom = screen(&terminal)
@@ -240,7 +244,7 @@ async fn a_second_dashboard_waits_for_the_syncing_one_reloading_meanwhile_then_s
     let before = sim.request_count();
     let outcome = loop {
         match task.events.recv().await.unwrap() {
-            SyncEvent::Finished(result) => break result.unwrap(),
+            SyncEvent::Finished(_, result) => break result.unwrap(),
             _ => continue,
         }
     };
@@ -254,7 +258,7 @@ async fn a_second_dashboard_waits_for_the_syncing_one_reloading_meanwhile_then_s
     let dashboard = load_dashboard(syncer.store(), &range, &outcome.coverage);
     assert_eq!(
         Some(&dashboard.developers),
-        model.data.as_ref().map(|d| &d.developers),
+        model.data().map(|d| &d.developers),
         "both dashboards show the same people and numbers"
     );
 }

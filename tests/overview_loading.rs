@@ -8,7 +8,7 @@ use ratatui::backend::TestBackend;
 use topogy::metrics::{Dashboard, RangePreset};
 use topogy::store::Store;
 use topogy::tui::action::{Action, Tab};
-use topogy::tui::model::{DateRange, Model};
+use topogy::tui::model::{DateRange, JobId, Model, Work};
 use topogy::tui::ui::{self, Theme};
 use topogy::tui::update::update;
 
@@ -29,13 +29,16 @@ fn cost_not_stored_yet_shows_loading_not_zero() {
             .unwrap();
         format!("{}", terminal.backend())
     };
-    model.syncing = true;
+    model.sync.refresh = Work::Running {
+        job: JobId(1),
+        needs: 1,
+    };
     let filling = screen(&model);
     assert!(filling.contains("loading…"), "{filling}");
     assert!(filling.contains("range cost loading…"), "{filling}");
     assert!(!filling.contains("$0.00"), "{filling}");
     // Once no sync runs, nothing is loading: the store simply holds no cost.
-    model.syncing = false;
+    model.sync.refresh = Work::Idle;
     let idle = screen(&model);
     assert!(idle.contains("no data yet for this month"), "{idle}");
     assert!(idle.contains("range cost —"), "{idle}");

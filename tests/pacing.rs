@@ -11,7 +11,7 @@ use topogy::api::{Client, ClientConfig};
 use topogy::credentials::ApiKey;
 use topogy::sim::{self, LoggedRequest, SimConfig};
 use topogy::store::Store;
-use topogy::sync::{Need, SyncEvent, SyncOptions, SyncTask, Syncer};
+use topogy::sync::{JobId, Need, SyncEvent, SyncOptions, SyncTask, Syncer};
 
 const LIMIT: u32 = 6;
 const WINDOW: StdDuration = StdDuration::from_secs(1);
@@ -62,14 +62,14 @@ async fn a_cold_start_paces_itself_and_another_tool_meets_no_429_during_backfill
         SyncOptions::default(),
     );
     let mut task = SyncTask::spawn(syncer);
-    task.request(Need::dashboard(today - Duration::days(13), today))
+    task.request(JobId(1), Need::dashboard(today - Duration::days(13), today))
         .unwrap();
-    task.backfill(Need::backfill(today - Duration::days(34), today))
+    task.backfill(JobId(2), Need::backfill(today - Duration::days(34), today))
         .unwrap();
 
     // The screen first.
     loop {
-        if let SyncEvent::Finished(result) = task.events.recv().await.unwrap() {
+        if let SyncEvent::Finished(_, result) = task.events.recv().await.unwrap() {
             result.unwrap();
             break;
         }
@@ -94,7 +94,7 @@ async fn a_cold_start_paces_itself_and_another_tool_meets_no_429_during_backfill
     });
     let mut chunks = 0;
     while chunks < 5 {
-        if let SyncEvent::BackfillFinished(result) = task.events.recv().await.unwrap() {
+        if let SyncEvent::BackfillFinished(_, result) = task.events.recv().await.unwrap() {
             result.unwrap();
             chunks += 1;
         }

@@ -25,7 +25,7 @@ use topogy::store::{
     Activity, AdoptionItem, CostLine, Dataset, FetchMeta, Location, MetaKey, PersonCost, Store,
     SummaryDay, SyncLock,
 };
-use topogy::sync::{Need, SyncEvent, SyncTask};
+use topogy::sync::{JobId, Need, SyncEvent, SyncTask};
 use topogy::tui::model::DateRange;
 use topogy::tui::ui::Theme;
 use topogy::tui::update::needs;
@@ -414,7 +414,7 @@ async fn the_sync_task_fills_the_shared_store_and_a_dashboard_reads_it_exactly()
     let store = location.open_reader().unwrap();
     let mut viewer = SyncTask::spawn(syncer(&sim, store, now()));
     viewer
-        .request(Need::dashboard(range.from, range.to))
+        .request(JobId::default(), Need::dashboard(range.from, range.to))
         .unwrap();
     let mut said = None;
     let deadline = Instant::now() + StdDuration::from_secs(3);
@@ -423,7 +423,7 @@ async fn the_sync_task_fills_the_shared_store_and_a_dashboard_reads_it_exactly()
             SyncEvent::Notice(text) if text.starts_with("another topogy is syncing") => {
                 said = Some(text);
             }
-            SyncEvent::Finished(_) => panic!("finished while another process held the lock"),
+            SyncEvent::Finished(_, _) => panic!("finished while another process held the lock"),
             _ => {}
         }
     }
@@ -435,7 +435,7 @@ async fn the_sync_task_fills_the_shared_store_and_a_dashboard_reads_it_exactly()
     );
     drop(held);
     let outcome = loop {
-        if let SyncEvent::Finished(result) = viewer.events.recv().await.unwrap() {
+        if let SyncEvent::Finished(_, result) = viewer.events.recv().await.unwrap() {
             break result.unwrap();
         }
     };

@@ -315,6 +315,20 @@ fn the_last_active_day_follows_a_day_rewritten_without_someone() {
     ]
     .map(|(id, email, last)| (id.to_owned(), email.to_owned(), day(last)));
     assert_eq!(known, expected);
+    // November whole (read from the month sums): user_b, with no day left, is not a row; user_a
+    // has the 1st's e-mail, user_c the 2nd's.
+    let totals: Vec<(String, String, u64)> = store
+        .person_totals(day("2026-11-01"), day("2026-11-30"))
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.user_id, a.email, a.messages))
+        .collect();
+    let expected = [
+        ("user_a", "a1@example.com", 1),
+        ("user_c", "c-old@example.com", 2),
+    ]
+    .map(|(id, email, n)| (id.to_owned(), email.to_owned(), n));
+    assert_eq!(totals, expected);
 }
 
 #[test]

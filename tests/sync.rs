@@ -13,7 +13,7 @@ use topogy::credentials::ApiKey;
 use topogy::metrics;
 use topogy::sim::{self, Fault, SimConfig, SimHandle};
 use topogy::store::{Activity, Dataset, FetchMeta, MetaKey, Store};
-use topogy::sync::{Clock, Need, SyncError, SyncOptions, Syncer};
+use topogy::sync::{Clock, JobId, Need, SyncError, SyncOptions, Syncer};
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
@@ -390,21 +390,21 @@ async fn backfill_keeps_every_served_day_and_gives_way_to_a_screen() {
     );
     let mut task = topogy::sync::SyncTask::spawn(s);
     let (from, to) = (today() - Duration::days(90), today());
-    task.backfill(Need::backfill(from, to)).unwrap();
-    task.request(Need::developers(
-        today() - Duration::days(10),
-        today() - Duration::days(3),
-    ))
+    task.backfill(JobId(1), Need::backfill(from, to)).unwrap();
+    task.request(
+        JobId(2),
+        Need::developers(today() - Duration::days(10), today() - Duration::days(3)),
+    )
     .unwrap();
     // One summaries pass plus 13 weekly chunks of days, and the screen's need among them.
     let mut order = Vec::new();
     while order.len() < 15 {
         match task.events.recv().await.unwrap() {
-            topogy::sync::SyncEvent::Finished(r) => {
+            topogy::sync::SyncEvent::Finished(_, r) => {
                 r.unwrap();
                 order.push("screen");
             }
-            topogy::sync::SyncEvent::BackfillFinished(r) => {
+            topogy::sync::SyncEvent::BackfillFinished(_, r) => {
                 r.unwrap();
                 order.push("backfill");
             }

@@ -102,8 +102,8 @@ fn probe(
         })
         .await
         .unwrap();
-        let global = Cli::try_parse_from(["topogy"]).unwrap().global;
-        let client = Client::new(key, quick_config(&global, &sim.base_url())).unwrap();
+        let settings = Cli::try_parse_from(["topogy"]).unwrap().global.settings();
+        let client = Client::new(key, quick_config(&settings, &sim.base_url())).unwrap();
         let result = identify(&client, TODAY).await;
         sim.shutdown();
         result.map_err(|e| Failure::from_error(&e, findings))
@@ -215,11 +215,11 @@ fn a_pasted_key_is_checked_locally_verified_stored_after_consent_and_handed_over
     assert!(
         matches!(
             commands.as_slice(),
-            [Command::Load { coverage: None, .. }, Command::Sync(_), ..]
+            [Command::Load { coverage: None, .. }, Command::Sync(..), ..]
         ),
         "{commands:?}"
     );
-    assert!(model.syncing);
+    assert!(model.sync.refresh.is_running());
     assert_eq!(model.key.fingerprint, fingerprint);
     // Enter opens the dashboard.
     update(&mut model, Action::Confirm);
@@ -392,12 +392,16 @@ fn connected() -> Model {
 #[test]
 fn revocation_while_running_stops_requests_and_the_wizard_is_one_key_away() {
     let mut model = connected();
+    let job = model.sync.refresh.job().unwrap_or_default();
     update(
         &mut model,
-        Action::SyncFinished(SyncResult::Rejected {
-            cause: "Analytics API access is off".to_owned(),
-            fixes: vec!["switch Access on".to_owned()],
-        }),
+        Action::SyncFinished(
+            job,
+            SyncResult::Rejected {
+                cause: "Analytics API access is off".to_owned(),
+                fixes: vec!["switch Access on".to_owned()],
+            },
+        ),
     );
     assert!(matches!(model.connection, Connection::Rejected { .. }));
     assert!(ui::connection_text(&model).0.contains("K new key"));
@@ -405,7 +409,7 @@ fn revocation_while_running_stops_requests_and_the_wizard_is_one_key_away() {
         let later = now() + chrono::Duration::minutes(minutes);
         let commands = update(&mut model, Action::Tick(later));
         assert!(
-            !commands.iter().any(|c| matches!(c, Command::Sync(_))),
+            !commands.iter().any(|c| matches!(c, Command::Sync(..))),
             "{commands:?}"
         );
     }

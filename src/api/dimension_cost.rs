@@ -12,6 +12,7 @@ use super::lenient;
 use super::params::{day_bucket_span, instant, q};
 use super::{Client, Collected, Report};
 use crate::api::ApiError;
+use crate::days::midnight;
 
 /// The path under `/v1/organizations/analytics/`; only requests to it carry [`BETA`].
 pub(crate) const PATH: &str = "cost";
@@ -189,7 +190,6 @@ impl Client {
     /// or does not name it.
     pub async fn organization(&self, today: NaiveDate) -> Result<Option<String>, ApiError> {
         let start = today.checked_sub_days(Days::new(2)).unwrap_or(today);
-        let midnight = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc();
         let (start, end) = (midnight(start), midnight(today));
         let named = |id: Option<String>| id.filter(|id| !id.is_empty());
         match self.dimension_cost(start, end, &CostQuery::default()).await {

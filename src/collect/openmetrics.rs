@@ -68,8 +68,7 @@ fn usd(amount: Decimal) -> f64 {
 
 /// Midnight UTC starting `day`, as a unix timestamp.
 fn day_start(day: NaiveDate) -> f64 {
-    day.and_hms_opt(0, 0, 0)
-        .map_or(f64::NAN, |t| t.and_utc().timestamp() as f64)
+    crate::days::midnight(day).timestamp() as f64
 }
 
 fn with(labels: &Labels, more: &[(&str, &str)]) -> Labels {

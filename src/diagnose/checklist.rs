@@ -1,6 +1,8 @@
 //! The troubleshooting order for a refused key (Access switch; whole key; right owner), with
 //! what this run already found or ruled out.
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 use crate::api::ApiError;
@@ -79,6 +81,44 @@ pub struct ChecklistItem {
     pub step: Step,
     pub verdict: Verdict,
     pub note: String,
+}
+
+impl ChecklistItem {
+    /// One line, `[mark] title: note`: how doctor lists a step among a check's fixes.
+    pub fn line(&self) -> String {
+        format!(
+            "[{}] {}: {}",
+            self.verdict.mark(),
+            self.step.title(),
+            self.note
+        )
+    }
+}
+
+/// The checklist as doctor's fixes, one line a step (see [`ChecklistItem::line`]).
+pub fn as_fixes(error: Option<&ApiError>, findings: &[Finding]) -> Vec<String> {
+    checklist(error, findings)
+        .iter()
+        .map(ChecklistItem::line)
+        .collect()
+}
+
+/// The checklist as verify's numbered text: each step and its note, and where to look
+/// unless the step was ruled out. (The wizard draws the same items with its own styles.)
+pub fn write_numbered(out: &mut String, items: &[ChecklistItem]) {
+    for (i, item) in items.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {}. [{}] {}\n       {}",
+            i + 1,
+            item.verdict.mark(),
+            item.step.title(),
+            item.note,
+        );
+        if item.verdict != Verdict::RuledOut {
+            let _ = writeln!(out, "       {}", item.step.how());
+        }
+    }
 }
 
 /// True when the failure is about the key (the checklist applies).

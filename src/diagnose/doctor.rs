@@ -22,10 +22,10 @@ use serde_json::{Value, json};
 use super::network::{self, Target};
 use super::plan;
 use super::{Check, CheckStatus, client};
-use crate::cli::{GlobalArgs, ReportArgs};
 use crate::context::{Endpoint, resolve_key};
 use crate::credentials::{KeyError, Resolved, Severity};
 use crate::exit::ExitCode;
+use crate::settings::Settings;
 
 /// The whole report: facts about the machine, then the checks in order.
 #[derive(Debug, Clone)]
@@ -104,21 +104,6 @@ impl DoctorReport {
     }
 }
 
-/// `topogy doctor [--json]`.
-pub async fn run(global: &GlobalArgs, args: &ReportArgs) -> ExitCode {
-    let report = examine(global).await;
-    let text = if args.json {
-        format!(
-            "{:#}
-",
-            report.to_json()
-        )
-    } else {
-        report.to_text()
-    };
-    crate::stdout::report(text, report.exit_code())
-}
-
 fn os_name() -> String {
     let pretty = std::fs::read_to_string("/etc/os-release")
         .ok()
@@ -160,17 +145,17 @@ fn terminal() -> String {
 }
 
 /// Runs every check; never prints.
-pub async fn examine(global: &GlobalArgs) -> DoctorReport {
+pub async fn examine(settings: &Settings) -> DoctorReport {
     // Under `--demo` the simulator lives until every check has run.
-    match Endpoint::open(global).await {
-        Ok(endpoint) => examine_with(global, &endpoint.base_url, resolve_key(global)).await,
+    match Endpoint::open(settings).await {
+        Ok(endpoint) => examine_with(settings, &endpoint.base_url, resolve_key(settings)).await,
         Err(e) => {
             let mut check = Check::skip("setup", "Setup", "");
             check.status = CheckStatus::Fail;
             check.summary = e.to_string();
             check.exit_code = e.exit_code();
             DoctorReport {
-                facts: facts(global, &global.base_url, false, Utc::now()),
+                facts: facts(settings, &settings.base_url, false, Utc::now()),
                 checks: vec![check],
             }
         }
@@ -179,7 +164,7 @@ pub async fn examine(global: &GlobalArgs) -> DoctorReport {
 
 /// What the report says of this machine and setup, before any check.
 fn facts(
-    global: &GlobalArgs,
+    settings: &Settings,
     base_url: &str,
     simulated: bool,
     now: DateTime<Utc>,
@@ -194,7 +179,7 @@ fn facts(
         ("os", os_name()),
         ("terminal", terminal()),
         ("base URL", base_url),
-        ("profile", crate::context::profile_name(global).to_owned()),
+        ("profile", settings.profile.clone()),
         ("time", now.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
     ]
 }
@@ -203,15 +188,15 @@ fn facts(
 /// dashboard's `Y` with the endpoint and key it runs with (standard input is read once, and
 /// `--demo` asks the simulator already running).
 pub async fn examine_with(
-    global: &GlobalArgs,
+    settings: &Settings,
     base_url: &str,
     resolved: Result<Resolved, KeyError>,
 ) -> DoctorReport {
     let now = Utc::now();
-    let facts = facts(global, base_url, global.demo, now);
+    let facts = facts(settings, base_url, settings.demo, now);
     let mut checks = Vec::new();
     checks.push(key_check(&resolved));
-    checks.push(storage_check(global));
+    checks.push(storage_check(settings));
     let key = resolved.ok();
     checks.push(shape_check(key.as_ref()));
     checks.push(network::proxy_check());
@@ -241,7 +226,7 @@ pub async fn examine_with(
             .iter()
             .any(|f| f.severity() == Severity::Blocking)
     });
-    let api = usable.map(|r| client(global, base_url, r.key.clone()));
+    let api = usable.map(|r| client(settings, base_url, r.key.clone()));
     let latest = match api {
         Some(Ok(api)) => {
             let today = now.date_naive();
@@ -253,12 +238,17 @@ pub async fn examine_with(
             // Whether the cost figures are the bill or only extra usage (seat-based plans).
             if let Some(probe) = &probe {
                 checks.push(
-                    plan::examine(&api, probe, crate::config::plan_setting(), today)
-                        .await
-                        .check(),
+                    plan::examine(
+                        &api,
+                        probe,
+                        crate::config::plan_setting(settings.paths.config_file.as_deref()),
+                        today,
+                    )
+                    .await
+                    .check(),
                 );
             }
-            checks.push(rate_limit_check(&api, global.rpm));
+            checks.push(rate_limit_check(&api, settings.budget.requests_per_minute));
             Some((latest_day, refreshed))
         }
         Some(Err(e)) => {
@@ -280,7 +270,7 @@ pub async fn examine_with(
             None
         }
     };
-    let (store, stored) = store_check(global);
+    let (store, stored) = store_check(settings);
     checks.push(freshness_check(latest, &stored));
     checks.push(store);
     DoctorReport { facts, checks }

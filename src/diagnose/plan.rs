@@ -3,12 +3,13 @@
 //! (the probe's weekly active users) against those with any cost that week (`/analytics/cost`
 //! by actor: one row per person who spent, one page for most organizations).
 
-use chrono::{Days, NaiveDate, NaiveTime};
+use chrono::{Days, NaiveDate};
 use serde_json::{Value, json};
 
 use super::Check;
 use super::CheckStatus;
 use crate::api::{ApiError, Client, CostQuery, ProbeOutcome};
+use crate::days::{midnight, next_day};
 use crate::metrics::{CostBasis, PlanEvidence, PlanSetting};
 
 /// The days weekly active users count back over, the latest one included.
@@ -86,11 +87,10 @@ pub async fn examine(
         organization_id: probe.organization_id.clone(),
     };
     if let (Some(latest), Some(weekly)) = (probe.latest_available, probe.weekly_active) {
-        let midnight = |d: NaiveDate| d.and_time(NaiveTime::MIN).and_utc();
         let start = latest
             .checked_sub_days(Days::new(WEEK_DAYS - 1))
             .unwrap_or(latest);
-        let end = latest.succ_opt().unwrap_or(latest);
+        let end = next_day(latest);
         let ask = CostQuery {
             bucket: None,
             group_by: &["actor"],

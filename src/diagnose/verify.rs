@@ -8,10 +8,10 @@ use super::checklist::{self, ChecklistItem};
 use super::client;
 use super::plan::{self, PlanFinding};
 use crate::api::{ApiError, ProbeOutcome, mask_credentials};
-use crate::cli::{GlobalArgs, ReportArgs};
 use crate::context::{Endpoint, profile_dir, resolve_key};
 use crate::credentials::{Finding, KeySource, Severity};
 use crate::exit::ExitCode;
+use crate::settings::Settings;
 use crate::store::OrgStores;
 
 /// The key as it may be shown: never its text.
@@ -169,19 +169,7 @@ impl VerifyReport {
         }
         if let Some(items) = self.checklist() {
             let _ = writeln!(out, "Check, in this order:");
-            for (i, item) in items.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "  {}. [{}] {}\n       {}",
-                    i + 1,
-                    item.verdict.mark(),
-                    item.step.title(),
-                    item.note,
-                );
-                if item.verdict != checklist::Verdict::RuledOut {
-                    let _ = writeln!(out, "       {}", item.step.how());
-                }
-            }
+            checklist::write_numbered(&mut out, &items);
         } else if let VerifyResult::Failed(e) = &self.result {
             let _ = writeln!(out, "What to do:");
             for fix in e.fixes() {
@@ -243,17 +231,17 @@ impl VerifyReport {
 }
 
 /// Runs the checks and the probe; never prints.
-pub async fn check(global: &GlobalArgs) -> VerifyReport {
+pub async fn check(settings: &Settings) -> VerifyReport {
     let mut report = VerifyReport {
-        profile: crate::context::profile_name(global).to_owned(),
-        base_url: mask_credentials(&global.base_url),
+        profile: settings.profile.clone(),
+        base_url: mask_credentials(&settings.base_url),
         key: None,
         findings: Vec::new(),
         result: VerifyResult::Blocked,
         switched: None,
         plan: None,
     };
-    let endpoint = match Endpoint::open(global).await {
+    let endpoint = match Endpoint::open(settings).await {
         Ok(e) => e,
         Err(e) => {
             report.result = VerifyResult::Setup(e.to_string());
@@ -261,7 +249,7 @@ pub async fn check(global: &GlobalArgs) -> VerifyReport {
         }
     };
     report.base_url = mask_credentials(&endpoint.base_url);
-    let resolved = match resolve_key(global) {
+    let resolved = match resolve_key(settings) {
         Ok(r) => r,
         Err(e) => {
             report.result = VerifyResult::NoKey(e.to_string());
@@ -281,18 +269,24 @@ pub async fn check(global: &GlobalArgs) -> VerifyReport {
     {
         return report;
     }
-    report.result = match client(global, &endpoint.base_url, resolved.key) {
+    report.result = match client(settings, &endpoint.base_url, resolved.key) {
         Ok(api) => match api.probe().await {
             Ok(mut probe) => {
                 // Only the cost endpoints name the organization: one more request, which also
                 // tells whether the cost figures look like the bill.
                 let today = chrono::Utc::now().date_naive();
-                let plan = plan::examine(&api, &probe, crate::config::plan_setting(), today).await;
+                let plan = plan::examine(
+                    &api,
+                    &probe,
+                    crate::config::plan_setting(settings.paths.config_file.as_deref()),
+                    today,
+                )
+                .await;
                 probe.organization_id.clone_from(&plan.organization_id);
                 report.plan = Some(plan);
                 report.switched = probe.organization_id.as_deref().and_then(|org| {
                     let stores =
-                        OrgStores::new(profile_dir(global).ok()?).shared(global.store.clone());
+                        OrgStores::new(profile_dir(settings).ok()?).shared(settings.store.clone());
                     stores.switch_notice(org)
                 });
                 VerifyResult::Works(probe)
@@ -303,19 +297,4 @@ pub async fn check(global: &GlobalArgs) -> VerifyReport {
     };
     drop(endpoint);
     report
-}
-
-/// `topogy verify [--json]`: prints the report to standard output; returns the exit status.
-pub async fn run(global: &GlobalArgs, args: &ReportArgs) -> ExitCode {
-    let report = check(global).await;
-    let text = if args.json {
-        format!(
-            "{:#}
-",
-            report.to_json()
-        )
-    } else {
-        report.to_text()
-    };
-    crate::stdout::report(text, report.exit_code())
 }

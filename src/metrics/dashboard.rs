@@ -247,11 +247,7 @@ impl Developer {
 
     /// Accepted tool actions over all decided ones, as a percentage.
     pub fn acceptance_rate(&self) -> Option<Decimal> {
-        let decided = self.tool_accepted + self.tool_rejected;
-        (decided > 0).then(|| {
-            (Decimal::from(self.tool_accepted) * Decimal::ONE_HUNDRED / Decimal::from(decided))
-                .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-        })
+        super::acceptance_rate(self.tool_accepted, self.tool_rejected)
     }
 }
 

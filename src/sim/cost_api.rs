@@ -12,7 +12,8 @@ use super::cursor;
 use super::error::ApiError;
 use super::ledger::{self, GroupBy, Kind, Totals};
 use super::query::Query;
-use super::reports::{envelope, selection, window};
+use super::report_query::{selection, window};
+use super::reports::envelope;
 use super::server::Ctx;
 
 const PARAMS: [&str; 14] = [

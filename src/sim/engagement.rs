@@ -7,8 +7,10 @@ use super::cursor;
 use super::data::{Member, SyntheticOrg, UserDay};
 use super::dates::{self, Calendar, Span, check_range_end};
 use super::error::ApiError;
+use super::ledger;
 use super::query::Query;
 use super::server::Ctx;
+use crate::days::{midnight, next_day};
 
 /// Longest `/summaries` range (`ending_date - starting_date`).
 const MAX_SUMMARY_DAYS: i64 = 31;
@@ -313,8 +315,8 @@ fn day_summary(org: &SyntheticOrg, day: NaiveDate) -> Value {
         }
     };
     json!({
-        "starting_at": midnight(day),
-        "ending_at": midnight(next_day(day)),
+        "starting_at": ledger::timestamp(midnight(day)),
+        "ending_at": ledger::timestamp(midnight(next_day(day))),
         "daily_active_user_count": dau,
         "weekly_active_user_count": wau,
         "monthly_active_user_count": mau,
@@ -327,13 +329,4 @@ fn day_summary(org: &SyntheticOrg, day: NaiveDate) -> Value {
         "weekly_adoption_rate": rate(wau),
         "monthly_adoption_rate": rate(mau),
     })
-}
-
-pub(crate) fn next_day(day: NaiveDate) -> NaiveDate {
-    day.succ_opt().unwrap_or(day)
-}
-
-/// `2026-01-15T00:00:00Z`.
-pub(crate) fn midnight(day: NaiveDate) -> String {
-    format!("{day}T00:00:00Z")
 }

@@ -7,8 +7,8 @@ use chrono::Utc;
 use rusqlite::Connection;
 
 use super::{
-    BUSY_TIMEOUT, Conn, Integrity, Location, MetaKey, OpenNotice, Result, SCHEMA_VERSION, Store,
-    StoreError,
+    BUSY_RETRIES, BUSY_TIMEOUT, Conn, Integrity, Location, MetaKey, OpenNotice, Result,
+    SCHEMA_VERSION, Store, StoreError,
 };
 
 impl Store {
@@ -26,7 +26,7 @@ impl Store {
         }
         // Owner-only before SQLite opens it: its WAL files take the database's mode.
         crate::private_files::ensure_file(path).map_err(io(path))?;
-        match Self::open_existing(path) {
+        match Self::open_existing_patiently(path) {
             Ok(store) => Ok((store, None)),
             Err(Unusable::Error(e)) => Err(e),
             Err(Unusable::MoveAside(reason)) => {
@@ -51,6 +51,25 @@ impl Store {
                     Unusable::MoveAside(r) => StoreError::Corrupt(r.describe()),
                 })?;
                 Ok((store, Some(notice)))
+            }
+        }
+    }
+
+    /// [`Store::open_existing`], tried again while another process holds the file in a way the
+    /// busy timeout does not wait out (several processes opening a new store at once: one of
+    /// them switching it to WAL while another migrates).
+    fn open_existing_patiently(path: &Path) -> std::result::Result<Store, Unusable> {
+        let mut retries = 0;
+        loop {
+            match Self::open_existing(path) {
+                Err(Unusable::Error(StoreError::Database { source, .. }))
+                    if super::is_busy(&source) && retries < BUSY_RETRIES =>
+                {
+                    retries += 1;
+                    tracing::warn!(retries, "the local store is busy opening; trying again");
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                result => return result,
             }
         }
     }

@@ -9,7 +9,7 @@ use super::db::{DbResult, Dialect, Exec, Value, args};
 
 use super::{
     Activity, AdoptionItem, CostLine, Dataset, FetchMeta, PersonCost, Result, Store, SummaryDay,
-    month_of, next_day, to_i64,
+    derived, next_day, to_i64,
 };
 
 use super::meta::{self, MetaKey};
@@ -25,58 +25,10 @@ impl Store {
         meta: FetchMeta,
     ) -> Result<()> {
         self.write(|tx| {
+            derived::remove_day(tx, date)?;
             tx.execute("DELETE FROM user_day WHERE date = ?1", &args![date])?;
             insert_activity(tx, "user_day", "date", &date, None, rows)?;
-            // The organization's total for the day, kept beside the rows it sums, so the daily
-            // series reads one row per day however many people there are.
-            tx.execute("DELETE FROM day_total WHERE date = ?1", &args![date])?;
-            let columns = Activity::COLUMNS.join(", ");
-            let sums = sums();
-            tx.execute(
-                &format!(
-                    "INSERT INTO day_total(date, {columns})
-                     SELECT date, {sums} FROM user_day WHERE date = ?1 GROUP BY date"
-                ),
-                &args![date],
-            )?;
-            // The month's per-person sums, rebuilt from the month's stored days (the day's rows
-            // may have replaced others, or dropped people): about a month of rows, in the
-            // background sync task, so a long range's totals read months instead of days.
-            let (first, last) = month_of(date);
-            tx.execute("DELETE FROM user_month WHERE month = ?1", &args![first])?;
-            let email = first_email(tx.dialect(), "CASE WHEN email <> '' THEN date ELSE '9999-12-31' END");
-            tx.execute(
-                &format!(
-                    "INSERT INTO user_month(month, email_date, user_id, email, {columns})
-                     SELECT ?1, MIN(CASE WHEN email <> '' THEN date ELSE '9999-12-31' END),
-                            user_id, {email}, {sums}
-                     FROM user_day WHERE date >= ?1 AND date <= ?2 GROUP BY user_id"
-                ),
-                &args![first, last],
-            )?;
-            // Everyone's last stored day: the day's people when it is their latest, and the
-            // people the new rows dropped from it, from their day before (gone if none).
-            tx.execute(
-                "INSERT INTO person_last(user_id, email, date)
-                 SELECT user_id, email, date FROM user_day WHERE date = ?1 AND true
-                 ON CONFLICT(user_id) DO UPDATE SET email = excluded.email, date = excluded.date
-                 WHERE excluded.date >= person_last.date",
-                &args![date],
-            )?;
-            tx.execute(
-                "UPDATE person_last SET (email, date) = (
-                     SELECT email, date FROM user_day d WHERE d.user_id = person_last.user_id
-                     ORDER BY date DESC LIMIT 1)
-                 WHERE date = ?1 AND NOT EXISTS
-                     (SELECT 1 FROM user_day d WHERE d.date = ?1 AND d.user_id = person_last.user_id)
-                   AND EXISTS (SELECT 1 FROM user_day d WHERE d.user_id = person_last.user_id)",
-                &args![date],
-            )?;
-            tx.execute(
-                "DELETE FROM person_last WHERE date = ?1 AND NOT EXISTS
-                     (SELECT 1 FROM user_day d WHERE d.user_id = person_last.user_id)",
-                &args![date],
-            )?;
+            derived::add_day(tx, date)?;
             log_fetch(
                 tx,
                 Dataset::UsersDay,

@@ -4,16 +4,15 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use rust_decimal::Decimal;
 
 use super::cost_source::{self, CostSource};
-use super::plan::{
-    Coverage, MAX_WINDOW_DAYS, Notices, meta, now, stale_days, stored, today, usable, windows,
-};
+use super::plan::{Coverage, Notices, meta, now, stale_days, stored, today, usable};
 use super::{API_FLOOR, Need, SyncError, Syncer};
 use crate::api::{CostBucket, CostQuery, DimensionCostRow, Report, UserCostRow};
-use crate::store::{CostLine, Dataset, FetchMeta, PersonCost, next_day};
+use crate::days::{MAX_WINDOW_DAYS, midnight, next_day, spans_back, windows};
+use crate::store::{CostLine, Dataset, FetchMeta, PersonCost};
 
 /// The instant a cost request may end at: the end of the window or now (floored to the hour),
 /// whichever is earlier — the API serves nothing later.
@@ -38,10 +37,6 @@ fn covered_until(end: DateTime<Utc>) -> NaiveDate {
     }
 }
 
-fn midnight(day: NaiveDate) -> DateTime<Utc> {
-    day.and_time(NaiveTime::MIN).and_utc()
-}
-
 pub(super) fn cost_floor(syncer: &Syncer) -> NaiveDate {
     API_FLOOR.max(today(syncer) - Duration::days(syncer.options.cost_history_days - 1))
 }
@@ -57,9 +52,7 @@ pub(super) async fn people_cost(
     let mut plan = Vec::new();
     // Windows end at the range's end, newest first: the settling days (the last 30) are one
     // window, so refreshing them after the TTL is one request's pages, not two windows'.
-    let mut we = end_excl;
-    while we > start {
-        let ws = (we - Duration::days(MAX_WINDOW_DAYS)).max(start);
+    for (ws, we) in spans_back(start, end_excl, MAX_WINDOW_DAYS) {
         coverage.cost_windows.insert(0, (ws, we));
         let entry = syncer.store.fetch_entry(Dataset::UserCost, ws, we)?;
         if !usable(syncer, entry.as_ref(), syncer.options.cost_settle_days) {
@@ -67,7 +60,6 @@ pub(super) async fn people_cost(
         } else if let Some(at) = entry.and_then(|e| e.data_refreshed_at) {
             note_refreshed(coverage, at);
         }
-        we = ws;
     }
     // A window that starts within the current hour has nothing to ask for yet: it is not
     // stored (an empty copy would read as a final $0).

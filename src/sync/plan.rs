@@ -5,17 +5,14 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use tokio::sync::mpsc;
 
-use super::offline::{held_days, held_windows, offline_or, serve_stored};
-use super::{Need, Staleness, SyncError, SyncEvent, Syncer, adoption, cost, rows, served};
-use crate::api::{ApiError, DaySummary};
-use crate::store::{Dataset, FetchEntry, FetchMeta, MetaKey, SummaryDay, next_day};
+use super::offline::{held_days, held_windows, offline_or};
+use super::{Need, Staleness, SyncError, SyncEvent, Syncer, adoption, cost, engagement, served};
+use crate::days::{days, next_day};
+use crate::store::{Dataset, FetchEntry, FetchMeta};
 
-/// Longest window the cost and summaries endpoints accept in one request.
-pub(super) const MAX_WINDOW_DAYS: i64 = 31;
 /// How often the engagement plan may be redone after the server refuses dates it was believed
 /// to serve (each time the latest and oldest served days are learned again).
 const LATEST_DAY_ATTEMPTS: usize = 3;
-const META_RANGE_REFUSED: MetaKey<'static> = MetaKey::UsersRangeRefusedOn;
 
 /// How per-person totals over a range are assembled from the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +89,7 @@ pub(super) async fn run(
     // Engagement: the latest available day is learned from the server when the guess is late.
     loop {
         attempts += 1;
-        match engagement(syncer, need, &mut coverage, notices).await {
+        match engagement::engagement(syncer, need, &mut coverage, notices).await {
             Ok(()) => break,
             // A 400 (whatever its words) means the dates were not served: learn both ends of
             // what is served again, then plan again.
@@ -137,7 +134,7 @@ pub(super) async fn run(
     }
     if need.people_daily
         && let Some(last) = coverage.engagement_through
-        && let Err(e) = per_day_served(syncer, need.from, last, notices).await
+        && let Err(e) = engagement::per_day_served(syncer, need.from, last, notices).await
     {
         let held = held_days(syncer, Dataset::UsersDay, need.from, last)?;
         offline_or(syncer, e, held)?;
@@ -176,28 +173,6 @@ async fn relearn_served(syncer: &mut Syncer, from: NaiveDate) -> Result<(), Sync
     Ok(())
 }
 
-/// Each served day of `[from, last]` fetched day by day (see [`per_day`]); days before the
-/// oldest served day stay as the store holds them. A refusal leads to one search for the
-/// oldest served day, then the days from there.
-async fn per_day_served(
-    syncer: &mut Syncer,
-    from: NaiveDate,
-    last: NaiveDate,
-    notices: &Notices,
-) -> Result<(), SyncError> {
-    let settle = syncer.options.engagement_settle_days;
-    let start = from.max(served::floor(syncer)?);
-    match per_day(syncer, start, last, settle, notices).await {
-        Err(SyncError::Api(e))
-            if e.is_refused_query() && served::known_oldest(syncer)?.is_none() =>
-        {
-            let oldest = served::discover_oldest(syncer, last).await?;
-            per_day(syncer, from.max(oldest), last, settle, notices).await
-        }
-        other => other,
-    }
-}
-
 /// True when a stored unit need not be fetched again: it was fetched after its last day
 /// settled, or it is younger than the TTL.
 pub(super) fn usable(syncer: &Syncer, entry: Option<&FetchEntry>, settle_days: i64) -> bool {
@@ -205,11 +180,6 @@ pub(super) fn usable(syncer: &Syncer, entry: Option<&FetchEntry>, settle_days: i
     let last_day = entry.end.pred_opt().unwrap_or(entry.end);
     let settled = entry.fetched_at.date_naive() >= last_day + Duration::days(settle_days);
     settled || now(syncer) - entry.fetched_at < syncer.options.ttl
-}
-
-fn days(start: NaiveDate, end_inclusive: NaiveDate) -> impl DoubleEndedIterator<Item = NaiveDate> {
-    let n = (end_inclusive - start).num_days().max(-1) + 1;
-    (0..n).map(move |i| start + Duration::days(i))
 }
 
 /// Days of `[start, end]` whose stored copy of `dataset` is missing or stale.
@@ -235,234 +205,9 @@ pub(super) fn stale_days(
         .collect())
 }
 
-/// Groups sorted days into runs of consecutive days, each at most `MAX_WINDOW_DAYS` long,
-/// as `[start, end)` windows.
-pub(super) fn windows(days: &[NaiveDate]) -> Vec<(NaiveDate, NaiveDate)> {
-    let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::new();
-    for &day in days {
-        match out.last_mut() {
-            Some((start, end)) if *end == day && (day - *start).num_days() < MAX_WINDOW_DAYS => {
-                *end = next_day(day);
-            }
-            _ => out.push((day, next_day(day))),
-        }
-    }
-    out
-}
-
 pub(super) fn meta(syncer: &Syncer) -> FetchMeta {
     FetchMeta {
         fetched_at: now(syncer),
         data_refreshed_at: None,
-    }
-}
-
-// ----- engagement ------------------------------------------------------------------------------
-
-async fn engagement(
-    syncer: &mut Syncer,
-    need: &Need,
-    coverage: &mut Coverage,
-    notices: &Notices,
-) -> Result<(), SyncError> {
-    if !(need.people_totals || need.people_daily || need.summaries) {
-        return Ok(());
-    }
-    let latest = served::latest_day(syncer, false).await?;
-    let floor = served::floor(syncer)?;
-    let last = need.to.min(latest);
-    coverage.engagement_through = (need.from <= last).then_some(last);
-    if need.from > last {
-        return Ok(());
-    }
-    let served_from = need.from.max(floor);
-    let settle = syncer.options.engagement_settle_days;
-
-    if need.people_totals {
-        // Days older than the API serves can only come from the store.
-        if need.from < served_from {
-            let old_end = served_from.pred_opt().unwrap_or(served_from).min(last);
-            let held: Vec<NaiveDate> = syncer
-                .store
-                .fetch_entries(Dataset::UsersDay, need.from, old_end)?
-                .into_iter()
-                .map(|e| e.start)
-                .collect();
-            coverage
-                .missing_days
-                .extend(days(need.from, old_end).filter(|d| !held.contains(d)));
-            // Without a stored older day there is nothing to sum: the totals are the rollup's.
-            if !held.is_empty() {
-                coverage.engagement.push(Segment::Days {
-                    start: need.from,
-                    end: next_day(old_end),
-                });
-            }
-        }
-        if served_from <= last {
-            let segment = people_totals(syncer, served_from, last, settle, notices).await?;
-            coverage.engagement.push(segment);
-        }
-    }
-    if need.summaries && served_from <= last {
-        let stale = stale_days(syncer, Dataset::Summaries, served_from, last, settle)?;
-        let plan = windows(&stale);
-        syncer.client.add_planned(plan.len() as u64);
-        for (start, end) in plan {
-            let days = match syncer.client.summaries(start, end).await {
-                Ok(days) => days,
-                Err(e) => {
-                    let held = held_days(syncer, Dataset::Summaries, served_from, last)?;
-                    return serve_stored(syncer, e, held);
-                }
-            };
-            let rows: Vec<SummaryDay> = days.iter().map(summary_day).collect();
-            syncer
-                .store
-                .replace_summaries(start, end, &rows, meta(syncer))?;
-            stored(notices, Dataset::Summaries);
-        }
-    }
-    // Day-by-day backfill runs last (see `run`): what the screen needs comes first.
-    Ok(())
-}
-
-/// Per-person totals over `[start, end]`, by one rule whatever the store holds: the API's
-/// range rollup of exactly that range (a few pages, kept in the store), because its distinct
-/// counts (conversations, sessions) count a conversation that spans days once and summed days
-/// cannot. Only a server without range mode — or no network, when every day is stored —
-/// gives the stored days summed instead, which [`Coverage::count_basis`] labels.
-async fn people_totals(
-    syncer: &mut Syncer,
-    start: NaiveDate,
-    end: NaiveDate,
-    settle: i64,
-    notices: &Notices,
-) -> Result<Segment, SyncError> {
-    let end_excl = next_day(end);
-    let days_segment = Segment::Days {
-        start,
-        end: end_excl,
-    };
-    let rollup = Segment::Rollup {
-        start,
-        end: end_excl,
-    };
-    let entry = syncer
-        .store
-        .fetch_entry(Dataset::UsersRange, start, end_excl)?;
-    if usable(syncer, entry.as_ref(), settle) {
-        return Ok(rollup);
-    }
-    if !range_mode_refused(syncer)? {
-        syncer.client.add_planned(1);
-        // Each page is merged into one row per person as it arrives.
-        let folded = syncer
-            .client
-            .users_range_folded(start, end_excl, rows::Merged::default, rows::Merged::add)
-            .await;
-        match folded {
-            Ok(merged) => {
-                let what = format!("{start} to {end}");
-                let rows = rows::one_per_person(merged, &what, notices);
-                syncer
-                    .store
-                    .replace_rollup(start, end_excl, &rows, meta(syncer))?;
-                stored(notices, Dataset::UsersRange);
-                return Ok(rollup);
-            }
-            // Days known to be served, refused as a range: the server has no range mode.
-            Err(e) if e.is_refused_query() && served_range(syncer, start)? => {
-                tracing::info!(error = %e, "range mode refused; fetching day by day");
-                let on = today(syncer).to_string();
-                syncer.store.set_meta(META_RANGE_REFUSED, &on)?;
-            }
-            // Offline: an older copy of this rollup, or every day stored, still answers.
-            Err(e @ ApiError::Unreachable { .. }) => {
-                if let Some(entry) = entry {
-                    serve_stored(syncer, e, Some(Some(entry.fetched_at)))?;
-                    return Ok(rollup);
-                }
-                let held = held_days(syncer, Dataset::UsersDay, start, end)?;
-                serve_stored(syncer, e, held)?;
-                return Ok(days_segment);
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    per_day(syncer, start, end, settle, notices).await?;
-    Ok(days_segment)
-}
-
-/// Whether `start` is known to be served (the end is at most the latest day, learned today):
-/// then a refused range says the server has no range mode, not that the days are missing.
-fn served_range(syncer: &Syncer, start: NaiveDate) -> Result<bool, SyncError> {
-    Ok(served::known_oldest(syncer)?.is_some_and(|oldest| start >= oldest))
-}
-
-/// Range mode is retried a week after the server last refused it.
-fn range_mode_refused(syncer: &Syncer) -> Result<bool, SyncError> {
-    Ok(syncer
-        .store
-        .meta(META_RANGE_REFUSED)?
-        .and_then(|d| d.parse::<NaiveDate>().ok())
-        .is_some_and(|on| today(syncer) - on < Duration::days(7)))
-}
-
-/// Fetches each missing or stale day of `[start, end]`, newest first, one transaction a day.
-async fn per_day(
-    syncer: &mut Syncer,
-    start: NaiveDate,
-    end: NaiveDate,
-    settle: i64,
-    notices: &Notices,
-) -> Result<(), SyncError> {
-    let mut stale = stale_days(syncer, Dataset::UsersDay, start, end, settle)?;
-    stale.reverse();
-    syncer.client.add_planned(stale.len() as u64);
-    for day in stale {
-        let merged = syncer
-            .client
-            .users_day_folded(day, rows::Merged::default, rows::Merged::add)
-            .await?;
-        let rows = rows::one_per_person(merged, &day.to_string(), notices);
-        syncer.store.replace_user_day(day, &rows, meta(syncer))?;
-        stored(notices, Dataset::UsersDay);
-    }
-    Ok(())
-}
-
-fn summary_day(d: &DaySummary) -> SummaryDay {
-    SummaryDay {
-        date: d.date,
-        dau: d.daily_active_user_count,
-        wau: d.weekly_active_user_count,
-        mau: d.monthly_active_user_count,
-        assigned_seats: d.assigned_seat_count,
-        pending_invites: d.pending_invite_count,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap_or(crate::sync::API_FLOOR)
-    }
-
-    #[test]
-    fn windows_split_runs_at_gaps_and_at_31_days() {
-        let mut all: Vec<NaiveDate> = days(d("2026-03-01"), d("2026-04-09")).collect();
-        all.retain(|x| *x != d("2026-03-05"));
-        let w = windows(&all);
-        assert_eq!(
-            w,
-            vec![
-                (d("2026-03-01"), d("2026-03-05")),
-                (d("2026-03-06"), d("2026-04-06")),
-                (d("2026-04-06"), d("2026-04-10")),
-            ]
-        );
     }
 }

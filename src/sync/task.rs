@@ -1,10 +1,10 @@
 //! The background sync task: runs what a screen needs first and backfills history in chunks
 //! that give way to it, reporting progress and results as events.
 
-use chrono::Duration;
 use tokio::sync::mpsc;
 
 use super::{Need, SyncError, SyncEvent, SyncOutcome, Syncer};
+use crate::days::{next_day, spans_back};
 
 /// The handle of the background sync task: send it needs, read its events.
 pub struct SyncTask {
@@ -13,11 +13,18 @@ pub struct SyncTask {
     join: tokio::task::JoinHandle<Syncer>,
 }
 
+/// Names one request to the task; the task echoes it in the events of that request, so the
+/// asker tells the answer to its newest request from a late one to an older request it has
+/// since superseded. Ids are the asker's to hand out (growing); `JobId::default()` (0) is a
+/// request nobody tracks (the headless commands).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct JobId(pub u64);
+
 /// Work for the task: what a screen needs now, backfill that yields to it, or a request to
 /// say when everything asked before has run.
 enum Job {
-    Now(Need),
-    Background(Need),
+    Now(JobId, Need),
+    Background(JobId, Need),
     NotifyIdle,
 }
 
@@ -34,17 +41,20 @@ impl SyncTask {
         let (event_tx, events) = mpsc::unbounded_channel();
         let join = tokio::spawn(async move {
             let mut progress = syncer.client.subscribe_progress();
-            let mut now: std::collections::VecDeque<Need> = std::collections::VecDeque::new();
-            let mut background: std::collections::VecDeque<Need> =
+            let mut now: std::collections::VecDeque<(JobId, Need)> =
+                std::collections::VecDeque::new();
+            let mut background: std::collections::VecDeque<(JobId, Need)> =
                 std::collections::VecDeque::new();
             let mut notify_idle = false;
             let take = |job: Job,
-                        now: &mut std::collections::VecDeque<Need>,
-                        background: &mut std::collections::VecDeque<Need>,
+                        now: &mut std::collections::VecDeque<(JobId, Need)>,
+                        background: &mut std::collections::VecDeque<(JobId, Need)>,
                         notify_idle: &mut bool| {
                 match job {
-                    Job::Now(need) => now.push_back(need),
-                    Job::Background(need) => background.extend(chunks(&need)),
+                    Job::Now(job, need) => now.push_back((job, need)),
+                    Job::Background(job, need) => {
+                        background.extend(chunks(&need).into_iter().map(|chunk| (job, chunk)));
+                    }
                     Job::NotifyIdle => *notify_idle = true,
                 }
             };
@@ -52,7 +62,7 @@ impl SyncTask {
                 while let Ok(job) = job_rx.try_recv() {
                     take(job, &mut now, &mut background, &mut notify_idle);
                 }
-                let (need, foreground) = match (now.pop_front(), background.pop_front()) {
+                let ((job, need), foreground) = match (now.pop_front(), background.pop_front()) {
                     (Some(need), back) => {
                         if let Some(back) = back {
                             background.push_front(back);
@@ -107,9 +117,9 @@ impl SyncTask {
                                 if changed.is_ok() {
                                     let snapshot = progress.borrow_and_update().clone();
                                     let _ = event_tx.send(if foreground {
-                                        SyncEvent::Progress(snapshot)
+                                        SyncEvent::Progress(job, snapshot)
                                     } else {
-                                        SyncEvent::BackfillProgress(snapshot)
+                                        SyncEvent::BackfillProgress(job, snapshot)
                                     });
                                 }
                             }
@@ -118,9 +128,9 @@ impl SyncTask {
                 };
                 let failed = result.is_err();
                 let _ = event_tx.send(if foreground {
-                    SyncEvent::Finished(result)
+                    SyncEvent::Finished(job, result)
                 } else {
-                    SyncEvent::BackfillFinished(result)
+                    SyncEvent::BackfillFinished(job, result)
                 });
                 // A refused key or an unreachable API ends the backfill until it is asked again.
                 if failed && !foreground {
@@ -132,18 +142,18 @@ impl SyncTask {
         Self { jobs, events, join }
     }
 
-    /// Asks the task to bring the store up to date for `need`.
-    pub fn request(&self, need: Need) -> Result<(), SyncError> {
+    /// Asks the task to bring the store up to date for `need`; its events carry `job`.
+    pub fn request(&self, job: JobId, need: Need) -> Result<(), SyncError> {
         self.jobs
-            .send(Job::Now(need))
+            .send(Job::Now(job, need))
             .map_err(|_| SyncError::Stopped)
     }
 
     /// Asks the task to fill the store for `need` in the background, newest week first, giving
-    /// way to every [`SyncTask::request`].
-    pub fn backfill(&self, need: Need) -> Result<(), SyncError> {
+    /// way to every [`SyncTask::request`]; the events of each of its chunks carry `job`.
+    pub fn backfill(&self, job: JobId, need: Need) -> Result<(), SyncError> {
         self.jobs
-            .send(Job::Background(need))
+            .send(Job::Background(job, need))
             .map_err(|_| SyncError::Stopped)
     }
 
@@ -161,10 +171,10 @@ impl SyncTask {
         need: Need,
         mut on_event: impl FnMut(&SyncEvent),
     ) -> Result<SyncOutcome, SyncError> {
-        self.request(need)?;
+        self.request(JobId::default(), need)?;
         while let Some(event) = self.events.recv().await {
             on_event(&event);
-            if let SyncEvent::Finished(result) = event {
+            if let SyncEvent::Finished(_, result) = event {
                 return result;
             }
         }
@@ -199,18 +209,12 @@ fn chunks(need: &Need) -> Vec<Need> {
         summaries: false,
         ..need.clone()
     };
-    let mut to = need.to;
-    while to >= need.from {
-        let from = (to - Duration::days(BACKFILL_CHUNK_DAYS - 1)).max(need.from);
+    for (from, end) in spans_back(need.from, next_day(need.to), BACKFILL_CHUNK_DAYS) {
         out.push(Need {
             from,
-            to,
+            to: end.pred_opt().unwrap_or(end),
             ..need.clone()
         });
-        match from.pred_opt() {
-            Some(day) => to = day,
-            None => break,
-        }
     }
     out
 }

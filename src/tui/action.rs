@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::api::ProgressSnapshot;
 use crate::metrics::{Dashboard, RangePreset, cents_to_usd};
 use crate::store::{Activity, Store, StoreError};
+use crate::sync::JobId;
 
 /// The dashboard's tabs, in order (`1`–`6`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -147,10 +148,11 @@ pub enum Action {
     Resize(u16, u16),
     /// Time passes (for the clock, debounced reloads and the refresh interval).
     Tick(DateTime<Utc>),
-    SyncProgress(ProgressSnapshot),
+    /// Progress of a job of the sync task (the job it echoes back).
+    SyncProgress(JobId, ProgressSnapshot),
     /// Progress of a chunk of background backfill (which `r` and the auto-refresh do not wait
     /// for: their sync runs before the next chunk).
-    BackfillProgress(ProgressSnapshot),
+    BackfillProgress(JobId, ProgressSnapshot),
     /// The client's recent requests, for the Status tab.
     RequestLog(Vec<crate::api::RequestRecord>),
     SyncNotice(String),
@@ -158,11 +160,12 @@ pub enum Action {
     OtherSyncing(bool),
     /// A unit of data was stored; the views should reload soon.
     Stored,
-    SyncFinished(SyncResult),
+    /// One need of a job ended.
+    SyncFinished(JobId, SyncResult),
     /// A chunk of background backfill was stored.
-    BackfillDone,
+    BackfillDone(JobId),
     /// A chunk of background backfill failed; the backfill stops until asked again.
-    BackfillFailed(SyncResult),
+    BackfillFailed(JobId, SyncResult),
     DataLoaded(Box<Dashboard>),
     LoadFailed(String),
     TimelineLoaded(Timeline),

@@ -4,10 +4,18 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use super::action::{SyncResult, Tab, Timeline};
+mod developers;
+mod states;
+
+pub use developers::{DeveloperTable, SortColumn};
+pub use states::{JobId, PaneState, Reload, Route, SyncState, Work};
+
+use super::action::{SyncResult, Tab};
 use super::keymap::KeyTable;
-use crate::api::{ProgressSnapshot, RequestRecord};
-use crate::metrics::{CostBasis, Dashboard, Developer, PlanSetting, RangePreset, preset_range};
+use crate::api::RequestRecord;
+use crate::metrics::{
+    CostBasis, Dashboard, Developer, Figures, PersonDays, PlanSetting, RangePreset, preset_range,
+};
 use crate::sync::Coverage;
 
 /// The date range every pane shows (inclusive UTC days).
@@ -45,171 +53,6 @@ pub enum Connection {
     /// The last sync failed for another reason (a server error, a malformed answer); stored
     /// data is shown until a sync works again.
     Failed { cause: String },
-}
-
-/// How the data on screen was loaded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LoadState {
-    Loading,
-    Loaded,
-    /// The last load failed; the previous data (if any) stays on screen.
-    Failed(String),
-}
-
-/// Columns of the Developers table, in their order on screen; it sorts by any shown one (`s`
-/// cycles, `S` reverses). Conversations, rejected and list price are shown on request (`c`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortColumn {
-    Email,
-    Messages,
-    Conversations,
-    Sessions,
-    Commits,
-    PullRequests,
-    LinesAdded,
-    LinesRemoved,
-    Acceptance,
-    Rejected,
-    Cost,
-    ListCost,
-}
-
-impl SortColumn {
-    pub const ALL: [SortColumn; 12] = [
-        SortColumn::Email,
-        SortColumn::Messages,
-        SortColumn::Conversations,
-        SortColumn::Sessions,
-        SortColumn::Commits,
-        SortColumn::PullRequests,
-        SortColumn::LinesAdded,
-        SortColumn::LinesRemoved,
-        SortColumn::Acceptance,
-        SortColumn::Rejected,
-        SortColumn::Cost,
-        SortColumn::ListCost,
-    ];
-
-    /// Whether the column is on screen: the three extra ones only when asked for.
-    pub fn shown(self, more: bool) -> bool {
-        more || !matches!(
-            self,
-            SortColumn::Conversations | SortColumn::Rejected | SortColumn::ListCost
-        )
-    }
-
-    /// The columns on screen, Person first.
-    pub fn on_screen(more: bool) -> impl Iterator<Item = SortColumn> {
-        SortColumn::ALL.into_iter().filter(move |c| c.shown(more))
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            SortColumn::Email => "Person",
-            SortColumn::Messages => "Msgs",
-            SortColumn::Conversations => "Convs",
-            SortColumn::Sessions => "Sessions",
-            SortColumn::Commits => "Commits",
-            SortColumn::PullRequests => "PRs",
-            SortColumn::LinesAdded => "+Lines",
-            SortColumn::LinesRemoved => "-Lines",
-            SortColumn::Acceptance => "Accept%",
-            SortColumn::Rejected => "Rejected",
-            SortColumn::Cost => "Cost",
-            SortColumn::ListCost => "List",
-        }
-    }
-
-    /// The column `s` moves to: the next of `shown` (Person first) after this one in the
-    /// table's order.
-    pub fn next(self, shown: &[SortColumn]) -> SortColumn {
-        let at = |c: SortColumn| SortColumn::ALL.iter().position(|x| *x == c).unwrap_or(0);
-        shown
-            .iter()
-            .copied()
-            .find(|&c| at(c) > at(self))
-            .or_else(|| shown.first().copied())
-            .unwrap_or(SortColumn::Email)
-    }
-
-    /// Orders two people by this column, ascending.
-    pub fn compare(self, a: &Developer, b: &Developer) -> std::cmp::Ordering {
-        match self {
-            SortColumn::Email => a.email.cmp(&b.email),
-            SortColumn::Messages => a.messages.cmp(&b.messages),
-            SortColumn::Conversations => a.conversations.cmp(&b.conversations),
-            SortColumn::Sessions => a.claude_code_sessions.cmp(&b.claude_code_sessions),
-            SortColumn::Commits => a.commits.cmp(&b.commits),
-            SortColumn::PullRequests => a.pull_requests.cmp(&b.pull_requests),
-            SortColumn::LinesAdded => a.lines_added.cmp(&b.lines_added),
-            SortColumn::LinesRemoved => a.lines_removed.cmp(&b.lines_removed),
-            SortColumn::Acceptance => a.acceptance_rate().cmp(&b.acceptance_rate()),
-            SortColumn::Rejected => a.tool_rejected.cmp(&b.tool_rejected),
-            SortColumn::Cost => a.cost_usd.cmp(&b.cost_usd),
-            SortColumn::ListCost => a.list_cost_usd.cmp(&b.list_cost_usd),
-        }
-        .then_with(|| a.email.cmp(&b.email))
-    }
-}
-
-/// The Developers table: sort, filter, selection and scroll, plus the row order they produce.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeveloperTable {
-    pub sort: SortColumn,
-    pub descending: bool,
-    pub filter: String,
-    /// True while `/` input is open.
-    pub filtering: bool,
-    /// Index into `rows` of the highlighted person.
-    pub selected: usize,
-    /// First row drawn.
-    pub offset: usize,
-    /// Indices into the dashboard's developers, filtered and sorted — computed in `update`,
-    /// never while drawing.
-    pub rows: Vec<usize>,
-    /// Conversations, rejected and list price shown too (`c`).
-    pub more_columns: bool,
-}
-
-impl Default for DeveloperTable {
-    fn default() -> Self {
-        Self {
-            sort: SortColumn::Cost,
-            descending: true,
-            filter: String::new(),
-            filtering: false,
-            selected: 0,
-            offset: 0,
-            rows: Vec::new(),
-            more_columns: false,
-        }
-    }
-}
-
-impl DeveloperTable {
-    /// Recomputes the row order after the data, the sort or the filter changed, keeping the
-    /// same person highlighted when they are still listed.
-    pub fn rebuild(&mut self, people: &[Developer]) {
-        let keep = self
-            .rows
-            .get(self.selected)
-            .and_then(|&i| people.get(i))
-            .map(|d| d.user_id.clone());
-        let needle = self.filter.to_lowercase();
-        let mut rows: Vec<usize> = (0..people.len())
-            .filter(|&i| needle.is_empty() || people[i].email.to_lowercase().contains(&needle))
-            .collect();
-        let (sort, descending) = (self.sort, self.descending);
-        rows.sort_by(|&a, &b| {
-            let order = sort.compare(&people[a], &people[b]);
-            if descending { order.reverse() } else { order }
-        });
-        self.rows = rows;
-        self.selected = keep
-            .and_then(|id| self.rows.iter().position(|&i| people[i].user_id == id))
-            .unwrap_or(0)
-            .min(self.rows.len().saturating_sub(1));
-    }
 }
 
 /// Where the lists other than the Developers table are: the highlighted row of Cost by
@@ -252,10 +95,10 @@ pub enum Overlay {
     Messages {
         scroll: usize,
     },
-    /// One person's daily timeline; `timeline` arrives from the store shortly after opening.
+    /// One person's daily timeline; its days arrive from the store shortly after opening.
     Detail {
         user_id: String,
-        timeline: Option<Timeline>,
+        timeline: PaneState<PersonDays>,
     },
 }
 
@@ -278,17 +121,13 @@ pub struct Model {
     pub tab: Tab,
     pub range: DateRange,
     pub now: DateTime<Utc>,
-    /// The last good figures; a failed load or sync never clears them.
-    pub data: Option<Box<Dashboard>>,
-    pub load: LoadState,
+    /// The range's figures; a failed load or sync never clears the last good ones.
+    pub dashboard: PaneState<Box<Dashboard>>,
+    /// Totals, rates and rankings of the figures on screen, computed when they arrived.
+    pub figures: Figures,
     pub connection: Connection,
-    /// A sync of what the screen needs is running (`r` waits for it).
-    pub syncing: bool,
-    /// A chunk of background backfill is running (shown as syncing; `r` does not wait for it).
-    pub backfilling: bool,
-    /// Another topogy is syncing this organization: this one shows its results meanwhile.
-    pub other_syncing: bool,
-    pub progress: ProgressSnapshot,
+    /// What the sync task does for this dashboard.
+    pub sync: SyncState,
     pub last_sync: Option<(DateTime<Utc>, SyncResult)>,
     /// The coverage the last sync reported for the current range.
     pub coverage: Option<Coverage>,
@@ -300,15 +139,12 @@ pub struct Model {
     pub notices: Vec<String>,
     /// Every message and failure of this run, oldest first (`m` shows it).
     pub messages: Vec<LogEntry>,
-    /// When the sync's current wait ends: the status bar counts down to it on every tick.
-    pub wait_until: Option<DateTime<Utc>>,
     pub requests: Vec<RequestRecord>,
     /// Terminal size in cells.
     pub size: (u16, u16),
     pub quit: bool,
-    /// A unit was stored since the last load.
-    pub dirty: bool,
-    pub last_load: Option<DateTime<Utc>>,
+    /// Re-reads of the store while a sync writes to it.
+    pub reload: Reload,
     pub refresh_every: Duration,
     /// Describes where the figures come from: "simulator (--demo)" or the API's base URL.
     pub source: String,
@@ -335,13 +171,10 @@ impl Model {
             tab: Tab::Overview,
             range,
             now,
-            data: None,
-            load: LoadState::Loading,
+            dashboard: PaneState::Idle,
+            figures: Figures::default(),
             connection: Connection::Starting,
-            syncing: false,
-            backfilling: false,
-            other_syncing: false,
-            progress: ProgressSnapshot::default(),
+            sync: SyncState::default(),
             last_sync: None,
             coverage: None,
             developers: DeveloperTable::default(),
@@ -350,12 +183,10 @@ impl Model {
             flash: None,
             notices: Vec::new(),
             messages: Vec::new(),
-            wait_until: None,
             requests: Vec::new(),
             size: (80, 24),
             quit: false,
-            dirty: false,
-            last_load: None,
+            reload: Reload::default(),
             refresh_every: Duration::minutes(15),
             source: String::new(),
             key_source: String::new(),
@@ -368,17 +199,20 @@ impl Model {
         }
     }
 
+    /// The figures on screen: the range's, or the last good ones while loading or after a
+    /// failure.
+    pub fn data(&self) -> Option<&Dashboard> {
+        self.dashboard.data().map(|d| &**d)
+    }
+
     /// What the cost figures are: the config's `plan`, else the heuristic over the data.
     pub fn cost_basis(&self) -> CostBasis {
-        CostBasis::decide(self.plan, self.data.as_ref().and_then(|d| d.plan_evidence))
+        CostBasis::decide(self.plan, self.data().and_then(|d| d.plan_evidence))
     }
 
     /// The people of the Developers table in display order.
     pub fn visible_developers(&self) -> impl Iterator<Item = &Developer> {
-        let people = self
-            .data
-            .as_ref()
-            .map_or(&[][..], |d| d.developers.as_slice());
+        let people = self.data().map_or(&[][..], |d| d.developers.as_slice());
         self.developers
             .rows
             .iter()
@@ -406,23 +240,15 @@ impl Model {
     /// The sync's current wait in words, counted down from its deadline to `now` (the
     /// snapshot's own figure is only how long it was when the wait began).
     pub fn wait_text(&self) -> String {
-        let left = self
-            .wait_until
-            .map(|until| until - self.now)
-            .filter(|left| *left > Duration::zero());
-        ProgressSnapshot {
-            waiting: left.map(|d| d.to_std().unwrap_or_default()),
-            ..self.progress.clone()
-        }
-        .wait_text()
+        self.sync.wait_text(self.now)
+    }
+
+    /// Whether anything is syncing: what the screen needs, a person's cost, a backfill chunk.
+    pub fn busy(&self) -> bool {
+        self.sync.busy()
     }
 
     /// Requests started in the last minute, against the budget.
-    /// Whether anything is syncing: what the screen needs, or a chunk of backfill.
-    pub fn busy(&self) -> bool {
-        self.syncing || self.backfilling
-    }
-
     pub fn budget_in_use(&self) -> usize {
         let since = self.now - Duration::minutes(1);
         self.requests.iter().filter(|r| r.at > since).count()
@@ -430,22 +256,18 @@ impl Model {
 
     /// The people with a cost in the range, most expensive first: Cost's "By person".
     pub fn cost_ranking(&self) -> Vec<&Developer> {
-        let people = self
-            .data
-            .as_ref()
-            .map_or(&[][..], |d| d.developers.as_slice());
-        let mut ranked: Vec<&Developer> = people.iter().filter(|d| !d.cost_usd.is_zero()).collect();
-        ranked.sort_by(|a, b| {
-            b.cost_usd
-                .cmp(&a.cost_usd)
-                .then_with(|| a.email.cmp(&b.email))
-        });
-        ranked
+        self.ranked(&self.figures.cost_ranking).collect()
+    }
+
+    /// The people of a ranking of [`Model::figures`], in its order.
+    pub fn ranked<'m>(&'m self, ranking: &'m [usize]) -> impl Iterator<Item = &'m Developer> {
+        let people = self.data().map_or(&[][..], |d| d.developers.as_slice());
+        ranking.iter().filter_map(move |&i| people.get(i))
     }
 
     /// The highlighted person, if any.
     pub fn selected_developer(&self) -> Option<&Developer> {
-        let people = &self.data.as_ref()?.developers;
-        people.get(*self.developers.rows.get(self.developers.selected)?)
+        let people = &self.data()?.developers;
+        people.get(*self.developers.rows.get(self.developers.selected())?)
     }
 }

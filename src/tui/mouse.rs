@@ -28,11 +28,11 @@ pub fn action_for(model: &Model, event: MouseEvent) -> Option<Action> {
         {
             let row = usize::from(event.row.checked_sub(FIRST_ROW)?);
             let t = &model.developers;
-            let index = t.offset + row;
+            let index = t.offset() + row;
             if row >= table_height(model.size) || index >= t.rows.len() {
                 return None;
             }
-            Some(if index == t.selected {
+            Some(if index == t.selected() {
                 Action::Confirm
             } else {
                 Action::Select(index)

@@ -8,13 +8,13 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::action::Action;
 use super::wizard::{Failure, KeyCommand, StoreFailure, Stored, WizardAction};
 use crate::api::{Client, RequestRecord};
-use crate::cli::GlobalArgs;
 use crate::context::{Context, ContextError, Endpoint, profile_dir, resolve_key};
 use crate::credentials::{self, ApiKey, KeySource, Resolved, display_path, storage};
 use crate::diagnose;
+use crate::settings::Settings;
 use crate::sim::SimHandle;
 use crate::store::{Location, OpenNotice, OrgStores};
-use crate::sync::{Need, SyncEvent, SyncOptions, SyncTask};
+use crate::sync::{JobId, Need, SyncEvent, SyncOptions, SyncTask};
 
 /// One sync task with its client, for one key.
 struct Session {
@@ -26,7 +26,7 @@ struct Session {
 
 /// The sync session (if a key is known) and what is needed to start another.
 pub struct Sessions {
-    global: GlobalArgs,
+    settings: Settings,
     base_url: String,
     /// Kept alive for the whole run under `--demo`.
     simulator: Option<SimHandle>,
@@ -37,9 +37,9 @@ pub struct Sessions {
 
 impl Sessions {
     /// No session yet; `endpoint` is where every session (and every probe) goes.
-    pub fn new(global: &GlobalArgs, endpoint: Endpoint) -> Sessions {
+    pub fn new(settings: &Settings, endpoint: Endpoint) -> Sessions {
         Sessions {
-            global: global.clone(),
+            settings: settings.clone(),
             base_url: endpoint.base_url,
             simulator: endpoint.simulator,
             current: None,
@@ -71,8 +71,13 @@ impl Sessions {
             base_url: self.base_url.clone(),
             simulator: None,
         };
-        let context =
-            Context::with_key(&self.global, SyncOptions::default(), endpoint, key, source)?;
+        let context = Context::with_key(
+            &self.settings,
+            SyncOptions::default(),
+            endpoint,
+            key,
+            source,
+        )?;
         let client = context.syncer.client().clone();
         self.store = context.syncer.store().location().cloned();
         self.current = Some(Session {
@@ -99,7 +104,7 @@ impl Sessions {
     fn describe(&self, source: KeySource, fingerprint: &str) -> String {
         match source {
             KeySource::Demo => source.to_string(),
-            KeySource::KeyFile => storage::key_file_path(&self.global.profile).map_or_else(
+            KeySource::KeyFile => storage::key_file_path(&self.settings.key_profile).map_or_else(
                 |_| format!("{source} · {fingerprint}"),
                 |p| format!("{source} {} · {fingerprint}", display_path(&p)),
             ),
@@ -119,16 +124,16 @@ impl Sessions {
     }
 
     /// Asks the running session for `need` (nothing happens without a key).
-    pub fn request(&self, need: Need) {
+    pub fn request(&self, job: JobId, need: Need) {
         if let Some(session) = &self.current {
-            let _ = session.task.request(need);
+            let _ = session.task.request(job, need);
         }
     }
 
     /// Asks the running session to backfill `need` while nothing else waits.
-    pub fn backfill(&self, need: Need) {
+    pub fn backfill(&self, job: JobId, need: Need) {
         if let Some(session) = &self.current {
-            let _ = session.task.backfill(need);
+            let _ = session.task.backfill(job, need);
         }
     }
 
@@ -152,35 +157,35 @@ impl Sessions {
     /// Runs `topogy doctor`'s checks for this profile off the UI task and sends back its
     /// report (redacted, as for a support ticket) to copy.
     pub fn doctor_report(&self, done: &UnboundedSender<Action>) {
-        let (done, mut global) = (done.clone(), self.global.clone());
+        let (done, mut settings) = (done.clone(), self.settings.clone());
         let base_url = self.base_url.clone();
         // The key the dashboard runs with; standard input was read once, at the start.
         let key = match &self.current {
             Some(session) => Ok(session.key.clone()),
             None => {
-                global.key_stdin = false;
-                resolve_key(&global)
+                settings.key_stdin = false;
+                resolve_key(&settings)
             }
         };
         tokio::spawn(async move {
-            let report = diagnose::examine_with(&global, &base_url, key).await;
+            let report = diagnose::examine_with(&settings, &base_url, key).await;
             let _ = done.send(Action::ReportReady(report.to_text()));
         });
     }
 
     pub fn run(&mut self, command: KeyCommand, done: &UnboundedSender<Action>) {
         let done = done.clone();
-        let profile = self.global.profile.clone();
+        let profile = self.settings.key_profile.clone();
         match command {
             KeyCommand::Verify {
                 attempt,
                 key,
                 findings,
             } => {
-                let client = diagnose::client(&self.global, &self.base_url, key);
-                let stores = profile_dir(&self.global)
+                let client = diagnose::client(&self.settings, &self.base_url, key);
+                let stores = profile_dir(&self.settings)
                     .ok()
-                    .map(|dir| OrgStores::new(dir).shared(self.global.store.clone()));
+                    .map(|dir| OrgStores::new(dir).shared(self.settings.store.clone()));
                 tokio::spawn(async move {
                     let mut result = match client {
                         Ok(client) => diagnose::identify(&client, Utc::now().date_naive()).await,

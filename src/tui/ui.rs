@@ -78,7 +78,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame) {
             );
         }
         Some(Overlay::Detail { user_id, timeline }) => {
-            detail::render(model, theme, frame, body, user_id, timeline.as_ref());
+            detail::render(model, theme, frame, body, user_id, timeline.data());
         }
         None => {}
     }
@@ -188,7 +188,7 @@ fn tab_bar_spans(model: &Model, theme: &Theme, width: usize) -> Vec<Span<'static
 
 /// The connection state in words, for the status bar and the Status tab.
 pub fn connection_text(model: &Model) -> (String, bool) {
-    let through = model.data.as_ref().and_then(|d| d.engagement_through);
+    let through = model.data().and_then(|d| d.engagement_through);
     let held = |prefix: &str| {
         through.map_or_else(
             || "no stored data yet".to_owned(),
@@ -223,10 +223,10 @@ fn status_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         format!(" {state} "),
         if alarming { theme.bad } else { theme.good },
     );
-    let p = &model.progress;
+    let p = &model.sync.progress;
     let syncing = |explain: bool| {
         model.busy().then(|| {
-            if model.other_syncing {
+            if model.sync.elsewhere {
                 let text = "· another topogy is syncing: showing its results";
                 return Span::styled(text, theme.warn);
             }
@@ -344,10 +344,11 @@ mod tests {
             connection_text(&m).0,
             "offline — no stored data yet; m: why"
         );
-        m.data = Some(Box::new(Dashboard {
+        let data = Dashboard {
             engagement_through: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
             ..Dashboard::default()
-        }));
+        };
+        m.dashboard.loaded(Box::new(data), m.now);
         assert_eq!(
             connection_text(&m).0,
             "offline — data through 2026-11-23; m: why"

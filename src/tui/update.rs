@@ -10,24 +10,26 @@ use clipboard::{copy, copy_report, report_ready};
 
 use lists::{clamp_scroll, move_selection};
 pub(crate) use range::{backfill_command, sync_commands};
-use range::{backfill_failed, refresh, set_range, sync_finished};
+use range::{backfill_failed, refresh, set_range, sync_finished, tick};
 pub use range::{needs, parse_range};
 
 use std::path::PathBuf;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 
 use super::action::{Action, Tab};
-use super::model::{Connection, DateRange, LoadState, Model, Overlay};
+use super::model::{Connection, DateRange, JobId, Model, Overlay, PaneState};
+use crate::metrics::PersonDays;
 use crate::sync::{Coverage, Need};
 
 /// Work `update` asks the app loop to do off the UI task.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    /// Bring the store up to date for a need (the background sync task).
-    Sync(Need),
+    /// Bring the store up to date for a need (the background sync task), as part of a job
+    /// whose id the task's events carry back.
+    Sync(JobId, Need),
     /// Fill the store with every day the API still serves, in the background.
-    Backfill(Need),
+    Backfill(JobId, Need),
     /// Recompute the dashboard's figures from the store.
     Load {
         from: NaiveDate,
@@ -94,7 +96,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
         Action::PageDown => move_selection(model, table_height(model.size) as isize),
         Action::Top => move_selection(model, isize::MIN / 2),
         Action::Select(index) => {
-            let by = index as isize - model.developers.selected as isize;
+            let by = index as isize - model.developers.selected() as isize;
             move_selection(model, by);
         }
         Action::Copy => return copy(model),
@@ -168,13 +170,14 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
             clamp_scroll(model);
         }
         Action::Tick(now) => return tick(model, now),
-        Action::SyncProgress(p) => {
-            model.syncing = true;
-            progress(model, p);
+        Action::SyncProgress(job, p) => {
+            // A superseded job's requests were made all the same: the counts stay true.
+            model.sync.progressed(job);
+            model.sync.report(p, model.now);
         }
-        Action::BackfillProgress(p) => {
-            model.backfilling = true;
-            progress(model, p);
+        Action::BackfillProgress(job, p) => {
+            model.sync.backfill_progressed(job);
+            model.sync.report(p, model.now);
         }
         Action::RequestLog(requests) => {
             // An answer from the API is a definite answer: no longer "connecting".
@@ -193,16 +196,15 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
                 model.notices.remove(0);
             }
         }
-        Action::OtherSyncing(elsewhere) => model.other_syncing = elsewhere,
-        Action::BackfillFailed(result) => return backfill_failed(model, result),
-        Action::BackfillDone => {
-            model.backfilling = false;
-            model.progress.waiting = None;
-            model.wait_until = None;
-            model.dirty = true;
+        Action::OtherSyncing(elsewhere) => model.sync.elsewhere = elsewhere,
+        Action::BackfillFailed(_, result) => return backfill_failed(model, result),
+        Action::BackfillDone(job) => {
+            model.sync.backfill_chunk_done(job);
+            model.sync.wait_over();
+            model.reload.stored();
         }
         Action::Stored => {
-            model.dirty = true;
+            model.reload.stored();
             // An open timeline picks up its person's days as they arrive.
             if let Some(Overlay::Detail { user_id, .. }) = &model.overlay {
                 return vec![Command::LoadTimeline {
@@ -212,27 +214,29 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
                 }];
             }
         }
-        Action::SyncFinished(result) => return sync_finished(model, result),
+        Action::SyncFinished(job, result) => return sync_finished(model, job, result),
         Action::DataLoaded(data) => {
             if data.from == model.range.from && data.to == model.range.to {
-                model.data = Some(data);
-                model.load = LoadState::Loaded;
-                model.last_load = Some(model.now);
+                model.figures = crate::metrics::Figures::of(&data);
+                model.dashboard.loaded(data, model.now);
+                model.reload.answered(model.now);
                 rebuild(model);
             }
         }
         Action::LoadFailed(message) => {
             model.log(format!("reading the store failed: {message}"), true);
-            model.load = LoadState::Failed(message);
+            model.dashboard.failed(message);
         }
         Action::TimelineLoaded(timeline) => {
             if let Some(Overlay::Detail {
                 user_id,
-                timeline: slot,
+                timeline: pane,
             }) = &mut model.overlay
                 && *user_id == timeline.user_id
             {
-                *slot = Some(timeline);
+                let (from, to) = (model.range.from, model.range.to);
+                let days = PersonDays::assemble(&timeline.days, &timeline.cost, from, to);
+                pane.loaded(days, model.now);
             }
         }
         Action::Exported(result) => {
@@ -248,8 +252,8 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Command> {
 
 fn rebuild(model: &mut Model) {
     let people = model
-        .data
-        .as_ref()
+        .dashboard
+        .data()
         .map_or(&[][..], |d| d.developers.as_slice());
     model.developers.rebuild(people);
     clamp_scroll(model);
@@ -308,7 +312,7 @@ fn confirm(model: &mut Model) -> Vec<Command> {
         model.lists.timeline = 0;
         model.overlay = Some(Overlay::Detail {
             user_id: user_id.clone(),
-            timeline: None,
+            timeline: PaneState::Loading { last_good: None },
         });
         let mut commands = vec![Command::LoadTimeline {
             user_id: user_id.clone(),
@@ -317,11 +321,10 @@ fn confirm(model: &mut Model) -> Vec<Command> {
         }];
         // Cost per day per person is fetched on demand: one small request per month.
         if !matches!(model.connection, Connection::Rejected { .. }) {
-            commands.push(Command::Sync(Need::person(
-                &user_id,
-                model.range.from,
-                model.range.to,
-            )));
+            commands.push(Command::Sync(
+                model.sync.start_person(),
+                Need::person(&user_id, model.range.from, model.range.to),
+            ));
         }
         return commands;
     }
@@ -346,49 +349,6 @@ fn back(model: &mut Model) {
         model.developers.filter.clear();
         rebuild(model);
     }
-}
-
-/// The requests done and planned of whatever runs; the wait counts down from its deadline on
-/// every tick.
-fn progress(model: &mut Model, p: crate::api::ProgressSnapshot) {
-    model.wait_until = p
-        .waiting
-        .and_then(|w| Duration::from_std(w).ok())
-        .map(|w| model.now + w);
-    model.progress = p;
-}
-
-fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
-    model.now = now;
-    if model
-        .flash
-        .as_ref()
-        .is_some_and(|(_, at)| now - *at > Duration::seconds(FLASH_SECONDS))
-    {
-        model.flash = None;
-    }
-    let mut commands = Vec::new();
-    if model.dirty
-        && model
-            .last_load
-            .is_none_or(|at| now - at >= Duration::milliseconds(RELOAD_EVERY_MS))
-    {
-        model.dirty = false;
-        model.last_load = Some(now);
-        commands.push(load_command(model));
-    }
-    let due = model
-        .last_sync
-        .as_ref()
-        .is_some_and(|(at, _)| now - *at >= model.refresh_every);
-    // A running backfill does not hold the refresh back; it is not asked for twice.
-    if due && !model.syncing {
-        commands.extend(sync_commands(model));
-        if !model.backfilling {
-            commands.extend(backfill_command(model));
-        }
-    }
-    commands
 }
 
 /// Re-reads the current range from the store.

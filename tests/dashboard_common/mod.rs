@@ -13,7 +13,7 @@ use topogy::credentials::{ApiKey, KeySource};
 use topogy::metrics::Dashboard;
 use topogy::sim::{self, SimConfig, SimHandle, Variant};
 use topogy::store::Store;
-use topogy::sync::{Clock, Coverage, Need, SyncOptions, SyncOutcome, Syncer};
+use topogy::sync::{Clock, Coverage, JobId, Need, SyncOptions, SyncOutcome, Syncer};
 use topogy::tui::action::{Action, SyncResult};
 use topogy::tui::model::{DateRange, Model};
 use topogy::tui::ui::{self, Theme};
@@ -134,9 +134,9 @@ pub fn loaded_model(
     update(&mut model, Action::DataLoaded(Box::new(dashboard)));
     update(
         &mut model,
-        Action::SyncFinished(SyncResult::Done { requests, coverage }),
+        Action::SyncFinished(JobId::default(), SyncResult::Done { requests, coverage }),
     );
-    model.progress = ProgressSnapshot {
+    model.sync.progress = ProgressSnapshot {
         done: requests,
         planned: requests,
         last_status: Some(200),

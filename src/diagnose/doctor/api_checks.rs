@@ -1,26 +1,20 @@
 //! doctor's checks against the API: one probe of each endpoint family and the rate-limit
 //! headroom, with the refused-key checklist where it applies.
 
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 
 use crate::api::{ApiError, Client, ProbeOutcome};
 use crate::credentials::{self, Resolved};
-use crate::diagnose::checklist::{self, checklist};
+use crate::days::midnight;
+use crate::diagnose::checklist;
 use crate::diagnose::{Check, CheckStatus};
 use crate::exit::ExitCode;
-
-pub(super) fn midnight(day: NaiveDate) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&day.and_time(NaiveTime::MIN))
-}
 
 /// Fails `check` with `error`, adding the refused-key checklist when it applies.
 pub(super) fn fail_with(check: &mut Check, error: &ApiError, findings: &[credentials::Finding]) {
     check.fail(error, error.exit_code());
     if checklist::applies_to(error) {
-        check.fixes = checklist(Some(error), findings)
-            .into_iter()
-            .map(|i| format!("[{}] {}: {}", i.verdict.mark(), i.step.title(), i.note))
-            .collect();
+        check.fixes = checklist::as_fixes(Some(error), findings);
     }
     check.summary = match error.status() {
         Some(status) => format!("HTTP {status}: {}", error.cause()),

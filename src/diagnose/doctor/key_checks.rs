@@ -1,11 +1,11 @@
 //! doctor's local checks: where the key comes from, how it is kept, and its shape.
 
-use crate::cli::GlobalArgs;
 use crate::credentials::{KeyError, Resolved, Severity, storage};
-use crate::diagnose::checklist::checklist;
+use crate::diagnose::checklist;
 use crate::diagnose::key_file::{KeyFile, describe_key_file};
 use crate::diagnose::{Check, CheckStatus};
 use crate::exit::ExitCode;
+use crate::settings::Settings;
 
 pub(super) fn key_check(resolved: &Result<Resolved, KeyError>) -> Check {
     match resolved {
@@ -42,8 +42,8 @@ pub(super) fn key_check(resolved: &Result<Resolved, KeyError>) -> Check {
     }
 }
 
-pub(super) fn storage_check(global: &GlobalArgs) -> Check {
-    if global.demo {
+pub(super) fn storage_check(settings: &Settings) -> Check {
+    if settings.demo {
         return Check::pass(
             "key_storage",
             "Key storage",
@@ -54,7 +54,7 @@ pub(super) fn storage_check(global: &GlobalArgs) -> Check {
         Ok(()) => "OS keychain available".to_owned(),
         Err(reason) => format!("no OS keychain ({reason})"),
     };
-    let file = match storage::key_file_path(&global.profile) {
+    let file = match storage::key_file_path(&settings.key_profile) {
         Ok(path) => describe_key_file(&path),
         Err(e) => KeyFile::Unknown(e.to_string()),
     };
@@ -96,10 +96,7 @@ pub(super) fn shape_check(key: Option<&Resolved>) -> Check {
             Severity::Blocking => {
                 check.status = CheckStatus::Fail;
                 check.exit_code = ExitCode::KeyRejected;
-                check.fixes = checklist(None, &resolved.findings)
-                    .into_iter()
-                    .map(|i| format!("[{}] {}: {}", i.verdict.mark(), i.step.title(), i.note))
-                    .collect();
+                check.fixes = checklist::as_fixes(None, &resolved.findings);
             }
         }
     }

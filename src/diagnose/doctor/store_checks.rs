@@ -2,18 +2,18 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::cli::GlobalArgs;
 use crate::context::profile_dir;
 use crate::credentials::display_path;
 use crate::diagnose::{Check, CheckStatus};
 use crate::exit::ExitCode;
+use crate::settings::Settings;
 use crate::store::{Integrity, OrgStores, Store};
 
 /// What the local store holds, per dataset: (label, last day held).
 pub(super) type Held = Vec<(&'static str, NaiveDate)>;
 
-pub(super) fn store_check(global: &GlobalArgs) -> (Check, Held) {
-    let Ok(dir) = profile_dir(global) else {
+pub(super) fn store_check(settings: &Settings) -> (Check, Held) {
+    let Ok(dir) = profile_dir(settings) else {
         let mut check = Check::skip("store", "Local store", "no data directory");
         check.status = CheckStatus::Warn;
         return (check, Vec::new());

@@ -101,7 +101,7 @@ CREATE TABLE unattributed_cost_day (
     amount TEXT COLLATE "C" NOT NULL, list_amount TEXT COLLATE "C" NOT NULL
 );
 CREATE TABLE user_month (
-    month TEXT COLLATE "C" NOT NULL, user_id TEXT COLLATE "C" NOT NULL,
+    month TEXT COLLATE "C" NOT NULL, user_id TEXT COLLATE "C" NOT NULL, days BIGINT NOT NULL,
     email_date TEXT COLLATE "C" NOT NULL, email TEXT COLLATE "C" NOT NULL,
     messages BIGINT NOT NULL, conversations BIGINT NOT NULL, sessions BIGINT NOT NULL,
     commits BIGINT NOT NULL, pull_requests BIGINT NOT NULL,

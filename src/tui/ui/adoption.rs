@@ -21,7 +21,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Length(1),
     ]));
     frame.render_widget(Paragraph::new(freshness(model, theme, false)), foot);
-    let Some(data) = model.data.as_ref() else {
+    let Some(data) = model.data() else {
         frame.render_widget(block("Adoption", theme), lists);
         return;
     };

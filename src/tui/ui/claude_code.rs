@@ -18,7 +18,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Length(1),
     ]));
     frame.render_widget(Paragraph::new(freshness(model, theme, false)), foot);
-    let Some(data) = model.data.as_ref() else {
+    let Some(data) = model.data() else {
         frame.render_widget(block("Claude Code", theme), charts);
         return;
     };
@@ -26,23 +26,16 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
         Constraint::Fill(1),
     ]));
-    let series = |f: fn(&crate::metrics::Day) -> Option<u64>| -> Vec<(f64, f64)> {
-        data.days
-            .iter()
-            .enumerate()
-            .filter_map(|(i, d)| f(d).map(|v| (i as f64, v as f64)))
-            .collect()
-    };
-    let commits = series(|d| d.commits);
-    let prs = series(|d| d.pull_requests);
-    let added = series(|d| d.lines_added);
-    let removed = series(|d| d.lines_removed);
+    let per_day = &model.figures.code_per_day;
     chart(
         frame,
         theme,
         left,
         "Commits and PRs per day",
-        &[("commits", &commits, true), ("PRs", &prs, false)],
+        &[
+            ("commits", &per_day.commits, true),
+            ("PRs", &per_day.pull_requests, false),
+        ],
         &data.days,
     );
     chart(
@@ -50,7 +43,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         theme,
         right,
         "Lines added and removed per day",
-        &[("added", &added, true), ("removed", &removed, false)],
+        &[
+            ("added", &per_day.lines_added, true),
+            ("removed", &per_day.lines_removed, false),
+        ],
         &data.days,
     );
 
@@ -59,14 +55,14 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
         Constraint::Fill(1),
     ]));
+    let figures = &model.figures;
     leaderboard(
         frame,
         theme,
         model.lists.leaders,
         a,
         "Top by commits",
-        &data.developers,
-        |d| d.commits,
+        model.ranked(&figures.by_commits).collect(),
         |d| count(d.commits),
     );
     leaderboard(
@@ -75,8 +71,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         model.lists.leaders,
         b,
         "Top by lines added",
-        &data.developers,
-        |d| d.lines_added,
+        model.ranked(&figures.by_lines_added).collect(),
         |d| count(d.lines_added),
     );
     leaderboard(
@@ -85,8 +80,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         model.lists.leaders,
         c,
         "Top by sessions",
-        &data.developers,
-        |d| d.claude_code_sessions,
+        model.ranked(&figures.by_sessions).collect(),
         |d| {
             format!(
                 "{} · {}",
@@ -164,21 +158,17 @@ fn chart(
     frame.render_widget(chart, plot);
 }
 
-/// The people with the most of something, the values right-aligned in a column as wide as
-/// the widest one shown.
-#[allow(clippy::too_many_arguments)] // a board: where, what, how it ranks and shows
+/// The people with the most of something (`ranked`, most first), the values right-aligned in
+/// a column as wide as the widest one shown.
 fn leaderboard(
     frame: &mut Frame,
     theme: &Theme,
     position: usize,
     area: Rect,
     title: &str,
-    people: &[Developer],
-    key: fn(&Developer) -> u64,
+    ranked: Vec<&Developer>,
     show: impl Fn(&Developer) -> String,
 ) {
-    let mut ranked: Vec<&Developer> = people.iter().filter(|d| key(d) > 0).collect();
-    ranked.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.email.cmp(&b.email)));
     let height = usize::from(area.height.saturating_sub(2));
     let at = position.min(ranked.len().saturating_sub(1));
     let first = first_shown(at, height, ranked.len());

@@ -7,10 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Cell, Paragraph, Row, Table};
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 
 use super::Theme;
 use super::widgets::{block, clip, fit, freshness, money, money_short, number, wrap_words};
+use crate::metrics::bar_cents;
 use crate::metrics::periods::{self, Period};
 use crate::tui::model::{Model, first_shown, position_text};
 
@@ -32,7 +32,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Length(1),
     ]));
     frame.render_widget(Paragraph::new(freshness(model, theme, true)), foot);
-    let Some(data) = model.data.as_ref() else {
+    let Some(data) = model.data() else {
         frame.render_widget(block("Cost", theme), head);
         return;
     };
@@ -72,7 +72,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     ]);
     frame.render_widget(Paragraph::new(lines).block(block("Cost", theme)), head);
 
-    paid_chart(data, theme, frame, chart);
+    paid_chart(data, model.figures.paid_total, theme, frame, chart);
 
     let [people, models] = tables.layout(&Layout::horizontal([
         Constraint::Fill(1),
@@ -217,14 +217,15 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 /// Paid per bar over the whole range with a scale: a bar a day when the days fit, else a week,
 /// else a month; bars thin (without labels) before the period grows.
-fn paid_chart(data: &crate::metrics::Dashboard, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn paid_chart(
+    data: &crate::metrics::Dashboard,
+    total: Decimal,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let series: Vec<_> = data.days.iter().map(|d| (d.date, d.cost_usd)).collect();
-    let cents = |usd: Option<Decimal>| {
-        usd.and_then(|c| (c * Decimal::ONE_HUNDRED).round().to_u64())
-            .unwrap_or(0)
-    };
     // The scale is as wide as the range's total, which no bar exceeds.
-    let total: Decimal = series.iter().filter_map(|d| d.1).sum();
     let axis_w = u16::try_from(money_short(total).chars().count() + 1).unwrap_or(u16::MAX);
     let plot_w = usize::from(area.width.saturating_sub(2 + axis_w));
     let room = |width: usize, gap: usize| (plot_w + gap) / (width + gap);
@@ -252,7 +253,7 @@ fn paid_chart(data: &crate::metrics::Dashboard, theme: &Theme, frame: &mut Frame
         .iter()
         .map(|b| {
             let bar = Bar::default()
-                .value(cents(b.total))
+                .value(bar_cents(b.total))
                 .text_value(String::new())
                 .style(theme.series);
             if labelled {
@@ -295,7 +296,7 @@ fn paid_chart(data: &crate::metrics::Dashboard, theme: &Theme, frame: &mut Frame
         BarChart::default()
             .bar_width(u16::try_from(width).unwrap_or(1))
             .bar_gap(u16::try_from(gap).unwrap_or(0))
-            .max(cents(peak).max(1))
+            .max(bar_cents(peak).max(1))
             .data(BarGroup::default().bars(&bars)),
         plot,
     );

@@ -1,18 +1,14 @@
 //! One person's daily timeline (Enter on the Developers tab): totals, a chart, the days.
 
-use std::collections::BTreeMap;
-
-use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Sparkline, Table};
-use rust_decimal::Decimal;
 
 use super::widgets::{block, count, counted, money, number, percent};
 use super::{Theme, clear};
+use crate::metrics::PersonDays;
 use crate::store::Activity;
-use crate::tui::action::Timeline;
 use crate::tui::model::{Model, first_shown, position_text};
 
 pub fn render(
@@ -21,15 +17,21 @@ pub fn render(
     frame: &mut Frame,
     area: Rect,
     user_id: &str,
-    timeline: Option<&Timeline>,
+    timeline: Option<&PersonDays>,
 ) {
     let person = model
-        .data
-        .as_ref()
+        .data()
         .and_then(|d| d.developers.iter().find(|p| p.user_id == user_id));
     let title = person.map_or(user_id, |p| p.email.as_str());
     clear(frame, area);
-    let outer = block(title, theme).title_bottom(Line::styled(" Esc closes ", theme.dim));
+    let mut outer = block(title, theme).title_bottom(Line::styled(" Esc closes ", theme.dim));
+    // The position in the days sits on the bottom border, right of "Esc closes".
+    let len = timeline.map_or(0, |t| t.rows.len());
+    let at = model.lists.timeline.min(len.saturating_sub(1));
+    if len > 0 {
+        let position = format!(" day{} ", position_text(at, len));
+        outer = outer.title_bottom(Line::styled(position, theme.dim).right_aligned());
+    }
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let [summary, chart, days] = inner.layout(&Layout::vertical([
@@ -98,15 +100,7 @@ pub fn render(
         );
         return;
     };
-    // One row per day that has activity or cost, newest first.
-    let mut by_day: BTreeMap<NaiveDate, (Option<&Activity>, Option<Decimal>)> = BTreeMap::new();
-    for (d, a) in &timeline.days {
-        by_day.entry(*d).or_default().0 = Some(a);
-    }
-    for (d, paid, _) in &timeline.cost {
-        by_day.entry(*d).or_default().1 = Some(*paid);
-    }
-    if by_day.is_empty() {
+    if timeline.rows.is_empty() {
         frame.render_widget(
             Paragraph::new(Line::styled(
                 "no day-by-day data stored for this range yet; the background sync fills it in",
@@ -116,34 +110,6 @@ pub fn render(
         );
         return;
     }
-    let all_days: Vec<NaiveDate> = {
-        let mut d = model.range.from;
-        let mut v = Vec::new();
-        while d <= model.range.to {
-            v.push(d);
-            d = d
-                .succ_opt()
-                .unwrap_or(model.range.to + chrono::Duration::days(1));
-        }
-        v
-    };
-    let activity: Vec<u64> = all_days
-        .iter()
-        .map(|d| {
-            by_day
-                .get(d)
-                .and_then(|e| e.0)
-                .map_or(0, |a| a.messages + a.sessions + a.commits * 5)
-        })
-        .collect();
-    let cents: Vec<u64> = all_days
-        .iter()
-        .map(|d| {
-            by_day.get(d).and_then(|e| e.1).map_or(0, |c| {
-                u64::try_from((c * Decimal::ONE_HUNDRED).round()).unwrap_or(0)
-            })
-        })
-        .collect();
     let [label, spark, label2, spark2] = chart.layout(&Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -158,7 +124,9 @@ pub fn render(
         label,
     );
     frame.render_widget(
-        Sparkline::default().data(&activity).style(theme.series),
+        Sparkline::default()
+            .data(&timeline.activity)
+            .style(theme.series),
         spark,
     );
     frame.render_widget(
@@ -166,7 +134,9 @@ pub fn render(
         label2,
     );
     frame.render_widget(
-        Sparkline::default().data(&cents).style(theme.series_alt),
+        Sparkline::default()
+            .data(&timeline.cents)
+            .style(theme.series_alt),
         spark2,
     );
     // Titles right-aligned over right-aligned numbers; 78 columns hold the whole row, and
@@ -197,21 +167,20 @@ pub fn render(
     .style(theme.header);
     let height = usize::from(days.height.saturating_sub(1));
     let dash = || "–".to_owned();
-    let len = by_day.len();
-    let at = model.lists.timeline.min(len.saturating_sub(1));
     let first = first_shown(at, height, len);
-    let rows = by_day
+    let rows = timeline
+        .rows
         .iter()
-        .rev()
         .enumerate()
         .skip(first)
         .take(height)
-        .map(|(i, (date, (a, cost)))| {
+        .map(|(i, day)| {
+            let a = day.activity.as_ref();
             let n = |f: Counter| number(a.map_or_else(dash, |a| count(f(a))));
             let row = Row::new(
-                std::iter::once(Cell::from(date.format("%a %m-%d").to_string()))
+                std::iter::once(Cell::from(day.date.format("%a %m-%d").to_string()))
                     .chain(columns.iter().map(|c| n(c.2)))
-                    .chain(std::iter::once(number(cost.map_or_else(dash, money)))),
+                    .chain(std::iter::once(number(day.paid.map_or_else(dash, money)))),
             );
             if i == at {
                 row.style(theme.selected)
@@ -219,20 +188,11 @@ pub fn render(
                 row
             }
         });
-    // The position sits on the bottom border, right of "Esc closes".
-    let position = Line::styled(format!(" day{} ", position_text(at, len)), theme.dim);
-    let border = Rect::new(
-        area.x + 1,
-        area.bottom().saturating_sub(1),
-        area.width.saturating_sub(2),
-        1,
-    );
     let widths = std::iter::once(9)
         .chain(columns.iter().map(|c| c.1))
         .chain(std::iter::once(9))
         .map(Constraint::Length);
     frame.render_widget(Table::new(rows, widths).header(header), days);
-    frame.render_widget(position.right_aligned(), border);
 }
 
 /// Reads one counter of a day.

@@ -14,8 +14,8 @@ use crate::tui::update::table_height;
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let t = &model.developers;
-    let total = model.data.as_ref().map_or(0, |d| d.developers.len());
-    let position = position_text(t.selected, t.rows.len());
+    let total = model.data().map_or(0, |d| d.developers.len());
+    let position = position_text(t.selected(), t.rows.len());
     let table_width = area.width.saturating_sub(2);
     let (numbers, widths, left_out) = columns(t, table_width);
     let left_out = if left_out.is_empty() {
@@ -37,7 +37,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut outer = block(&title, theme);
     // A range longer than one history says which days the columns cover, on the border so
     // the hint line keeps its notes.
-    let mixed = model.data.as_ref().filter(|d| d.spans.mixed(d.from));
+    let mixed = model.data().filter(|d| d.spans.mixed(d.from));
     if let Some(data) = mixed {
         outer = outer.title_bottom(Span::styled(format!(" {} ", data.spans.text()), theme.warn));
     }
@@ -64,14 +64,8 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     let height = table_height(model.size);
     // Absent is not zero: without stored activity (or cost) for the range, a dash.
-    let engagement = model
-        .data
-        .as_ref()
-        .is_some_and(|d| d.engagement_through.is_some());
-    let costed = model
-        .data
-        .as_ref()
-        .is_some_and(|d| d.cost_through.is_some());
+    let engagement = model.data().is_some_and(|d| d.engagement_through.is_some());
+    let costed = model.data().is_some_and(|d| d.cost_through.is_some());
     let known = |n: u64| {
         if engagement {
             count(n)
@@ -79,12 +73,16 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             NO_FIGURE.to_owned()
         }
     };
+    // Only the rows on screen are built; the table skips the placeholders before them.
+    let shown = t.offset()..t.offset() + height;
     let rows = model
         .visible_developers()
         .enumerate()
-        .skip(t.offset)
-        .take(height)
+        .take(shown.end)
         .map(|(i, d)| {
+            if !shown.contains(&i) {
+                return Row::default();
+            }
             let value = |c: SortColumn| match c {
                 SortColumn::Email => d.email.clone(),
                 SortColumn::Messages => known(d.messages),
@@ -100,15 +98,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 SortColumn::ListCost if costed => money(d.list_cost_usd),
                 SortColumn::Cost | SortColumn::ListCost => NO_FIGURE.to_owned(),
             };
-            let row = Row::new(
+            Row::new(
                 std::iter::once(Cell::from(clip(&d.email, email_width)))
                     .chain(numbers.iter().map(|&c| number(value(c)))),
-            );
-            if i == t.selected {
-                row.style(theme.selected)
-            } else {
-                row
-            }
+            )
         });
     // A wide screen gives the e-mails what the longest needs (up to a limit) and spreads the
     // rest over the number columns, so the Person column does not eat the width.
@@ -128,16 +121,20 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             .chain(widths.into_iter().map(Constraint::Length))
             .collect()
     };
-    frame.render_widget(
-        Table::new(rows, widths).header(header).column_spacing(1),
+    frame.render_stateful_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .column_spacing(1)
+            .row_highlight_style(theme.selected),
         table_area,
+        &mut t.state.clone(),
     );
 
     let hint = if t.rows.is_empty() && total > 0 {
         Line::styled("nobody matches the filter — Esc clears it", theme.warn)
     } else if total == 0 {
         Line::styled("no people in this range yet", theme.dim)
-    } else if let Some(note) = model.data.as_ref().and_then(|d| basis_hint(d.count_basis)) {
+    } else if let Some(note) = model.data().and_then(|d| basis_hint(d.count_basis)) {
         Line::styled(note, theme.warn)
     } else {
         let keys = Span::styled("s/S sort · / filter · Enter timeline", theme.dim);

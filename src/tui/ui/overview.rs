@@ -5,7 +5,6 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline, Wrap};
-use rust_decimal::Decimal;
 
 use super::Theme;
 use super::widgets::{NO_DATA, NO_FIGURE, block, count, freshness, money};
@@ -26,7 +25,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
         Constraint::Fill(1),
     ]));
-    let Some(data) = model.data.as_ref() else {
+    let Some(data) = model.data() else {
         frame.render_widget(
             Paragraph::new(freshness(model, theme, false)).block(block("Overview", theme)),
             area,
@@ -74,13 +73,9 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     // Seats, invites, adoption.
     let seats_total = summary.and_then(|s| s.assigned_seats);
-    let adoption = match (summary, seats_total) {
-        (Some(s), Some(seats)) if seats > 0 => {
-            format!("{:.1}%", s.mau as f64 * 100.0 / seats as f64)
-        }
-        _ => "—".to_owned(),
-    };
-    let active = data.developers.iter().filter(|d| d.is_active()).count() as u64;
+    let figures = &model.figures;
+    let adoption = rate(figures.adoption);
+    let active = figures.active_people;
     frame.render_widget(
         Paragraph::new(vec![
             Line::from(vec![
@@ -169,24 +164,14 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
 
     // Claude Code totals.
-    let sum = |f: fn(&crate::metrics::Developer) -> u64| data.developers.iter().map(f).sum::<u64>();
-    let (acc, rej) = (sum(|d| d.tool_accepted), sum(|d| d.tool_rejected));
-    let total = |f: fn(&crate::metrics::Developer) -> u64| known(sum(f));
-    let rate = if acc + rej > 0 {
-        format!(
-            "{:.1}%",
-            Decimal::from(acc * 100) / Decimal::from(acc + rej)
-        )
-    } else {
-        "—".to_owned()
-    };
+    let totals = &figures.code;
     frame.render_widget(
         Paragraph::new(vec![
             Line::from(vec![
                 Span::styled("commits ", theme.dim),
-                Span::styled(total(|d| d.commits), theme.title),
+                Span::styled(known(totals.commits), theme.title),
                 Span::styled("  pull requests ", theme.dim),
-                Span::styled(total(|d| d.pull_requests), theme.title),
+                Span::styled(known(totals.pull_requests), theme.title),
             ]),
             Line::from(vec![
                 Span::styled("lines ", theme.dim),
@@ -194,8 +179,8 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                     if engagement {
                         format!(
                             "+{} −{}",
-                            count(sum(|d| d.lines_added)),
-                            count(sum(|d| d.lines_removed))
+                            count(totals.lines_added),
+                            count(totals.lines_removed)
                         )
                     } else {
                         NO_FIGURE.to_owned()
@@ -205,9 +190,9 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             ]),
             Line::from(vec![
                 Span::styled("sessions ", theme.dim),
-                Span::styled(total(|d| d.claude_code_sessions), theme.text),
+                Span::styled(known(totals.sessions), theme.text),
                 Span::styled("  tool acceptance ", theme.dim),
-                Span::styled(rate, theme.good),
+                Span::styled(rate(totals.acceptance_rate()), theme.good),
             ]),
             Line::from(vec![
                 Span::styled("range cost ", theme.dim),
@@ -293,4 +278,9 @@ fn figures_with_trend(
     ]));
     frame.render_widget(Paragraph::new(figures), text);
     frame.render_widget(Sparkline::default().data(trend).style(style), spark);
+}
+
+/// A rate of the Overview, or a dash.
+fn rate(value: Option<rust_decimal::Decimal>) -> String {
+    value.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}%"))
 }

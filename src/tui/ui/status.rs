@@ -17,11 +17,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let conn_width = if wide { 48 } else { 42 };
     let (state, alarming) = connection_text(model);
     let org = model
-        .data
-        .as_ref()
+        .data()
         .and_then(|d| d.organization_id.clone())
         .unwrap_or_else(|| "— (the cost endpoints report it)".to_owned());
-    let p = &model.progress;
+    let p = &model.sync.progress;
     // Label, value: a value too long for the pane wraps under itself, not under the label.
     let value_width = usize::from(conn_width - 2 - LABEL);
     let mut lines = Vec::new();
@@ -93,7 +92,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     // The pane grows to show why the connection is down, or every dataset (a header and a
     // row each), leaving the log a few rows.
-    let datasets_rows = model.data.as_ref().map_or(0, |d| d.fetches.len()) + 1;
+    let datasets_rows = model.data().map_or(0, |d| d.fetches.len()) + 1;
     let wanted = u16::try_from(lines.len().max(datasets_rows) + 2).unwrap_or(u16::MAX);
     let [top, log] = area.layout(&Layout::vertical([
         Constraint::Length(wanted.clamp(12, area.height.saturating_sub(6).max(12))),
@@ -108,11 +107,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         conn,
     );
 
-    let fetches = model
-        .data
-        .as_ref()
-        .map(|d| d.fetches.clone())
-        .unwrap_or_default();
+    let fetches = model.data().map(|d| d.fetches.clone()).unwrap_or_default();
     let settling = |f: &FetchEntry| match f.dataset {
         Dataset::CostDaily | Dataset::UserCost => "30 days",
         _ => "7 days",

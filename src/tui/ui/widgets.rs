@@ -73,7 +73,7 @@ pub fn block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
 
 /// "data through <date>" for a pane, with the lag explained as normal.
 pub fn freshness<'a>(model: &Model, theme: &Theme, cost: bool) -> Line<'a> {
-    let Some(data) = model.data.as_ref() else {
+    let Some(data) = model.data() else {
         return Line::styled("no data yet — fetching", theme.dim);
     };
     // A range longer than one history: which days each figure covers, never a silent mix.
@@ -123,7 +123,7 @@ pub const DOCUMENTED_LAG_DAYS: i64 = 3;
 /// asks for days the data does not reach yet; `None` when the lag is normal (or there is no
 /// data to judge: "no data yet" says that).
 pub fn late_days(model: &Model) -> Option<i64> {
-    let through = model.data.as_ref()?.engagement_through?;
+    let through = model.data()?.engagement_through?;
     let behind = (model.now.date_naive() - through).num_days();
     (behind > DOCUMENTED_LAG_DAYS && through < model.range.to).then_some(behind)
 }

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::Command;
-use crate::cli::Format;
+use crate::export::Format;
 use crate::tui::action::Tab;
 use crate::tui::model::Model;
 
@@ -58,7 +58,7 @@ struct RequestRow<'a> {
 
 /// The current view, with its filter and sort, as a CSV file to write.
 pub(super) fn export(model: &mut Model) -> Vec<Command> {
-    let Some(data) = model.data.as_ref() else {
+    let Some(data) = model.data() else {
         model.say("nothing to export yet".to_owned());
         return Vec::new();
     };

@@ -14,9 +14,7 @@ fn step(position: usize, by: isize, len: usize) -> usize {
 
 pub(super) fn move_selection(model: &mut Model, by: isize) {
     let timeline_len = match &model.overlay {
-        Some(Overlay::Detail {
-            timeline: Some(t), ..
-        }) => t.days.len().max(t.cost.len()),
+        Some(Overlay::Detail { timeline, .. }) => timeline.data().map_or(0, |t| t.rows.len()),
         _ => 0,
     };
     match &mut model.overlay {
@@ -34,8 +32,9 @@ pub(super) fn move_selection(model: &mut Model, by: isize) {
     }
     match model.tab {
         Tab::Developers if !model.developers.filtering => {
-            let len = model.developers.rows.len();
-            model.developers.selected = step(model.developers.selected, by, len);
+            let t = &mut model.developers;
+            let selected = step(t.selected(), by, t.rows.len());
+            t.state.select(Some(selected));
             clamp_scroll(model);
         }
         Tab::Cost => {
@@ -43,7 +42,7 @@ pub(super) fn move_selection(model: &mut Model, by: isize) {
             model.lists.cost_people = step(model.lists.cost_people, by, len);
         }
         Tab::ClaudeCode => {
-            let len = model.data.as_ref().map_or(0, |d| d.developers.len());
+            let len = model.data().map_or(0, |d| d.developers.len());
             model.lists.leaders = step(model.lists.leaders, by, len);
         }
         Tab::Status => {
@@ -57,10 +56,11 @@ pub(super) fn move_selection(model: &mut Model, by: isize) {
 pub(super) fn clamp_scroll(model: &mut Model) {
     let height = table_height(model.size);
     let t = &mut model.developers;
-    if t.selected < t.offset {
-        t.offset = t.selected;
-    } else if t.selected >= t.offset + height {
-        t.offset = t.selected + 1 - height;
+    let (selected, mut offset) = (t.selected(), t.offset());
+    if selected < offset {
+        offset = selected;
+    } else if selected >= offset + height {
+        offset = selected + 1 - height;
     }
-    t.offset = t.offset.min(t.rows.len().saturating_sub(height));
+    *t.state.offset_mut() = offset.min(t.rows.len().saturating_sub(height));
 }

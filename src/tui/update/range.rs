@@ -1,12 +1,13 @@
-//! The date range and what it needs synced: parsing a custom range, the needs of a range,
-//! the background backfill, `r`, and what a finished sync leaves.
+//! The date range and keeping it current: parsing a custom range, the needs of a range, the
+//! background backfill, `r`, progress, what a finished sync leaves, and time passing (the
+//! debounced reloads and the refresh interval).
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 
-use super::{Command, load_command};
+use super::{Command, FLASH_SECONDS, RELOAD_EVERY_MS, load_command};
 use crate::sync::Need;
 use crate::tui::action::SyncResult;
-use crate::tui::model::{Connection, DateRange, LoadState, Model};
+use crate::tui::model::{Connection, DateRange, JobId, Model};
 
 /// Parses `YYYY-MM-DD..YYYY-MM-DD` (or two dates separated by a space), inclusive.
 pub fn parse_range(text: &str, today: NaiveDate) -> Result<DateRange, String> {
@@ -42,7 +43,7 @@ pub(super) fn set_range(model: &mut Model, range: DateRange) -> Vec<Command> {
     }
     model.range = range;
     model.coverage = None;
-    model.load = LoadState::Loading;
+    model.dashboard.loading();
     let mut commands = vec![Command::Load {
         from: model.range.from,
         to: model.range.to,
@@ -59,15 +60,15 @@ pub fn needs(range: &DateRange, today: NaiveDate) -> Vec<Need> {
 
 /// History accumulates: every day the API still serves (the sync finds how far back that is)
 /// is fetched in the background once, then kept, so the store holds what the API has forgotten.
-pub(crate) fn backfill_command(model: &Model) -> Option<Command> {
+pub(crate) fn backfill_command(model: &mut Model) -> Option<Command> {
     if matches!(model.connection, Connection::Rejected { .. }) {
         return None;
     }
     let today = model.now.date_naive();
-    Some(Command::Backfill(Need::backfill(
-        crate::sync::API_FLOOR,
-        today,
-    )))
+    Some(Command::Backfill(
+        model.sync.start_backfill(),
+        Need::backfill(crate::sync::API_FLOOR, today),
+    ))
 }
 
 /// The syncs of the current range; before any answer (at start, after a new key or a
@@ -81,17 +82,20 @@ fn checked_sync_commands(model: &mut Model, check_key: bool) -> Vec<Command> {
     if matches!(model.connection, Connection::Rejected { .. }) {
         return Vec::new();
     }
-    model.syncing = true;
     let mut needs = needs(&model.range, model.now.date_naive());
     if let Some(first) = needs.first_mut() {
         first.check_key = check_key;
     }
-    needs.into_iter().map(Command::Sync).collect()
+    let job = model.sync.start_refresh(needs.len());
+    needs
+        .into_iter()
+        .map(|need| Command::Sync(job, need))
+        .collect()
 }
 
 pub(super) fn refresh(model: &mut Model) -> Vec<Command> {
     // A refresh already running will answer; the state shown stays what is known.
-    if model.syncing {
+    if model.sync.refresh.is_running() {
         model.say("a refresh is already running".to_owned());
         return Vec::new();
     }
@@ -103,28 +107,30 @@ pub(super) fn refresh(model: &mut Model) -> Vec<Command> {
     checked_sync_commands(model, true)
 }
 
-/// A sync of what the screen needs ended.
-pub(super) fn sync_finished(model: &mut Model, result: SyncResult) -> Vec<Command> {
-    model.syncing = false;
+/// A need of a job ended. The answer of a job superseded since (the range changed while it
+/// ran) is ignored: its coverage is another range's, and the job running now is not over.
+pub(super) fn sync_finished(model: &mut Model, job: JobId, result: SyncResult) -> Vec<Command> {
+    if !model.sync.finished(job) {
+        return Vec::new();
+    }
     ended(model, result)
 }
 
 /// A chunk of backfill failed (the key refused, the API gone): the backfill has stopped; a
 /// refresh running beside it still runs.
 pub(super) fn backfill_failed(model: &mut Model, result: SyncResult) -> Vec<Command> {
-    model.backfilling = false;
+    model.sync.backfill_failed();
     ended(model, result)
 }
 
 /// Work ended: the connection state it proves, its failure kept in the message log, and a
 /// reload of what it stored.
 fn ended(model: &mut Model, result: SyncResult) -> Vec<Command> {
-    model.other_syncing = false;
-    model.progress.waiting = None;
-    model.wait_until = None;
+    model.sync.elsewhere = false;
+    model.sync.wait_over();
     // What was planned and not needed (a page that did not come, a retry not taken) is
     // dropped: a finished sync never reads "37 done / 38 planned".
-    model.progress.planned = model.progress.done;
+    model.sync.progress.planned = model.sync.progress.done;
     model.connection = match &result {
         SyncResult::Done { coverage, .. } => {
             // A coverage from the month-to-date need does not describe the range's people.
@@ -159,7 +165,37 @@ fn ended(model: &mut Model, result: SyncResult) -> Vec<Command> {
         SyncResult::Failed { cause } => model.log(format!("refresh failed: {cause}"), true),
     }
     model.last_sync = Some((model.now, result));
-    model.dirty = false;
-    model.last_load = Some(model.now);
+    model.reload.asked(model.now);
     vec![load_command(model)]
+}
+
+pub(super) fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
+    model.now = now;
+    if model
+        .flash
+        .as_ref()
+        .is_some_and(|(_, at)| now - *at > Duration::seconds(FLASH_SECONDS))
+    {
+        model.flash = None;
+    }
+    let mut commands = Vec::new();
+    if model
+        .reload
+        .due(now, Duration::milliseconds(RELOAD_EVERY_MS))
+    {
+        model.reload.asked(now);
+        commands.push(load_command(model));
+    }
+    let due = model
+        .last_sync
+        .as_ref()
+        .is_some_and(|(at, _)| now - *at >= model.refresh_every);
+    // A running backfill does not hold the refresh back; it is not asked for twice.
+    if due && !model.sync.refresh.is_running() {
+        commands.extend(sync_commands(model));
+        if !model.sync.backfill.is_running() {
+            commands.extend(backfill_command(model));
+        }
+    }
+    commands
 }

@@ -55,8 +55,7 @@ fn connected(model: &mut Model, key_source: String, fingerprint: String) -> Vec<
     model.key_source = key_source.clone();
     model.key.fingerprint = fingerprint.clone();
     model.connection = Connection::Starting;
-    model.syncing = false;
-    model.backfilling = false;
+    model.sync.new_session();
     if let Some(wizard) = &mut model.wizard {
         wizard.current = Some(CurrentKey {
             fingerprint,
