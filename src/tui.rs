@@ -33,8 +33,12 @@ use action::{Action, SyncResult, Timeline};
 use model::{DateRange, Model};
 use update::{Command, update};
 
-/// How often time passes for the model (clock, debounced reloads, refresh interval).
+/// How often time passes for the model (clock, debounced reloads, refresh interval) while
+/// something on screen moves or is due soon ([`Model::wants_fine_ticks`]).
 const TICK: StdDuration = StdDuration::from_millis(250);
+/// How often it passes otherwise: the minute on screen and the refresh interval are still met
+/// within a second, and an idle dashboard wakes four times less.
+const IDLE_TICK: StdDuration = StdDuration::from_secs(1);
 
 /// Set by the benchmarks (`benches/process.sh`) to a file name: right after drawing its first
 /// frame the dashboard writes the wall-clock time (UNIX seconds) there and quits, so a whole
@@ -166,7 +170,8 @@ async fn event_loop(
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Action>();
     let mut signals = crate::signals::Signals::listen();
     let mut events = EventStream::new();
-    let mut tick = tokio::time::interval(TICK);
+    let mut period = TICK;
+    let mut tick = tokio::time::interval(period);
     // A known key starts its session's first sync at once.
     if let Some(connected) = connected {
         run_commands(&mut model, connected, sessions, &done_tx);
@@ -247,6 +252,15 @@ async fn event_loop(
         };
         if model.quit {
             return Ok(None);
+        }
+        let wanted = if model.wants_fine_ticks() {
+            TICK
+        } else {
+            IDLE_TICK
+        };
+        if wanted != period {
+            period = wanted;
+            tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         }
     }
 }

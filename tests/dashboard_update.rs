@@ -1512,3 +1512,23 @@ fn y_copies_the_highlighted_email_as_osc_52_bytes() {
         Some("copied cleo@x.io to the clipboard")
     );
 }
+
+#[test]
+fn the_clock_ticks_finely_only_while_something_on_screen_moves_or_is_due() {
+    // Loaded and idle: nothing finer than the minute shows; the slow tick will do.
+    let mut model = loaded();
+    assert!(!model.wants_fine_ticks());
+    // A backfill's progress shows in the status bar.
+    backfilling(&mut model);
+    assert!(model.wants_fine_ticks());
+    let mut model = loaded();
+    // A unit stored by the sync: the debounced re-read is due soon.
+    update(&mut model, Action::Stored);
+    assert!(model.wants_fine_ticks());
+    let mut model = loaded();
+    // A flash message expires after a few seconds.
+    model.flash = Some(("copied".to_owned(), now()));
+    assert!(model.wants_fine_ticks());
+    update(&mut model, Action::Tick(now() + Duration::seconds(60)));
+    assert!(model.flash.is_none() && !model.wants_fine_ticks());
+}

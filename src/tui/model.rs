@@ -248,6 +248,13 @@ impl Model {
         self.sync.busy()
     }
 
+    /// Whether time shows on screen finer than the minute or work is due soon: the wizard's
+    /// spinner, a flash message's expiry, a wait counted down or progress while syncing, a
+    /// debounced re-read of the store. Otherwise the clock is ticked slowly (idle means idle).
+    pub fn wants_fine_ticks(&self) -> bool {
+        self.wizard.is_some() || self.flash.is_some() || self.reload.pending || self.busy()
+    }
+
     /// Requests started in the last minute, against the budget.
     pub fn budget_in_use(&self) -> usize {
         let since = self.now - Duration::minutes(1);
