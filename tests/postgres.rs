@@ -2,7 +2,8 @@
 //! fills it inside a tokio runtime; a dashboard reads it exactly with the simulator stopped and,
 //! while another process holds the advisory lock, says who syncs and spends nothing; the real
 //! `collect` fills it so that another machine's export is exact with the API gone; two
-//! collectors make the requests of one; a SIGKILLed collector's lock goes to the other.
+//! collectors make the requests of one; a SIGKILLed collector's lock goes to the other; the
+//! collector's OpenMetrics scrape reads the shared store.
 //!
 //! The server is named by `TOPOGY_TEST_POSTGRES` (`scripts/test-postgres` and `.ci/run` start
 //! one); each test makes a database of its own. Ignored by a plain `cargo test` (no PostgreSQL
@@ -709,4 +710,49 @@ async fn the_second_collector_takes_over_when_the_first_is_killed() {
         &expected_developers(&org, from, today() - Duration::days(2), to),
         "developers",
     );
+}
+
+/// The one sample of `name` in an OpenMetrics scrape.
+fn sample(scrape: &prometheus_parse::Scrape, name: &str) -> f64 {
+    let found: Vec<f64> = scrape
+        .samples
+        .iter()
+        .filter(|s| s.metric == name)
+        .map(|s| match s.value {
+            prometheus_parse::Value::Gauge(v) | prometheus_parse::Value::Untyped(v) => v,
+            _ => panic!("{name} is not a gauge"),
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{name}");
+    found[0]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/test-postgres"]
+async fn the_collectors_metrics_read_the_shared_store() {
+    let url = fresh_database("metrics");
+    let sim = simulator(None).await;
+    let org = sim.org().clone();
+    let home = tempfile::tempdir().unwrap();
+    seven_days(home.path());
+    let mut collector = Collector::start_with(
+        home.path(),
+        &sim,
+        &["--metrics", "127.0.0.1:0", "--since", &today().to_string()],
+        &[("TOPOGY_STORE", url.as_str())],
+    );
+    let metrics = collector.metrics_url();
+    collector.wait_for("round ended");
+    let text = reqwest::get(&metrics).await.unwrap().text().await.unwrap();
+    let scrape = prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_owned()))).unwrap();
+    let latest = today() - Duration::days(2);
+    assert_eq!(
+        sample(&scrape, "topogy_daily_active_users"),
+        org.dau(latest) as f64
+    );
+    assert_eq!(
+        sample(&scrape, "topogy_claude_code_commits"),
+        day_commits(&org, latest) as f64
+    );
+    assert_eq!(collector.terminate(), Some(0));
 }
