@@ -407,7 +407,7 @@ async fn the_sync_task_fills_the_shared_store_and_a_dashboard_reads_it_exactly()
     };
     let (from_postgres, from_sqlite) = (screen(dashboard), screen(expected));
     assert_eq!(from_postgres, from_sqlite);
-    eprintln!("{from_postgres}");
+    insta::assert_snapshot!("overview_from_postgres_120x40", from_postgres);
 
     // Another process syncs: this dashboard says who, waits, and spends nothing after.
     let held = SyncLock::try_acquire_at(&location).unwrap().unwrap();
