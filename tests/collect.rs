@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod common;
+use common::day_commits;
 
 use std::str::FromStr;
 
@@ -25,14 +26,6 @@ fn org_cost_usd(org: &SyntheticOrg, day: NaiveDate) -> Decimal {
         .sum::<Decimal>()
         + org.unattributed_cost(day);
     (cents / Decimal::ONE_HUNDRED).normalize()
-}
-
-fn day_commits(org: &SyntheticOrg, day: NaiveDate) -> u64 {
-    org.members()
-        .iter()
-        .filter_map(|m| org.user_day(m.index, day))
-        .map(|u| u.commits)
-        .sum()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,6 +11,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod common;
+use common::day_commits;
 mod dashboard_common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -20,7 +21,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use tokio::time::Instant;
 use topogy::metrics::RangePreset;
-use topogy::sim::{Fault, SyntheticOrg};
+use topogy::sim::Fault;
 use topogy::store::postgres::{PG_SCHEMA_VERSION, PgUrl, Session, schema_for};
 use topogy::store::{
     Activity, AdoptionItem, CostLine, Dataset, FetchMeta, Location, MetaKey, PersonCost, Store,
@@ -476,14 +477,6 @@ async fn export_shared(
     let out = topogy_shared(home, sim, url, &["export", view, "--from", &f, "--to", &t]).await;
     assert_eq!(out.status.code(), Some(0), "{view}: {}", stderr(&out));
     (serde_json::from_slice(&out.stdout).unwrap(), out)
-}
-
-fn day_commits(org: &SyntheticOrg, day: NaiveDate) -> u64 {
-    org.members()
-        .iter()
-        .filter_map(|m| org.user_day(m.index, day))
-        .map(|u| u.commits)
-        .sum()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,10 +1,12 @@
 //! The local store: atomic replacement, migrations, damaged and newer files moved aside.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+use std::path::{Path, PathBuf};
+
 use chrono::{NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
 use topogy::store::{
-    Activity, CostLine, Dataset, FetchMeta, Integrity, MetaKey, SCHEMA_VERSION, Store,
+    Activity, CostLine, Dataset, FetchMeta, Integrity, MetaKey, OpenNotice, SCHEMA_VERSION, Store,
 };
 
 fn day(s: &str) -> NaiveDate {
@@ -154,6 +156,27 @@ fn a_store_survives_reopening_at_the_current_schema() {
     assert_eq!(mode, "wal");
 }
 
+/// The one file (not its `-wal` or `-shm`) a damaged store was moved to, which the notice
+/// names.
+fn moved_aside_as_damaged(dir: &Path, notice: Option<OpenNotice>) -> PathBuf {
+    let notice = notice.expect("a notice about the moved file").0;
+    assert!(
+        notice.contains("is damaged or is not a topogy database"),
+        "{notice}"
+    );
+    let aside: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.to_string_lossy();
+            name.contains(".db.corrupt-") && !name.ends_with("-wal") && !name.ends_with("-shm")
+        })
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert!(notice.contains(&aside[0].display().to_string()));
+    aside[0].clone()
+}
+
 #[test]
 fn a_damaged_file_is_moved_aside_not_overwritten() {
     let dir = tempfile::tempdir().unwrap();
@@ -162,19 +185,8 @@ fn a_damaged_file_is_moved_aside_not_overwritten() {
     std::fs::write(&path, &garbage).unwrap();
 
     let (store, notice) = Store::open(&path).unwrap();
-    let notice = notice.expect("a notice about the moved file").0;
-    assert!(
-        notice.contains("is damaged or is not a topogy database"),
-        "{notice}"
-    );
-    let aside: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().contains(".db.corrupt-"))
-        .collect();
-    assert_eq!(aside.len(), 1, "{aside:?}");
-    assert_eq!(std::fs::read(&aside[0]).unwrap(), garbage);
-    assert!(notice.contains(&aside[0].display().to_string()));
+    let aside = moved_aside_as_damaged(dir.path(), notice);
+    assert_eq!(std::fs::read(&aside).unwrap(), garbage);
     assert_eq!(
         store
             .user_days(day("2026-11-01"), day("2026-11-01"))
@@ -565,21 +577,8 @@ fn a_page_the_daily_check_finds_damaged_moves_the_store_aside_on_the_next_open()
     assert!(!std::fs::read_to_string(&marker).unwrap().is_empty());
 
     let (store, notice) = Store::open(&path).unwrap();
-    let notice = notice.expect("a notice about the moved file").0;
-    assert!(
-        notice.contains("is damaged or is not a topogy database"),
-        "{notice}"
-    );
-    let aside: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().contains(".db.corrupt-"))
-        .filter(|p| {
-            !p.to_string_lossy().ends_with("-wal") && !p.to_string_lossy().ends_with("-shm")
-        })
-        .collect();
-    assert_eq!(aside.len(), 1, "{aside:?}");
-    assert_eq!(std::fs::read(&aside[0]).unwrap(), bytes);
+    let aside = moved_aside_as_damaged(dir.path(), notice);
+    assert_eq!(std::fs::read(&aside).unwrap(), bytes);
     assert!(!marker.exists());
     assert_eq!(
         store

@@ -59,17 +59,10 @@ impl OrgStores {
 
     /// Where the store of `organization` lives.
     pub fn path(&self, organization: &str) -> PathBuf {
-        let safe: String = organization
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        self.dir.join("orgs").join(safe).join(STORE_FILE)
+        self.dir
+            .join("orgs")
+            .join(safe_name(organization))
+            .join(STORE_FILE)
     }
 
     /// Every organization with a store here: `(organization id, its store, last shown)`.
@@ -249,4 +242,19 @@ pub fn switch_message(reached: &str, last: &str) -> String {
         "this key reaches {reached}; this profile last showed {last} — its data stays apart \
          (each organization has its own store) and shows again with a key of {last}"
     )
+}
+
+/// An organization id as a name a file system or a database takes: characters outside
+/// `[A-Za-z0-9_-]` become `_`.
+pub(super) fn safe_name(organization: &str) -> String {
+    organization
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }

@@ -91,16 +91,7 @@ impl fmt::Display for PgUrl {
 /// The schema that holds `organization`'s store: `topogy_<id>` (characters outside
 /// `[A-Za-z0-9_-]` become `_`; an id too long for a name is shortened with its hash).
 pub fn schema_for(organization: &str) -> String {
-    let safe: String = organization
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let safe = super::orgs::safe_name(organization);
     let name = format!("{SCHEMA_PREFIX}{safe}");
     if name.len() <= 63 {
         return name;

@@ -58,6 +58,15 @@ pub fn summed_days(expected: BTreeMap<String, Expected>) -> BTreeMap<String, Exp
         .collect()
 }
 
+/// The Claude Code commits of everyone in the simulated organization on `day`.
+pub fn day_commits(org: &SyntheticOrg, day: NaiveDate) -> u64 {
+    org.members()
+        .iter()
+        .filter_map(|m| org.user_day(m.index, day))
+        .map(|u| u.commits)
+        .sum()
+}
+
 pub fn days(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
     let n = (to - from).num_days();
     (0..=n).map(|i| from + Duration::days(i)).collect()
