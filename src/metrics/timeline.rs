@@ -44,7 +44,7 @@ impl PersonDays {
         for (d, paid, _) in cost {
             by_day.entry(*d).or_default().1 = Some(*paid);
         }
-        let range = from.iter_days().take_while(|d| *d <= to);
+        let range = crate::days::days(from, to);
         let (activity, cents) = range
             .map(|d| {
                 let (a, paid) = by_day.get(&d).copied().unwrap_or_default();
