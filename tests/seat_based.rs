@@ -160,7 +160,7 @@ async fn verify_and_doctor_say_the_cost_is_extra_usage_on_a_seat_based_plan() {
         "{text}"
     );
     assert!(
-        text.contains("result: 0 failed, 1 warning(s); exit status 0"),
+        text.contains("result: 0 failed, 1 warning; exit status 0"),
         "{text}"
     );
 

@@ -574,3 +574,46 @@ async fn the_key_never_reaches_any_output_or_file_on_any_path() {
         assert!(sim.requests().iter().all(|r| !r.query.contains("CANARY")));
     }
 }
+
+/// With a shared store, doctor says where the data is instead of reporting the unused local
+/// files as "none yet", and the database's password stays hidden.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_with_a_shared_store_says_where_the_data_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = simulator(CANARY, None).await;
+    let store = "postgres://topogy:s3cret-pg-password@127.0.0.1:1/analytics";
+    let out = run(
+        dir.path(),
+        &["doctor"],
+        &[
+            ("TOPOGY_BASE_URL", good.base_url().as_str()),
+            ("TOPOGY_API_KEY", CANARY),
+            ("TOPOGY_STORE", store),
+        ],
+        None,
+    )
+    .await;
+    let text = stdout(&out);
+    assert!(
+        text.contains("stored: in the shared store (not examined here)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("result: 0 failed, 0 warnings; exit status 0"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "not used: the stores are in the shared PostgreSQL database \
+             postgres://topogy:***@127.0.0.1:1/analytics; doctor examines local stores only"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("none yet"), "{text}");
+    assert!(!text.contains("s3cret-pg-password"), "{text}");
+    assert!(
+        !stderr(&out).contains("s3cret-pg-password"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -82,7 +82,12 @@ impl DoctorReport {
             .count();
         let _ = writeln!(
             out,
-            "\nresult: {failed} failed, {warned} warning(s); exit status {}",
+            "\nresult: {failed} failed, {}; exit status {}",
+            crate::metrics::plural(
+                u64::try_from(warned).unwrap_or(u64::MAX),
+                "warning",
+                "warnings"
+            ),
             self.exit_code()
         );
         out
@@ -271,7 +276,7 @@ pub async fn examine_with(
         }
     };
     let (store, stored) = store_check(settings);
-    checks.push(freshness_check(latest, &stored));
+    checks.push(freshness_check(latest, &stored, settings.store.is_some()));
     checks.push(store);
     DoctorReport { facts, checks }
 }

@@ -13,6 +13,23 @@ use crate::store::{Integrity, OrgStores, Store};
 pub(super) type Held = Vec<(&'static str, NaiveDate)>;
 
 pub(super) fn store_check(settings: &Settings) -> (Check, Held) {
+    // A shared store is not examined from here: say where the data is instead of reporting
+    // the (unused) local files.
+    if let Some(url) = &settings.store {
+        return (
+            Check::skip(
+                "store",
+                "Local store",
+                &format!(
+                    "not used: the stores are in the shared PostgreSQL database {}; doctor \
+                     examines local stores only (the dashboard's Status tab shows how fresh \
+                     the shared one is)",
+                    url.redacted()
+                ),
+            ),
+            Vec::new(),
+        );
+    }
     let Ok(dir) = profile_dir(settings) else {
         let mut check = Check::skip("store", "Local store", "no data directory");
         check.status = CheckStatus::Warn;
@@ -44,9 +61,13 @@ pub(super) fn store_check(settings: &Settings) -> (Check, Held) {
                 .collect();
             let last = fetches.iter().map(|f| f.fetched_at).max();
             let summary = format!(
-                "{shown}: intact, {} KiB, {} dataset(s){}",
+                "{shown}: intact, {} KiB, {}{}",
                 size / 1024,
-                fetches.len(),
+                crate::metrics::plural(
+                    u64::try_from(fetches.len()).unwrap_or(u64::MAX),
+                    "dataset",
+                    "datasets"
+                ),
                 last.map(|t| format!(", last fetch {}", t.format("%Y-%m-%d %H:%M UTC")))
                     .unwrap_or_default()
             );
@@ -77,6 +98,7 @@ pub(super) fn store_check(settings: &Settings) -> (Check, Held) {
 pub(super) fn freshness_check(
     latest: Option<(Option<NaiveDate>, Option<DateTime<Utc>>)>,
     held: &Held,
+    shared: bool,
 ) -> Check {
     let mut parts = Vec::new();
     match latest {
@@ -95,7 +117,9 @@ pub(super) fn freshness_check(
         }
         None => parts.push("API: not asked (no usable key)".to_owned()),
     }
-    if held.is_empty() {
+    if shared {
+        parts.push("stored: in the shared store (not examined here)".to_owned());
+    } else if held.is_empty() {
         parts.push("stored: nothing yet".to_owned());
     } else {
         let stored: Vec<String> = held.iter().map(|(l, d)| format!("{l} {d}")).collect();
