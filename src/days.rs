@@ -1,7 +1,8 @@
-//! UTC calendar days: midnight, the next day, walking a range, and cutting one into windows of
-//! at most [`MAX_WINDOW_DAYS`] (the most one analytics request may span).
+//! UTC calendar days: midnight, the next day, a day's calendar month, walking a range, and
+//! cutting one into windows of at most [`MAX_WINDOW_DAYS`] (the most one analytics request
+//! may span).
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 
 /// The most days one request may span.
 pub const MAX_WINDOW_DAYS: i64 = 31;
@@ -14,6 +15,16 @@ pub fn midnight(day: NaiveDate) -> DateTime<Utc> {
 /// The day after `date` (saturating at the calendar's end).
 pub fn next_day(date: NaiveDate) -> NaiveDate {
     date.succ_opt().unwrap_or(date)
+}
+
+/// The first and the last day of the calendar month holding `date`.
+pub fn month_of(date: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let first = date.with_day(1).unwrap_or(date);
+    let last = first
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|next| next.pred_opt())
+        .unwrap_or(first);
+    (first, last)
 }
 
 /// Every day of `[start, end_inclusive]`, oldest first (none when `start` is later).

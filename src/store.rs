@@ -16,7 +16,7 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, TransactionBehavior};
 
 use db::{DbError, DbResult, Exec};
@@ -366,17 +366,8 @@ fn is_busy(e: &DbError) -> bool {
     )
 }
 
+use crate::days::month_of;
 pub use crate::days::next_day;
-
-/// The first and the last day of the calendar month holding `date`.
-fn month_of(date: NaiveDate) -> (NaiveDate, NaiveDate) {
-    let first = date.with_day(1).unwrap_or(date);
-    let last = first
-        .checked_add_months(chrono::Months::new(1))
-        .and_then(|next| next.pred_opt())
-        .unwrap_or(first);
-    (first, last)
-}
 
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
