@@ -67,15 +67,7 @@ async fn one_round_fills_the_store_and_an_export_without_the_api_is_exact() {
     let oldest = today() - Duration::days(90);
     let days = topogy::metrics::daily(&store, oldest, latest).unwrap();
     assert_eq!(days.len(), 89);
-    for day in &days {
-        assert_eq!(day.dau, Some(org.dau(day.date)), "{}", day.date);
-        assert_eq!(
-            day.commits,
-            Some(day_commits(&org, day.date)),
-            "{}",
-            day.date
-        );
-    }
+    common::assert_dau_and_commits(&days, &org);
     drop(store);
 
     // The simulator gone: the dashboard's range is served from the store, to the cent.

@@ -513,15 +513,7 @@ async fn a_collector_fills_the_shared_store_and_another_machine_exports_it_exact
     let latest = today() - Duration::days(2);
     let days = topogy::metrics::daily(&reader, today() - Duration::days(90), latest).unwrap();
     assert_eq!(days.len(), 89);
-    for day in &days {
-        assert_eq!(day.dau, Some(org.dau(day.date)), "{}", day.date);
-        assert_eq!(
-            day.commits,
-            Some(day_commits(&org, day.date)),
-            "{}",
-            day.date
-        );
-    }
+    common::assert_dau_and_commits(&days, &org);
 
     // The simulator gone; another machine (no local state) exports the dashboard's range from
     // the shared store, to the cent, without a request.

@@ -67,6 +67,19 @@ pub fn day_commits(org: &SyntheticOrg, day: NaiveDate) -> u64 {
         .sum()
 }
 
+/// Each stored day's active people and Claude Code commits equal the simulator's.
+pub fn assert_dau_and_commits(days: &[topogy::metrics::Day], org: &SyntheticOrg) {
+    for day in days {
+        assert_eq!(day.dau, Some(org.dau(day.date)), "{}", day.date);
+        assert_eq!(
+            day.commits,
+            Some(day_commits(org, day.date)),
+            "{}",
+            day.date
+        );
+    }
+}
+
 pub fn days(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
     let n = (to - from).num_days();
     (0..=n).map(|i| from + Duration::days(i)).collect()
