@@ -336,22 +336,31 @@ impl Store {
                 return result.map_err(|e| self.err(e));
             }
         };
-        let mut retries = 0;
-        loop {
-            let result = (|| -> DbResult<T> {
-                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let value = f(&*tx)?;
-                tx.commit()?;
-                Ok(value)
-            })();
-            match result {
-                Err(e) if is_busy(&e) && retries < BUSY_RETRIES => {
-                    retries += 1;
-                    tracing::warn!(retries, "the local store is busy; trying again");
-                    std::thread::sleep(std::time::Duration::from_millis(200));
-                }
-                result => return result.map_err(|e| self.err(e)),
+        let result = patiently(is_busy, || -> DbResult<T> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = f(&*tx)?;
+            tx.commit()?;
+            Ok(value)
+        });
+        result.map_err(|e| self.err(e))
+    }
+}
+
+/// Runs `f`, and again (up to [`BUSY_RETRIES`] more times, 200 ms apart) while it fails
+/// because another process holds the store in a way SQLite's busy timeout does not wait out.
+fn patiently<T, E>(
+    busy: impl Fn(&E) -> bool,
+    mut f: impl FnMut() -> std::result::Result<T, E>,
+) -> std::result::Result<T, E> {
+    let mut retries = 0;
+    loop {
+        match f() {
+            Err(e) if busy(&e) && retries < BUSY_RETRIES => {
+                retries += 1;
+                tracing::warn!(retries, "the local store is busy; trying again");
+                std::thread::sleep(std::time::Duration::from_millis(200));
             }
+            result => return result,
         }
     }
 }

@@ -7,8 +7,8 @@ use chrono::Utc;
 use rusqlite::Connection;
 
 use super::{
-    BUSY_RETRIES, BUSY_TIMEOUT, Conn, Integrity, Location, MetaKey, OpenNotice, Result,
-    SCHEMA_VERSION, Store, StoreError,
+    BUSY_TIMEOUT, Conn, Integrity, Location, MetaKey, OpenNotice, Result, SCHEMA_VERSION, Store,
+    StoreError,
 };
 
 impl Store {
@@ -59,19 +59,11 @@ impl Store {
     /// busy timeout does not wait out (several processes opening a new store at once: one of
     /// them switching it to WAL while another migrates).
     fn open_existing_patiently(path: &Path) -> std::result::Result<Store, Unusable> {
-        let mut retries = 0;
-        loop {
-            match Self::open_existing(path) {
-                Err(Unusable::Error(StoreError::Database { source, .. }))
-                    if super::is_busy(&source) && retries < BUSY_RETRIES =>
-                {
-                    retries += 1;
-                    tracing::warn!(retries, "the local store is busy opening; trying again");
-                    std::thread::sleep(std::time::Duration::from_millis(200));
-                }
-                result => return result,
-            }
-        }
+        let busy = |e: &Unusable| match e {
+            Unusable::Error(StoreError::Database { source, .. }) => super::is_busy(source),
+            _ => false,
+        };
+        super::patiently(busy, || Self::open_existing(path))
     }
 
     fn open_existing(path: &Path) -> std::result::Result<Store, Unusable> {
